@@ -1,0 +1,173 @@
+// The canonical types every stage speaks: config → Desired, flavors → ClusterState,
+// drift → Change, rules → Finding. Nothing here does I/O.
+
+/** Kinds of object xcluster manages. OpenSearch adds its own kinds later; none are shared. */
+export type Kind = 'role' | 'user' | 'role_mapping' | 'remote_cluster';
+
+/** Order in which kinds are created or updated; deletions run in the reverse order. */
+export const KIND_ORDER: readonly Kind[] = ['remote_cluster', 'role', 'role_mapping', 'user'];
+
+export type Flavor = 'elasticsearch';
+
+/** A JSON value in canonical form: sets sorted, defaults dropped, keys sorted. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Canonical = { [key: string]: Json };
+
+/** Where a desired object was written: a path relative to the working directory, 1-based line and column. */
+export interface SourceRef {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export const formatSource = (s: SourceRef): string => `${s.file}:${s.line}`;
+
+/** A reference to a secret: the value is resolved only when it is used. */
+export type SecretRef = { env: string } | { file: string };
+
+/** A secret reference together with the place it was written, so resolution errors can point at it. */
+export interface SecretSpec {
+  ref: SecretRef;
+  source: SourceRef;
+}
+
+export interface Desired {
+  cluster: string;
+  kind: Kind;
+  name: string;
+  /** The object in canonical form (see model/normalize.ts). Never holds a secret. */
+  body: Canonical;
+  source: SourceRef;
+  /** A user's password, resolved only by the steps that need the value. */
+  password?: SecretSpec;
+  /** A remote cluster's link to the cluster file of the cluster it points at. */
+  linkedCluster?: string;
+}
+
+export type Auth =
+  | { kind: 'api_key'; apiKey: SecretSpec }
+  | { kind: 'basic'; username: string; password: SecretSpec }
+  | { kind: 'none' };
+
+export interface ConnectionSpec {
+  flavor: Flavor;
+  url: string;
+  auth: Auth;
+  ca?: SecretSpec;
+  /** host:port other clusters use as seed for this one. */
+  transport?: string;
+  /** Per-request timeout in milliseconds. */
+  timeoutMs: number;
+  source: SourceRef;
+}
+
+export interface ClusterConfig {
+  name: string;
+  file: string;
+  connection: ConnectionSpec;
+  prune: boolean;
+}
+
+/** Everything the xcluster/ folder says. */
+export interface Config {
+  dir: string;
+  clusters: ClusterConfig[];
+  desired: Desired[];
+}
+
+/** A live object, in canonical form, with what the server says about who owns it. */
+export interface LiveObject {
+  body: Canonical;
+  /** Carries the ownership marker (`metadata.managed_by: xcluster`). */
+  managed: boolean;
+}
+
+export type ObjectsByKind = Record<Kind, Record<string, LiveObject>>;
+
+export interface RemoteInfo {
+  connected: boolean;
+  mode?: string;
+  [key: string]: Json | undefined;
+}
+
+/** What one read round of one cluster found. */
+export interface ClusterState {
+  name: string;
+  flavor: Flavor;
+  version?: string;
+  reachable: boolean;
+  /** Why the cluster could not be read (never holds a secret). */
+  error?: string;
+  objects: ObjectsByKind;
+  /** Built-in / reserved objects, by kind: never managed, never drift. */
+  reserved: Record<Kind, string[]>;
+  remoteInfo: Record<string, RemoteInfo>;
+}
+
+export const emptyObjects = (): ObjectsByKind => ({
+  role: {},
+  user: {},
+  role_mapping: {},
+  remote_cluster: {},
+});
+
+export const emptyReserved = (): Record<Kind, string[]> => ({
+  role: [],
+  user: [],
+  role_mapping: [],
+  remote_cluster: [],
+});
+
+export type Action = 'create' | 'update' | 'delete';
+
+/** One field that differs. `before`/`after` are null where the field is absent. */
+export interface FieldDiff {
+  path: (string | number)[];
+  before: Json;
+  after: Json;
+}
+
+export const SENSITIVE = '(sensitive)';
+
+export interface Change {
+  cluster: string;
+  action: Action;
+  kind: Kind;
+  name: string;
+  /** file:line of the desired object; absent for deletions of objects the config no longer names. */
+  source?: SourceRef;
+  diff: FieldDiff[];
+  /** The desired body (create/update) or the live body (delete): what apply sends or removes. */
+  body: Canonical;
+}
+
+export interface Unmanaged {
+  kind: Kind;
+  name: string;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Finding {
+  severity: Severity;
+  rule: string;
+  cluster?: string;
+  message: string;
+  source?: SourceRef;
+}
+
+/** A plan of one cluster. */
+export interface ClusterPlan {
+  name: string;
+  flavor: Flavor;
+  version?: string;
+  reachable: boolean;
+  error?: string;
+  changes: Change[];
+  unmanaged: Unmanaged[];
+}
+
+export interface Plan {
+  clusters: ClusterPlan[];
+  findings: Finding[];
+}
