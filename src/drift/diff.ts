@@ -68,7 +68,8 @@ export function diffCluster(desired: Desired[], live: ClusterState, prune: boole
   const changes: Change[] = [];
   const unmanaged: Unmanaged[] = [];
   for (const kind of KIND_ORDER) {
-    const wanted = desired.filter((d) => d.kind === kind);
+    // A reserved name is refused by the reserved-object rule; planning to "create" it would mislead.
+    const wanted = desired.filter((d) => d.kind === kind && !live.reserved[kind].includes(d.name));
     const have = live.objects[kind];
     for (const d of wanted) {
       const current = have[d.name];

@@ -35,6 +35,12 @@ function stringSet(v: unknown): string[] {
   return [...new Set(list.map(String))].sort();
 }
 
+/**
+ * A set of privilege names, which the server matches case-insensitively: lower-cased *before*
+ * sorting, so that ["Monitor", "manage_ccr"] and ["manage_ccr", "monitor"] come out alike.
+ */
+const privilegeSet = (v: unknown): string[] => stringSet(stringSet(v).map((s) => s.toLowerCase()));
+
 /** A list of objects the server treats as a set: sorted by their canonical text. */
 function objectSet<T>(items: T[]): T[] {
   const seen = new Map<string, T>();
@@ -93,7 +99,7 @@ function indexPrivilege(p: unknown, withClusters: boolean): Canonical {
   return compact({
     ...(withClusters ? { clusters: stringSet(e.clusters) } : {}),
     names: stringSet(e.names),
-    privileges: stringSet(e.privileges).map((s) => s.toLowerCase()),
+    privileges: privilegeSet(e.privileges),
     field_security: fs && compact({ grant: stringSet(fs.grant), except: stringSet(fs.except) }),
     query: query(e.query),
     // false is the default and is what the server echoes back.
@@ -104,7 +110,7 @@ function indexPrivilege(p: unknown, withClusters: boolean): Canonical {
 function role(body: Obj): Canonical {
   const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
   return compact({
-    cluster: stringSet(body.cluster).map((s) => s.toLowerCase()),
+    cluster: privilegeSet(body.cluster),
     indices: objectSet(list(body.indices).map((i) => indexPrivilege(i, false))),
     remote_indices: objectSet(list(body.remote_indices).map((i) => indexPrivilege(i, true))),
     remote_cluster: objectSet(

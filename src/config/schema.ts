@@ -1,0 +1,416 @@
+// The shape of a cluster file, xcluster/clusters/<name>.yml, as zod schemas. The same schemas
+// validate the YAML (load.ts) and produce schema/xcluster.schema.json for editors (scripts/schema.ts).
+// Every object is strict: an unknown key is a typo until proven otherwise.
+//
+// Role bodies follow the Elasticsearch put-role API (elasticsearch-specification:
+// specification/security/put_role/SecurityPutRoleRequest.ts, _types/Privileges.ts); users,
+// role mappings and remote clusters follow put-user, put-role-mapping and the cluster.remote.*
+// settings.
+
+import { z } from 'zod';
+import { unknownKeyMessage } from './suggest.js';
+
+// ---------------------------------------------------------------------------------------------
+// Secrets
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const INLINE_SECRET_MESSAGE =
+  'inline secret: write { env: NAME } (or { file: PATH } outside the repository) instead; never commit secrets';
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The message for a value that is not a valid secret reference. It never quotes the value: a
+ * value written where a secret goes may well be the secret.
+ */
+export function secretMessage(input: unknown): string {
+  if (typeof input === 'string' || typeof input === 'number' || typeof input === 'boolean') {
+    return INLINE_SECRET_MESSAGE;
+  }
+  if (!isPlainObject(input)) return 'expected a secret reference: { env: NAME } or { file: PATH }';
+  const keys = Object.keys(input);
+  const unknown = keys.find((k) => k !== 'env' && k !== 'file');
+  if (unknown !== undefined) return unknownKeyMessage(unknown, 'secret reference', ['env', 'file']);
+  if (keys.length !== 1) return 'a secret reference is either { env: NAME } or { file: PATH }, not both';
+  if ('env' in input) {
+    return 'env must name an environment variable (letters, digits and _), e.g. { env: WEST_API_KEY }';
+  }
+  return 'file must be a non-empty path, e.g. { file: /run/secrets/west.pem }';
+}
+
+const envRef = z.strictObject({
+  // A format error here is reported as is (not through secretMessage): say what a name looks like.
+  env: z
+    .string()
+    .regex(ENV_NAME, { error: 'must name an environment variable (letters, digits and _), e.g. { env: WEST_API_KEY }' })
+    .meta({ description: 'Name of the environment variable that holds the secret.' }),
+});
+const fileRef = z.strictObject({
+  file: z
+    .string()
+    .min(1, { error: 'must be a non-empty path' })
+    .meta({ description: 'Path of a file that holds the secret (relative to the working directory).' }),
+});
+
+export const secretSchema = z.union([envRef, fileRef], { error: (issue) => secretMessage(issue.input) }).meta({
+  id: 'secret',
+  title: 'Secret reference',
+  description: 'Where a secret comes from: { env: NAME } or { file: PATH }. Never write a secret inline.',
+});
+
+// ---------------------------------------------------------------------------------------------
+// Connection
+
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):\d{1,5}$/;
+const hostPort = (description: string) =>
+  z.string().regex(HOST_PORT, { error: 'must be host:port, e.g. east.example.com:9300' }).meta({ description });
+
+/** A duration given to xcluster: `30s`, `500ms`, `2m`, or a number of seconds. */
+export const TIMEOUT = /^\d+(\.\d+)?(ms|s|m)$/;
+
+const HTTP_URL = /^https?:\/\/\S+$/;
+
+const parses = (u: string): boolean => {
+  try {
+    new URL(u);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const hasCredentials = (u: string): boolean => parses(u) && (new URL(u).username !== '' || new URL(u).password !== '');
+
+// The messages never quote the URL: it might carry credentials.
+const urlSchema = z
+  .string()
+  .regex(HTTP_URL, { error: 'must be an http:// or https:// URL, e.g. https://west.example.com:9200' })
+  .refine((u) => !HTTP_URL.test(u) || parses(u), { error: 'is not a valid URL' })
+  .refine((u) => !hasCredentials(u), {
+    error: 'must not hold credentials: use auth with { env: NAME } instead; never commit secrets',
+  })
+  .meta({ description: 'HTTP(S) address of the cluster, e.g. https://west.example.com:9200.' });
+
+const authSchema = z
+  .strictObject({
+    api_key: secretSchema
+      .optional()
+      .meta({ description: 'Encoded API key (the `encoded` value the create-API-key API returns).' }),
+    username: z.string().min(1).optional().meta({ description: 'User for basic authentication.' }),
+    password: secretSchema.optional().meta({ description: 'Password of `username`.' }),
+  })
+  .superRefine((auth, ctx) => {
+    const basic = auth.username !== undefined || auth.password !== undefined;
+    if (auth.api_key && basic) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['api_key'],
+        message: 'use either api_key or username + password, not both',
+      });
+    } else if (!auth.api_key && !basic) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'needs api_key, or username + password (omit auth for a cluster without security)',
+      });
+    } else if (auth.username !== undefined && auth.password === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['password'],
+        message: 'missing password for username (write password: { env: NAME })',
+      });
+    } else if (auth.password !== undefined && auth.username === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['username'], message: 'missing username for password' });
+    }
+  })
+  .meta({
+    title: 'Authentication',
+    description: 'api_key: { env: NAME }, or username + password: { env: NAME }. Omit for a cluster without security.',
+  });
+
+export const connectionSchema = z
+  .strictObject({
+    flavor: z.enum(['elasticsearch']).meta({ description: 'Server family: elasticsearch (opensearch later).' }),
+    url: urlSchema,
+    auth: authSchema.optional(),
+    ca: secretSchema.optional().meta({ description: 'PEM of the CA that signs the cluster HTTP certificate.' }),
+    transport: hostPort('host:port other clusters use as seed for this one (transport port, usually 9300).').optional(),
+    timeout: z
+      .union([
+        z.number().positive({ error: 'must be positive' }),
+        z.string().regex(TIMEOUT, { error: 'must be a duration such as 30s, 500ms or 2m' }),
+      ])
+      .default('30s')
+      .meta({ description: 'Per-request timeout: 30s, 500ms, 2m, or a number of seconds. Default 30s.' }),
+  })
+  .meta({ title: 'Connection', description: 'How xcluster reaches this cluster.' });
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces
+
+const stringList = z.array(z.string());
+/** Index names and remote cluster names may be one string or a list (the API takes both). */
+const stringOrList = z.union([z.string(), stringList]);
+
+/** Metadata keys starting with `_` are reserved: the server refuses them on a PUT. */
+const metadataSchema = z
+  .record(z.string(), z.unknown())
+  .superRefine((m, ctx) => {
+    for (const key of Object.keys(m)) {
+      if (key.startsWith('_')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: 'metadata keys starting with "_" are reserved for the server',
+        });
+      }
+    }
+  })
+  .meta({ description: 'Free-form metadata. Keys starting with _ are reserved.' });
+
+// ---------------------------------------------------------------------------------------------
+// Roles (PUT /_security/role/<name>)
+
+const indexPrivilegeFields = {
+  names: stringOrList.meta({ description: 'Index names or patterns.' }),
+  privileges: stringList.meta({ description: 'Index privileges, e.g. read, monitor, manage_follow_index.' }),
+  field_security: z
+    .strictObject({ grant: stringList.optional(), except: stringList.optional() })
+    .optional()
+    .meta({ description: 'Field-level security: fields granted and excepted.' }),
+  query: z
+    .union([z.string(), z.record(z.string(), z.unknown())])
+    .optional()
+    .meta({ description: 'Document-level security query (object or JSON string).' }),
+  allow_restricted_indices: z
+    .boolean()
+    .optional()
+    .meta({ description: 'Let patterns cover restricted indices. Default false.' }),
+};
+
+const indexPrivilegesSchema = z
+  .strictObject(indexPrivilegeFields)
+  .meta({ id: 'indexPrivileges', title: 'Index privileges' });
+
+const remoteIndexPrivilegesSchema = z
+  .strictObject({
+    clusters: stringOrList.meta({ description: 'Remote cluster aliases (patterns allowed).' }),
+    ...indexPrivilegeFields,
+  })
+  .meta({ id: 'remoteIndexPrivileges', title: 'Remote index privileges' });
+
+export const roleSchema = z
+  .strictObject({
+    cluster: stringList.optional().meta({ description: 'Cluster privileges, e.g. manage_ccr, monitor.' }),
+    indices: z.array(indexPrivilegesSchema).optional().meta({ description: 'Index privileges on this cluster.' }),
+    remote_indices: z
+      .array(remoteIndexPrivilegesSchema)
+      .optional()
+      .meta({ description: 'Index privileges on remote clusters connected with API-key security.' }),
+    remote_cluster: z
+      .array(z.strictObject({ clusters: stringList, privileges: stringList }))
+      .optional()
+      .meta({ description: 'Cluster privileges on remote clusters (monitor_enrich, monitor_stats).' }),
+    applications: z
+      .array(z.strictObject({ application: z.string(), privileges: stringList, resources: stringList }))
+      .optional()
+      .meta({ description: 'Application privileges.' }),
+    global: z.record(z.string(), z.unknown()).optional().meta({ description: 'Global (request-aware) privileges.' }),
+    run_as: stringList.optional().meta({ description: 'Users this role may impersonate.' }),
+    metadata: metadataSchema.optional(),
+    description: z.string().optional().meta({ description: 'What the role is for.' }),
+  })
+  .meta({ id: 'role', title: 'Role', description: 'A role, as the body of the Elasticsearch put-role API.' });
+
+// ---------------------------------------------------------------------------------------------
+// Users (PUT /_security/user/<name>)
+
+export const userSchema = z
+  .strictObject({
+    password: secretSchema.optional().meta({ description: 'Password: { env: NAME } or { file: PATH }.' }),
+    roles: stringList.meta({ description: 'Roles of the user.' }),
+    full_name: z.string().optional(),
+    email: z.string().optional(),
+    metadata: metadataSchema.optional(),
+    enabled: z.boolean().optional().meta({ description: 'Default true.' }),
+  })
+  .meta({ id: 'user', title: 'User', description: 'A native-realm user.' });
+
+// ---------------------------------------------------------------------------------------------
+// Role mappings (PUT /_security/role_mapping/<name>)
+
+type FieldValue = string | number | boolean | null;
+export interface MappingRule {
+  any?: MappingRule[];
+  all?: MappingRule[];
+  field?: Record<string, FieldValue | FieldValue[]>;
+  except?: MappingRule;
+}
+
+const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const mappingRuleSchema: z.ZodType<MappingRule> = z
+  .lazy(() =>
+    z
+      .strictObject({
+        any: z.array(mappingRuleSchema).optional(),
+        all: z.array(mappingRuleSchema).optional(),
+        field: z.record(z.string(), z.union([fieldValue, z.array(fieldValue)])).optional(),
+        except: mappingRuleSchema.optional(),
+      })
+      .refine((r) => Object.values(r).filter((v) => v !== undefined).length === 1, {
+        error: 'a rule has exactly one of any, all, field, except',
+      }),
+  )
+  .meta({ id: 'roleMappingRule', title: 'Role mapping rule', description: 'One of any, all, field, except.' });
+
+const roleTemplateSchema = z.strictObject({
+  template: z
+    .union([z.string(), z.record(z.string(), z.unknown())])
+    .meta({ description: 'Mustache script: { source: ... }.' }),
+  format: z.enum(['string', 'json']).optional(),
+});
+
+export const roleMappingSchema = z
+  .strictObject({
+    roles: stringList.optional().meta({ description: 'Roles granted (or use role_templates).' }),
+    role_templates: z.array(roleTemplateSchema).optional().meta({ description: 'Templates that produce role names.' }),
+    rules: mappingRuleSchema,
+    enabled: z.boolean().optional().meta({ description: 'Default true.' }),
+    metadata: metadataSchema.optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m.roles === undefined && m.role_templates === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'a role mapping needs roles or role_templates' });
+    } else if (m.roles !== undefined && m.role_templates !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['role_templates'], message: 'use roles or role_templates, not both' });
+    }
+  })
+  .meta({ id: 'roleMapping', title: 'Role mapping', description: 'Maps users of external realms to roles.' });
+
+// ---------------------------------------------------------------------------------------------
+// Remote clusters (cluster.remote.<alias>.* settings)
+
+const TIME_VALUE = /^(-1|\d+(nanos|micros|ms|s|m|h|d))$/;
+
+const SNIFF_ONLY = ['seeds', 'node_connections'] as const;
+const PROXY_ONLY = ['proxy_address', 'proxy_socket_connections', 'server_name'] as const;
+
+export const remoteClusterSchema = z
+  .strictObject({
+    cluster: z
+      .string()
+      .optional()
+      .meta({ description: 'Name of the cluster file (xcluster/clusters/<name>.yml) this remote points at.' }),
+    mode: z.enum(['sniff', 'proxy']).optional().meta({ description: 'Connection mode. Default sniff.' }),
+    seeds: z
+      .array(hostPort('Seed node, host:port.'))
+      .optional()
+      .meta({ description: 'Seed nodes (sniff mode), host:port.' }),
+    proxy_address: hostPort('Proxy address (proxy mode), host:port.').optional(),
+    server_name: z.string().optional().meta({ description: 'SNI server name (proxy mode).' }),
+    skip_unavailable: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Skip this remote in searches when it is unavailable.' }),
+    node_connections: z.int().positive().optional().meta({ description: 'Gateway nodes to connect to (sniff mode).' }),
+    proxy_socket_connections: z
+      .int()
+      .positive()
+      .optional()
+      .meta({ description: 'Sockets to open to the proxy (proxy mode).' }),
+    transport: z
+      .strictObject({
+        compress: z
+          .union([z.boolean(), z.literal('indexing_data')])
+          .optional()
+          .meta({ description: 'Compress requests to the remote: true, false or indexing_data.' }),
+        compression_scheme: z.enum(['deflate', 'lz4']).optional().meta({ description: 'Default lz4.' }),
+        ping_schedule: z
+          .string()
+          .regex(TIME_VALUE, { error: 'must be a time value such as 30s or -1' })
+          .optional()
+          .meta({ description: 'Interval of keep-alive pings, e.g. 30s (-1: off).' }),
+      })
+      .optional()
+      .meta({ description: 'cluster.remote.<alias>.transport.* settings.' }),
+  })
+  .superRefine(
+    (r, ctx) => {
+      // The server refuses settings of the other mode; say so here, with the line, not at apply time.
+      const mode = r.mode ?? 'sniff';
+      if (mode !== 'sniff' && mode !== 'proxy') return; // reported by the enum
+      const wrong = mode === 'proxy' ? SNIFF_ONLY : PROXY_ONLY;
+      for (const key of wrong) {
+        if (r[key] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [key], message: `${key} does not apply in ${mode} mode` });
+        }
+      }
+    },
+    // Also when other keys of the remote are wrong, so that every mistake shows in one pass.
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  )
+  .meta({ id: 'remoteCluster', title: 'Remote cluster', description: 'A remote cluster connection of this cluster.' });
+
+// ---------------------------------------------------------------------------------------------
+// The cluster file
+
+/** A section may be left empty (`roles:`), which YAML reads as null. */
+const section = <T extends z.ZodType>(value: T, description: string) =>
+  z.record(z.string(), value).nullish().meta({ description });
+
+export const clusterFileSchema = z
+  .strictObject({
+    connection: connectionSchema,
+    roles: section(roleSchema, 'Roles, by name (Elasticsearch put-role bodies).'),
+    users: section(userSchema, 'Native users, by name.'),
+    role_mappings: section(roleMappingSchema, 'Role mappings, by name.'),
+    remote_clusters: section(remoteClusterSchema, 'Remote clusters, by alias.'),
+    prune: z.boolean().default(false).meta({
+      description: 'Delete live objects that carry the xcluster ownership marker but are no longer in this file.',
+    }),
+  })
+  .meta({
+    title: 'xcluster cluster file',
+    description: 'xcluster/clusters/<name>.yml: how to reach one cluster, and what it must contain.',
+  });
+
+export type ClusterFile = z.output<typeof clusterFileSchema>;
+export type SecretInput = z.output<typeof secretSchema>;
+
+/** The JSON schema of a cluster file, for editors (yaml-language-server handles draft-07 best). */
+export function clusterFileJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(clusterFileSchema, { target: 'draft-7', io: 'input', unrepresentable: 'any' });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Known keys, for "did you mean" on unknown keys
+
+/** The keys an object schema accepts at `path` inside `schema`, or [] where there is no object. */
+export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let current: z.ZodType[] = [schema];
+  for (const seg of path) current = current.flatMap((s) => objectsIn(s)).flatMap((s) => childAt(s, seg));
+  return [
+    ...new Set(current.flatMap(objectsIn).flatMap((s) => (s instanceof z.ZodObject ? Object.keys(s.shape) : []))),
+  ];
+}
+
+/** Unwraps optional/default/lazy and splits unions, down to the schemas that take a value. */
+function objectsIn(s: z.ZodType): z.ZodType[] {
+  if (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault || s instanceof z.ZodLazy) {
+    return objectsIn(s.unwrap() as z.ZodType);
+  }
+  if (s instanceof z.ZodUnion) return (s.options as z.ZodType[]).flatMap(objectsIn);
+  return [s];
+}
+
+function childAt(s: z.ZodType, seg: PropertyKey): z.ZodType[] {
+  if (s instanceof z.ZodObject && typeof seg === 'string') {
+    const child = (s.shape as Record<string, z.ZodType>)[seg];
+    return child ? [child] : [];
+  }
+  if (s instanceof z.ZodArray && typeof seg === 'number') return [s.element as z.ZodType];
+  if (s instanceof z.ZodRecord && typeof seg === 'string') return [s.valueType as z.ZodType];
+  return [];
+}

@@ -1,0 +1,62 @@
+// Resolving { env: NAME } and { file: PATH } references. Values are read only when a connection
+// or a password is actually needed, and every value is registered for masking before it is
+// returned, so no log line or report can print it.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type Connection } from '../flavors/flavor.js';
+import { ConfigError } from '../model/errors.js';
+import { registerSecret } from '../model/redact.js';
+import { type ClusterConfig, type SecretSpec } from '../model/types.js';
+
+/**
+ * The value of a secret reference. `neededBy` names what wants it (e.g. `connection.auth.api_key`)
+ * so that the error says which setting is missing its secret. Throws ConfigError at the place
+ * the reference is written.
+ */
+export function resolveSecret(spec: SecretSpec, neededBy?: string): string {
+  const forWhat = neededBy ? ` (needed by ${neededBy})` : '';
+  const value = 'env' in spec.ref ? fromEnv(spec, spec.ref.env, forWhat) : fromFile(spec, spec.ref.file, forWhat);
+  registerSecret(value);
+  return value;
+}
+
+function fromEnv(spec: SecretSpec, name: string, forWhat: string): string {
+  const value = process.env[name];
+  if (value === undefined) throw new ConfigError(`environment variable ${name} is not set${forWhat}`, spec.source);
+  if (value === '') throw new ConfigError(`environment variable ${name} is empty${forWhat}`, spec.source);
+  return value;
+}
+
+function fromFile(spec: SecretSpec, file: string, forWhat: string): string {
+  const abs = path.resolve(process.cwd(), file);
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigError(`cannot read secret file ${file}${forWhat}: ${code}`, spec.source);
+  }
+  // `echo secret > file` leaves a newline that is not part of the secret.
+  const value = text.replace(/[\r\n]+$/, '');
+  if (value === '') throw new ConfigError(`secret file ${file} is empty${forWhat}`, spec.source);
+  return value;
+}
+
+/** The cluster's connection with its secrets resolved; throws the ConfigError of the first missing one. */
+export function resolveConnection(cluster: ClusterConfig): Connection {
+  const spec = cluster.connection;
+  let auth: Connection['auth'] = null;
+  if (spec.auth.kind === 'api_key') auth = { apiKey: resolveSecret(spec.auth.apiKey, 'connection.auth.api_key') };
+  if (spec.auth.kind === 'basic') {
+    auth = { username: spec.auth.username, password: resolveSecret(spec.auth.password, 'connection.auth.password') };
+  }
+  const ca = spec.ca ? resolveSecret(spec.ca, 'connection.ca') : undefined;
+  return {
+    cluster: cluster.name,
+    url: spec.url,
+    auth,
+    ...(ca !== undefined ? { ca } : {}),
+    timeoutMs: spec.timeoutMs,
+  };
+}

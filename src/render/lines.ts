@@ -1,0 +1,24 @@
+// A change as signed lines, shared by the text and markdown renderers.
+
+import { formatSource, type Change } from '../model/types.js';
+import { showPath, showValue } from './summary.js';
+
+export type Sign = 'add' | 'remove' | 'change';
+
+export interface Line {
+  sign: Sign;
+  text: string;
+}
+
+const headerSign: Record<Change['action'], Sign> = { create: 'add', update: 'change', delete: 'remove' };
+
+export function changeLines(ch: Change): Line[] {
+  const where = ch.source ? `  (${formatSource(ch.source)})` : '';
+  const lines: Line[] = [{ sign: headerSign[ch.action], text: `${ch.kind} ${ch.name}${where}` }];
+  for (const d of ch.diff) {
+    const field = `    ${showPath(d.path)}: `;
+    if (d.before !== null) lines.push({ sign: 'remove', text: field + showValue(d.before) });
+    if (d.after !== null) lines.push({ sign: 'add', text: field + showValue(d.after) });
+  }
+  return lines;
+}

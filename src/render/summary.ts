@@ -1,0 +1,45 @@
+// Counts and wording shared by every renderer.
+
+import { type Json, type Plan } from '../model/types.js';
+
+export interface Summary {
+  create: number;
+  update: number;
+  delete: number;
+  errors: number;
+  warnings: number;
+  unmanaged: number;
+  unreachable: number;
+}
+
+export function summarize(plan: Plan): Summary {
+  const changes = plan.clusters.flatMap((c) => c.changes);
+  const actions = (a: string) => changes.filter((c) => c.action === a).length;
+  const findings = (sev: string) => plan.findings.filter((f) => f.severity === sev).length;
+  return {
+    create: actions('create'),
+    update: actions('update'),
+    delete: actions('delete'),
+    errors: findings('error'),
+    warnings: findings('warning'),
+    unmanaged: plan.clusters.reduce((n, c) => n + c.unmanaged.length, 0),
+    unreachable: plan.clusters.filter((c) => !c.reachable).length,
+  };
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** "Plan: 2 to create, 1 to update, 0 to delete · 1 error · 1 unreachable" */
+export function summaryLine(s: Summary): string {
+  const parts = [`Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete`];
+  if (s.errors) parts.push(plural(s.errors, 'error'));
+  if (s.warnings) parts.push(plural(s.warnings, 'warning'));
+  if (s.unreachable) parts.push(`${s.unreachable} unreachable`);
+  if (s.unmanaged) parts.push(`${s.unmanaged} unmanaged`);
+  return parts.join(' · ');
+}
+
+/** Compact one-line JSON for a value in a diff. */
+export const showValue = (v: Json): string => (v === null ? '(none)' : JSON.stringify(v));
+
+export const showPath = (path: (string | number)[]): string => path.join('.');

@@ -1,0 +1,28 @@
+// The lint rules. Each family lives in its own file and is listed once here; adding a rule never
+// touches the diff or the renderers.
+
+import { type Change, type ClusterState, type Config, type Finding, type Severity } from '../model/types.js';
+import { reservedRules } from './reserved.js';
+
+/** What a rule sees. `live` and `changes` are absent when linting offline. */
+export interface RuleContext {
+  config: Config;
+  live?: ClusterState[];
+  changes?: Change[];
+}
+
+export interface Rule {
+  id: string;
+  severity: Severity;
+  /** One line for the README: what the rule catches and how to fix it. */
+  description: string;
+  /** True when the rule needs live state (skipped by `xcluster lint`). */
+  needsLive: boolean;
+  check(ctx: RuleContext): Finding[];
+}
+
+export const rules: Rule[] = [...reservedRules];
+
+export function runRules(ctx: RuleContext): Finding[] {
+  return rules.filter((r) => !r.needsLive || ctx.live).flatMap((r) => r.check(ctx));
+}

@@ -1,0 +1,75 @@
+// Serves a fixture cluster through nock, the HTTP boundary of the unit tests, and records what
+// each request looked like so tests can assert on paths and headers.
+
+import nock from 'nock';
+import { type Connection } from '../../../src/flavors/flavor.js';
+
+/**
+ * What every Elasticsearch 7.14+ response carries. The client refuses a 2xx answer without
+ * `x-elastic-product: Elasticsearch` (its product check).
+ */
+export const ES_HEADERS = {
+  'content-type': 'application/json',
+  'x-elastic-product': 'Elasticsearch',
+};
+
+export const URL_WEST = 'https://west.example.com:9200';
+
+/** Obvious test placeholders, never real credentials. */
+export const TEST_API_KEY = 'VGVzdEFwaUtleUlkOnRlc3Qtc2VjcmV0LXZhbHVl';
+export const TEST_PASSWORD = 'test-password-not-real';
+
+export const connection = (extra: Partial<Connection> = {}): Connection => ({
+  cluster: 'west',
+  url: URL_WEST,
+  auth: { apiKey: TEST_API_KEY },
+  timeoutMs: 5000,
+  ...extra,
+});
+
+export interface SeenRequest {
+  method: string;
+  /** Path with query string, as sent. */
+  path: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Answers each `"METHOD /path?query"` key of `responses` with its body, `times` times, and
+ * returns the list of requests seen (filled in as they arrive).
+ */
+export function serveCluster(
+  responses: Record<string, unknown>,
+  opts: { url?: string; times?: number; status?: number } = {},
+): SeenRequest[] {
+  const seen: SeenRequest[] = [];
+  const scope = nock(opts.url ?? URL_WEST);
+  for (const [key, body] of Object.entries(responses)) {
+    const [method = 'GET', path = '/'] = key.split(' ');
+    scope
+      .intercept(path, method)
+      .times(opts.times ?? 1)
+      .reply(function () {
+        seen.push({ method, path: this.req.path, headers: { ...this.req.headers } });
+        return [opts.status ?? 200, body as nock.Body, ES_HEADERS];
+      });
+  }
+  return seen;
+}
+
+/** A 401 as Elasticsearch sends it for bad credentials (security_exception, WWW-Authenticate). */
+export function serveUnauthorized(paths: string[], reason: string, url = URL_WEST): void {
+  const body = {
+    error: {
+      root_cause: [{ type: 'security_exception', reason, header: { 'WWW-Authenticate': ['Basic realm="security" charset="UTF-8"', 'ApiKey'] } }],
+      type: 'security_exception',
+      reason,
+      header: { 'WWW-Authenticate': ['Basic realm="security" charset="UTF-8"', 'ApiKey'] },
+    },
+    status: 401,
+  };
+  const scope = nock(url);
+  for (const path of paths) {
+    scope.get(path).reply(401, body, { ...ES_HEADERS, 'www-authenticate': 'ApiKey' });
+  }
+}
