@@ -7,6 +7,7 @@ import { ConfigErrors, ConfigError } from './model/errors.js';
 import { redact } from './model/redact.js';
 import { type Plan } from './model/types.js';
 import { FORMATS, render, type Format } from './render/index.js';
+import { renderLint } from './render/lint.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -38,10 +39,15 @@ interface OutputOptions {
   color: boolean;
 }
 
-/** Prints (or writes) a rendered plan; every byte passes the secret redactor. */
+/** Prints (or writes) a rendered plan. */
 function emit(plan: Plan, opts: OutputOptions, io: Io): void {
   const colour = opts.color && io.isTTY && !opts.out && opts.format === 'text';
-  const text = redact(render(plan, opts.format, { colour }));
+  write(render(plan, opts.format, { colour }), opts, io);
+}
+
+/** Every byte that leaves passes the secret redactor. */
+function write(output: string, opts: OutputOptions, io: Io): void {
+  const text = redact(output);
   if (opts.out) {
     writeFileSync(opts.out, text);
     io.stderr(`xcluster: wrote ${opts.out}\n`);
@@ -51,7 +57,9 @@ function emit(plan: Plan, opts: OutputOptions, io: Io): void {
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const log = (line: string) => io.stderr(redact(`xcluster: ${line}\n`));
   const program = new Command('xcluster')
-    .description('Cross-cluster access as code for Elasticsearch: plan roles, users, role mappings and remote clusters from git.')
+    .description(
+      'Cross-cluster access as code for Elasticsearch: plan roles, users, role mappings and remote clusters from git.',
+    )
     .showHelpAfterError()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
@@ -65,22 +73,33 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       .option('--from-snapshot <dir>', 'plan against snapshots recorded by `xcluster snapshot` (offline)')
       .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
       .option('--no-color', 'never colour the text output'),
-  ).action(async (opts: OutputOptions & { config: string; cluster?: string[]; fromSnapshot?: string; detailedExitcode?: boolean }) => {
-    const { plan } = await planJob({ config: opts.config, clusters: opts.cluster, fromSnapshot: opts.fromSnapshot, log });
-    emit(plan, opts, io);
-    setExit(exitCode(plan, opts.detailedExitcode ?? false));
-  });
+  ).action(
+    async (
+      opts: OutputOptions & { config: string; cluster?: string[]; fromSnapshot?: string; detailedExitcode?: boolean },
+    ) => {
+      const { plan } = await planJob({
+        config: opts.config,
+        clusters: opts.cluster,
+        fromSnapshot: opts.fromSnapshot,
+        log,
+      });
+      emit(plan, opts, io);
+      setExit(exitCode(plan, opts.detailedExitcode ?? false));
+    },
+  );
 
   commonOptions(
     program
       .command('lint')
-      .description('Check the configuration offline (no cluster is contacted) and run the rules that need no live state.')
+      .description(
+        'Check the configuration offline (no cluster is contacted) and run the rules that need no live state.',
+      )
       .addOption(formatOption())
       .option('--out <file>', 'write the report to a file instead of stdout')
       .option('--no-color', 'never colour the text output'),
   ).action((opts: OutputOptions & { config: string; cluster?: string[] }) => {
-    const plan = lintJob({ config: opts.config, clusters: opts.cluster });
-    emit(plan, opts, io);
+    const { config, plan } = lintJob({ config: opts.config, clusters: opts.cluster });
+    write(renderLint(config, plan.findings, opts.format), opts, io);
     setExit(exitCode(plan, false));
   });
 

@@ -39,7 +39,10 @@ function resolveAll(clusters: ClusterConfig[]): Map<string, Connection> {
   return connections;
 }
 
-export async function readLive(config: Config, log: (line: string) => void): Promise<{ states: ClusterState[]; snapshots: Snapshot[] }> {
+export async function readLive(
+  config: Config,
+  log: (line: string) => void,
+): Promise<{ states: ClusterState[]; snapshots: Snapshot[] }> {
   const connections = resolveAll(config.clusters);
   log(`reading ${config.clusters.length} cluster(s) in parallel`);
   const results = await Promise.all(
@@ -47,7 +50,11 @@ export async function readLive(config: Config, log: (line: string) => void): Pro
       const started = Date.now();
       const result = await readCluster(c.name, flavors[c.connection.flavor], connections.get(c.name)!);
       const took = `${Date.now() - started} ms`;
-      log(result.state.reachable ? `${c.name}: read ${result.state.version ?? ''} in ${took}` : `${c.name}: unreachable (${result.state.error})`);
+      log(
+        result.state.reachable
+          ? `${c.name}: read ${result.state.version ?? ''} in ${took}`
+          : `${c.name}: unreachable (${result.state.error})`,
+      );
       return result;
     }),
   );
@@ -76,17 +83,21 @@ export async function planJob(opts: JobOptions): Promise<{ config: Config; plan:
   return { config, plan: buildPlan(config, states) };
 }
 
-export function lintJob(opts: JobOptions): Plan {
-  return lintOnly(loadConfig(opts.config, { clusters: opts.clusters }));
+export function lintJob(opts: JobOptions): { config: Config; plan: Plan } {
+  const config = loadConfig(opts.config, { clusters: opts.clusters });
+  return { config, plan: lintOnly(config) };
 }
 
 /** Records what each cluster's read round returned, one JSON file per cluster. */
-export async function snapshotJob(opts: JobOptions & { out: string }): Promise<{ written: string[]; states: ClusterState[] }> {
+export async function snapshotJob(
+  opts: JobOptions & { out: string },
+): Promise<{ written: string[]; states: ClusterState[] }> {
   const log = opts.log ?? (() => {});
   const config = loadConfig(opts.config, { clusters: opts.clusters });
   const { states, snapshots } = await readLive(config, log);
   const toFile = opts.out.endsWith('.json');
-  if (toFile && snapshots.length > 1) throw new Error(`--out ${opts.out} is a file, but ${snapshots.length} clusters were read: give a folder`);
+  if (toFile && snapshots.length > 1)
+    throw new Error(`--out ${opts.out} is a file, but ${snapshots.length} clusters were read: give a folder`);
   const written = snapshots.map((s) => {
     const path = toFile ? opts.out : snapshotPath(opts.out, s.cluster);
     mkdirSync(dirname(path), { recursive: true });

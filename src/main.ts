@@ -15,7 +15,12 @@ import { renderText } from './render/text.js';
 async function main(): Promise<void> {
   const mode = core.getInput('mode', { required: true });
   if (mode !== 'plan') throw new Error(`mode "${mode}" is not supported yet: use "plan"`);
-  const clusters = core.getMultilineInput('clusters').flatMap((l) => l.split(',').map((s) => s.trim()).filter(Boolean));
+  const clusters = core.getMultilineInput('clusters').flatMap((l) =>
+    l
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   const { plan } = await planJob({
     config: core.getInput('config') || 'xcluster',
     clusters: clusters.length ? clusters : undefined,
@@ -36,10 +41,12 @@ async function main(): Promise<void> {
   core.setOutput('errors', String(s.errors));
   core.setOutput('plan-json', jsonPath);
   core.setOutput('report', reportPath);
-  if (exitCode(plan, false) !== 0) core.setFailed(`xcluster: ${s.errors} error finding(s), ${s.unreachable} unreachable cluster(s)`);
+  if (exitCode(plan, false) !== 0)
+    core.setFailed(`xcluster: ${s.errors} error finding(s), ${s.unreachable} unreachable cluster(s)`);
 }
 
 main().catch((e: unknown) => {
-  const message = e instanceof ConfigErrors ? e.errors.map((x) => x.message).join('\n') : e instanceof Error ? e.message : String(e);
+  const message =
+    e instanceof ConfigErrors ? e.errors.map((x) => x.message).join('\n') : e instanceof Error ? e.message : String(e);
   core.setFailed(redact(message));
 });

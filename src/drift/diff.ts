@@ -79,14 +79,29 @@ export function diffCluster(desired: Desired[], live: ClusterState, prune: boole
       }
       const diff = fieldDiffs(current.body, d.body);
       if (diff.length > 0) {
-        changes.push({ cluster: d.cluster, action: 'update', kind, name: d.name, source: d.source, diff, body: d.body });
+        changes.push({
+          cluster: d.cluster,
+          action: 'update',
+          kind,
+          name: d.name,
+          source: d.source,
+          diff,
+          body: d.body,
+        });
       }
     }
     const named = new Set(wanted.map((d) => d.name));
     for (const [name, obj] of Object.entries(have).sort(([a], [b]) => a.localeCompare(b))) {
       if (named.has(name)) continue;
       if (prune && obj.managed) {
-        changes.push({ cluster: live.name, action: 'delete', kind, name, diff: topLevel(obj.body, 'before'), body: obj.body });
+        changes.push({
+          cluster: live.name,
+          action: 'delete',
+          kind,
+          name,
+          diff: topLevel(obj.body, 'before'),
+          body: obj.body,
+        });
       } else {
         unmanaged.push({ kind, name });
       }

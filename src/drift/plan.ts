@@ -3,7 +3,14 @@
 
 import { diffCluster } from './diff.js';
 import { runRules, type RuleContext } from '../rules/index.js';
-import { KIND_ORDER, type Change, type ClusterPlan, type ClusterState, type Config, type Plan } from '../model/types.js';
+import {
+  KIND_ORDER,
+  type Change,
+  type ClusterPlan,
+  type ClusterState,
+  type Config,
+  type Plan,
+} from '../model/types.js';
 
 const rank = (c: Change): number => {
   const k = KIND_ORDER.indexOf(c.kind);

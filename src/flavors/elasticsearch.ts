@@ -133,6 +133,7 @@ const REMOTE_SETTINGS = new Set([
   'node_connections',
   'proxy_socket_connections',
 ]);
+const TRANSPORT = 'transport.';
 const TRANSPORT_SETTINGS = new Set(['compress', 'compression_scheme', 'ping_schedule']);
 
 /**
@@ -153,22 +154,24 @@ function flatten(value: unknown, prefix: string, out: Obj): Obj {
  * comma-separated list.
  */
 function settingList(v: unknown): unknown {
-  return typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter((s) => s !== '') : v;
+  return typeof v === 'string'
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+    : v;
 }
 
-/** Puts one `<setting>` of a remote into the nested shape the config uses. */
+/** Puts one `<setting>` of a remote into the nested shape the config uses; false if not ours. */
 function setRemoteSetting(remote: Obj, setting: string, value: unknown): boolean {
   if (REMOTE_SETTINGS.has(setting)) {
     remote[setting] = setting === 'seeds' ? settingList(value) : value;
     return true;
   }
-  const [head, tail] = [setting.slice(0, 'transport.'.length), setting.slice('transport.'.length)];
-  if (head === 'transport.' && TRANSPORT_SETTINGS.has(tail)) {
-    const transport = isObject(remote.transport) ? remote.transport : {};
-    remote.transport = { ...transport, [tail]: value };
-    return true;
-  }
-  return false; // not a per-remote setting we manage (e.g. the global cluster.remote.node.attr)
+  const key = setting.startsWith(TRANSPORT) ? setting.slice(TRANSPORT.length) : '';
+  if (!TRANSPORT_SETTINGS.has(key)) return false; // e.g. the global cluster.remote.node.attr
+  remote.transport = { ...(isObject(remote.transport) ? remote.transport : {}), [key]: value };
+  return true;
 }
 
 /**

@@ -54,7 +54,12 @@ export async function upsertStickyComment(gh: GitHub, c: StickyComment): Promise
   // Redact before fitting: a cut could split a secret and leave a part nothing recognizes.
   const body = fitComment(`${marker}\n${redact(c.body)}`, COMMENT_LIMIT, redact(c.pointer ?? commentPointer()));
 
-  const comments = await gh.paginate(gh.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
+  const comments = await gh.paginate(gh.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  });
   const marked = comments.filter((x) => x.body?.includes(marker));
   // Only ask who we are when there is something to compare (one request fewer on a fresh PR).
   const self = marked.length ? (c.author ?? (await selfLogin(gh))) : undefined;

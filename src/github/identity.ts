@@ -32,4 +32,5 @@ export function selfLogin(gh: GitHub): Promise<string> {
 }
 
 /** Logins are case-insensitive on GitHub. */
-export const sameLogin = (a: string | undefined, b: string): boolean => a !== undefined && a.toLowerCase() === b.toLowerCase();
+export const sameLogin = (a: string | undefined, b: string): boolean =>
+  a !== undefined && a.toLowerCase() === b.toLowerCase();

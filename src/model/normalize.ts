@@ -49,10 +49,7 @@ function objectSet<T>(items: T[]): T[] {
 }
 
 const isEmpty = (v: unknown): boolean =>
-  v === undefined ||
-  v === null ||
-  (Array.isArray(v) && v.length === 0) ||
-  (isObject(v) && Object.keys(v).length === 0);
+  v === undefined || v === null || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
 
 /** Drops keys whose value is absent or empty: the server treats [] and {} as absence. */
 function compact(o: Obj): Canonical {
@@ -115,13 +112,20 @@ function role(body: Obj): Canonical {
     remote_indices: objectSet(list(body.remote_indices).map((i) => indexPrivilege(i, true))),
     remote_cluster: objectSet(
       list(body.remote_cluster).map((r) =>
-        compact({ clusters: stringSet(isObject(r) ? r.clusters : []), privileges: stringSet(isObject(r) ? r.privileges : []) }),
+        compact({
+          clusters: stringSet(isObject(r) ? r.clusters : []),
+          privileges: stringSet(isObject(r) ? r.privileges : []),
+        }),
       ),
     ),
     applications: objectSet(
       list(body.applications).map((a) => {
         const e = isObject(a) ? a : {};
-        return compact({ application: e.application, privileges: stringSet(e.privileges), resources: stringSet(e.resources) });
+        return compact({
+          application: e.application,
+          privileges: stringSet(e.privileges),
+          resources: stringSet(e.resources),
+        });
       }),
     ),
     global: isObject(body.global) ? sortKeys(body.global) : undefined,
@@ -168,9 +172,10 @@ function roleTemplate(t: unknown): Canonical {
   const e = isObject(t) ? t : {};
   const template = query(e.template);
   return compact({
-    template: isObject(template) && typeof template.source !== 'string' && template.source !== undefined
-      ? { ...template, source: JSON.stringify(template.source) }
-      : template,
+    template:
+      isObject(template) && typeof template.source !== 'string' && template.source !== undefined
+        ? { ...template, source: JSON.stringify(template.source) }
+        : template,
     format: e.format === 'json' ? 'json' : undefined,
   });
 }

@@ -1,5 +1,6 @@
 // What a pull-request comment and the job summary show: the summary line first, a table of
-// clusters, one collapsible section per cluster with ```diff blocks, then the findings.
+// clusters, the findings, then one collapsible section per cluster with ```diff blocks (last,
+// so that a comment cut for length keeps everything above them).
 
 import { formatSource, type ClusterPlan, type Plan } from '../model/types.js';
 import { changeLines, type Sign } from './lines.js';
@@ -35,7 +36,6 @@ export function renderMarkdown(plan: Plan): string {
     out.push(clusterRow(c, plan.findings.filter((f) => f.cluster === c.name).length));
   }
   out.push('');
-  for (const c of plan.clusters) out.push(...clusterDetails(c));
   if (plan.findings.length > 0) {
     out.push('### Findings', '', '| severity | rule | cluster | where | message |', '| --- | --- | --- | --- | --- |');
     for (const f of plan.findings) {
@@ -44,5 +44,6 @@ export function renderMarkdown(plan: Plan): string {
     }
     out.push('');
   }
+  for (const c of plan.clusters) out.push(...clusterDetails(c));
   return out.join('\n');
 }

@@ -34,7 +34,12 @@ describe('diffCluster', () => {
   });
 
   it('shows a new user password as (sensitive) and never its reference or value', () => {
-    const d = desired('user', 'u', { roles: ['r'] }, { password: { ref: { env: 'U_PW' }, source: { file: 'f', line: 1, column: 1 } } });
+    const d = desired(
+      'user',
+      'u',
+      { roles: ['r'] },
+      { password: { ref: { env: 'U_PW' }, source: { file: 'f', line: 1, column: 1 } } },
+    );
     const { changes } = diffCluster([d], liveState(), false);
     expect(changes[0]!.diff).toContainEqual({ path: ['password'], before: null, after: '(sensitive)' });
     expect(JSON.stringify(changes[0]!.diff)).not.toContain('U_PW');

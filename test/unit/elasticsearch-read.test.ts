@@ -8,9 +8,24 @@ import { elasticsearch } from '../../src/flavors/elasticsearch.js';
 import { type Connection } from '../../src/flavors/flavor.js';
 import { readCluster, unreachableState } from '../../src/flavors/read.js';
 import { FIXTURES } from '../fixtures/elasticsearch/index.js';
-import { connection, ES_HEADERS, serveCluster, serveUnauthorized, TEST_API_KEY, TEST_PASSWORD, URL_WEST } from './helpers/es-nock.js';
+import {
+  connection,
+  ES_HEADERS,
+  serveCluster,
+  serveUnauthorized,
+  TEST_API_KEY,
+  TEST_PASSWORD,
+  URL_WEST,
+} from './helpers/es-nock.js';
 
-const SIX_PATHS = ['/', '/_security/role', '/_security/user', '/_security/role_mapping', '/_cluster/settings?flat_settings=true', '/_remote/info'];
+const SIX_PATHS = [
+  '/',
+  '/_security/role',
+  '/_security/user',
+  '/_security/role_mapping',
+  '/_cluster/settings?flat_settings=true',
+  '/_remote/info',
+];
 
 const BASIC = { username: 'xcluster', password: TEST_PASSWORD };
 const BASIC_HEADER = Buffer.from(`xcluster:${TEST_PASSWORD}`).toString('base64');
@@ -90,7 +105,10 @@ describe('readCluster', () => {
   });
 
   it('reports 401 with the server reason and no credential, for an API key', async () => {
-    serveUnauthorized(SIX_PATHS, 'unable to authenticate with provided credentials and anonymous access is not allowed for this request');
+    serveUnauthorized(
+      SIX_PATHS,
+      'unable to authenticate with provided credentials and anonymous access is not allowed for this request',
+    );
     const { state } = await readCluster('west', elasticsearch, connection());
     expect(state.reachable).toBe(false);
     expect(state.error).toBe(
@@ -114,23 +132,37 @@ describe('readCluster', () => {
   });
 
   it('reports 403 with the missing privilege the server names', async () => {
-    const reason = 'action [cluster:admin/xpack/security/role/get] is unauthorized for user [xcluster] with effective roles [viewer]';
+    const reason =
+      'action [cluster:admin/xpack/security/role/get] is unauthorized for user [xcluster] with effective roles [viewer]';
     const scope = nock(URL_WEST);
     for (const path of SIX_PATHS) {
-      scope.get(path).reply(403, { error: { root_cause: [{ type: 'security_exception', reason }], type: 'security_exception', reason }, status: 403 }, ES_HEADERS);
+      scope.get(path).reply(
+        403,
+        {
+          error: { root_cause: [{ type: 'security_exception', reason }], type: 'security_exception', reason },
+          status: 403,
+        },
+        ES_HEADERS,
+      );
     }
     const { state } = await readCluster('west', elasticsearch, connection());
     expect(state.error).toBe(`403 Forbidden: ${reason}`);
   });
 
   it('reports a DNS failure', async () => {
-    nock(URL_WEST).get(/.*/).times(20).replyWithError(socketError('ENOTFOUND', 'getaddrinfo ENOTFOUND west.example.com'));
+    nock(URL_WEST)
+      .get(/.*/)
+      .times(20)
+      .replyWithError(socketError('ENOTFOUND', 'getaddrinfo ENOTFOUND west.example.com'));
     const { state } = await readCluster('west', elasticsearch, connection());
     expect(state.error).toBe(`host not found (ENOTFOUND) at ${URL_WEST}`);
   });
 
   it('reports a TLS error with its cause', async () => {
-    nock(URL_WEST).get(/.*/).times(20).replyWithError(socketError('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate'));
+    nock(URL_WEST)
+      .get(/.*/)
+      .times(20)
+      .replyWithError(socketError('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate'));
     const { state } = await readCluster('west', elasticsearch, connection());
     expect(state.error).toBe(`TLS error at ${URL_WEST}: self-signed certificate`);
   });
@@ -151,8 +183,35 @@ describe('readCluster', () => {
     expectNoSecret(state.error);
   });
 
+  it('reports a URL it cannot use instead of throwing, without echoing it', async () => {
+    const { state } = await readCluster('west', elasticsearch, connection({ url: `not a url ${TEST_PASSWORD}` }));
+    expect(state.reachable).toBe(false);
+    expect(state.error).toContain('(invalid url)');
+    expectNoSecret(state.error);
+  });
+
+  it('cuts a proxy error page down to a short reason', async () => {
+    const page = `<html><body>${'Bad Gateway '.repeat(100)}</body></html>`;
+    const scope = nock(URL_WEST);
+    for (const path of SIX_PATHS) scope.get(path).times(3).reply(502, page, { 'content-type': 'text/html' });
+    const { state } = await readCluster('west', elasticsearch, connection());
+    expect(state.error).toMatch(/^502 Bad Gateway: <html>/);
+    expect(state.error!.length).toBeLessThanOrEqual(301);
+  });
+
   it('turns an unparsable snapshot into an unreachable state instead of throwing', async () => {
-    const broken = { ...elasticsearch, read: async (c: Connection) => ({ format_version: 1 as const, cluster: c.cluster, flavor: 'elasticsearch' as const, responses: {} }), parse: () => { throw new Error('bad shape'); } };
+    const broken = {
+      ...elasticsearch,
+      read: async (c: Connection) => ({
+        format_version: 1 as const,
+        cluster: c.cluster,
+        flavor: 'elasticsearch' as const,
+        responses: {},
+      }),
+      parse: () => {
+        throw new Error('bad shape');
+      },
+    };
     const { state, snapshot } = await readCluster('west', broken, connection());
     expect(state.reachable).toBe(false);
     expect(state.error).toBe(`unreadable response from ${URL_WEST}: bad shape`);
@@ -163,7 +222,12 @@ describe('readCluster', () => {
 describe('unreachableState', () => {
   it('is an empty, unreachable state carrying the reason', () => {
     const state = unreachableState('east', 'elasticsearch', 'timed out after 30000 ms');
-    expect(state).toMatchObject({ name: 'east', flavor: 'elasticsearch', reachable: false, error: 'timed out after 30000 ms' });
+    expect(state).toMatchObject({
+      name: 'east',
+      flavor: 'elasticsearch',
+      reachable: false,
+      error: 'timed out after 30000 ms',
+    });
     expect(state.objects.role).toEqual({});
     expect(state.reserved.user).toEqual([]);
     expect(state.remoteInfo).toEqual({});

@@ -156,7 +156,10 @@ describe.each(LINES)('reading an Elasticsearch %s cluster', (line) => {
 });
 
 describe('request count (ACCEPTANCE)', () => {
-  const role = (i: number) => [`role-${i}`, serverRole('8.15', { cluster: ['monitor'], indices: [{ names: [`idx-${i}`], privileges: ['read'] }] })];
+  const role = (i: number) => [
+    `role-${i}`,
+    serverRole('8.15', { cluster: ['monitor'], indices: [{ names: [`idx-${i}`], privileges: ['read'] }] }),
+  ];
 
   async function requestsFor(roleCount: number): Promise<{ requests: number; roles: number }> {
     const roles = Object.fromEntries(Array.from({ length: roleCount }, (_, i) => role(i)));
@@ -183,6 +186,8 @@ describe('flavor registry', () => {
   });
 
   it('normalizes desired and live bodies with the model normalize', () => {
-    expect(elasticsearch.normalize('role', { cluster: ['B', 'a'], run_as: [], metadata: {} })).toEqual({ cluster: ['a', 'b'] });
+    expect(elasticsearch.normalize('role', { cluster: ['B', 'a'], run_as: [], metadata: {} })).toEqual({
+      cluster: ['a', 'b'],
+    });
   });
 });

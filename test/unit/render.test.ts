@@ -21,8 +21,13 @@ const contract = z.object({
           action: z.enum(['create', 'update', 'delete']),
           kind: z.enum(['role', 'user', 'role_mapping', 'remote_cluster', 'cross_cluster_api_key']),
           name: z.string(),
-          source: z.string().regex(/^.+:\d+$/).nullable(),
-          diff: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), before: z.unknown(), after: z.unknown() })),
+          source: z
+            .string()
+            .regex(/^.+:\d+$/)
+            .nullable(),
+          diff: z.array(
+            z.object({ path: z.array(z.union([z.string(), z.number()])), before: z.unknown(), after: z.unknown() }),
+          ),
         }),
       ),
     }),
@@ -51,9 +56,14 @@ function samplePlan(): Plan {
     clusters: [],
     desired: [
       desired('role', 'remote-replication', { cluster: ['manage_ccr'] }, { source: src(9) }),
-      desired('user', 'cross-cluster-user', { roles: ['remote-replication'] }, {
-        password: { ref: { env: 'PW' }, source: src(20) },
-      }),
+      desired(
+        'user',
+        'cross-cluster-user',
+        { roles: ['remote-replication'] },
+        {
+          password: { ref: { env: 'PW' }, source: src(20) },
+        },
+      ),
       desired('role', 'superuser', {}, { source: src(30) }),
     ],
   };
@@ -61,7 +71,10 @@ function samplePlan(): Plan {
     { role: { 'remote-replication': { body: { cluster: ['monitor'] } }, legacy: { body: {} } } },
     { reserved: { role: ['superuser'], user: [], role_mapping: [], remote_cluster: [] } },
   );
-  const east = liveState({}, { name: 'east', reachable: false, error: 'connection refused (ECONNREFUSED)', version: undefined });
+  const east = liveState(
+    {},
+    { name: 'east', reachable: false, error: 'connection refused (ECONNREFUSED)', version: undefined },
+  );
   return buildPlan(config, [west, east]);
 }
 
@@ -78,7 +91,11 @@ describe('json renderer', () => {
       source: 'xcluster/clusters/west.yml:9',
       diff: [{ path: ['cluster'], before: ['monitor'], after: ['manage_ccr'] }],
     });
-    expect(out.findings[0]).toMatchObject({ severity: 'error', rule: 'reserved-object', source: 'xcluster/clusters/west.yml:30' });
+    expect(out.findings[0]).toMatchObject({
+      severity: 'error',
+      rule: 'reserved-object',
+      source: 'xcluster/clusters/west.yml:30',
+    });
     expect(out.clusters.find((c: { name: string }) => c.name === 'east')).toMatchObject({
       reachable: false,
       error: 'connection refused (ECONNREFUSED)',
@@ -89,7 +106,9 @@ describe('json renderer', () => {
 describe('text renderer', () => {
   const text = renderText(samplePlan());
   it('starts with the summary line', () => {
-    expect(text.split('\n')[0]).toBe('Plan: 1 to create, 1 to update, 0 to delete · 1 error · 1 unreachable · 1 unmanaged');
+    expect(text.split('\n')[0]).toBe(
+      'Plan: 1 to create, 1 to update, 0 to delete · 1 error · 1 unreachable · 1 unmanaged',
+    );
   });
   it('shows each change with its sign and source, and unmanaged objects', () => {
     expect(text).toContain('~ role remote-replication  (xcluster/clusters/west.yml:9)');

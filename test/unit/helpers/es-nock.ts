@@ -2,7 +2,9 @@
 // each request looked like so tests can assert on paths and headers.
 
 import nock from 'nock';
+import { elasticsearch } from '../../../src/flavors/elasticsearch.js';
 import { type Connection } from '../../../src/flavors/flavor.js';
+import { type ClusterState } from '../../../src/model/types.js';
 
 /**
  * What every Elasticsearch 7.14+ response carries. The client refuses a 2xx answer without
@@ -61,7 +63,13 @@ export function serveCluster(
 export function serveUnauthorized(paths: string[], reason: string, url = URL_WEST): void {
   const body = {
     error: {
-      root_cause: [{ type: 'security_exception', reason, header: { 'WWW-Authenticate': ['Basic realm="security" charset="UTF-8"', 'ApiKey'] } }],
+      root_cause: [
+        {
+          type: 'security_exception',
+          reason,
+          header: { 'WWW-Authenticate': ['Basic realm="security" charset="UTF-8"', 'ApiKey'] },
+        },
+      ],
       type: 'security_exception',
       reason,
       header: { 'WWW-Authenticate': ['Basic realm="security" charset="UTF-8"', 'ApiKey'] },
@@ -72,4 +80,13 @@ export function serveUnauthorized(paths: string[], reason: string, url = URL_WES
   for (const path of paths) {
     scope.get(path).reply(401, body, { ...ES_HEADERS, 'www-authenticate': 'ApiKey' });
   }
+}
+
+/** Serves `responses` once and reads them with the Elasticsearch flavor, end to end. */
+export async function readServed(
+  responses: Record<string, unknown>,
+  conn: Connection = connection(),
+): Promise<ClusterState> {
+  serveCluster(responses, { url: conn.url });
+  return elasticsearch.parse(await elasticsearch.read(conn));
 }

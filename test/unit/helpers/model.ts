@@ -1,12 +1,6 @@
 // Small builders for canonical objects in tests.
 import { normalize } from '../../../src/model/normalize.js';
-import {
-  emptyObjects,
-  emptyReserved,
-  type ClusterState,
-  type Desired,
-  type Kind,
-} from '../../../src/model/types.js';
+import { emptyObjects, emptyReserved, type ClusterState, type Desired, type Kind } from '../../../src/model/types.js';
 
 export const src = (line: number, file = 'xcluster/clusters/west.yml') => ({ file, line, column: 3 });
 
@@ -28,7 +22,10 @@ export function liveState(
     remoteInfo: {},
     ...extra,
   };
-  for (const [kind, byName] of Object.entries(objects) as [Kind, Record<string, { body: object; managed?: boolean }>][]) {
+  for (const [kind, byName] of Object.entries(objects) as [
+    Kind,
+    Record<string, { body: object; managed?: boolean }>,
+  ][]) {
     for (const [name, o] of Object.entries(byName)) {
       state.objects[kind][name] = { body: normalize(kind, o.body), managed: o.managed ?? false };
     }

@@ -1,0 +1,143 @@
+// The rolling drift issue: one open issue, labelled (default `xcluster-drift`), that a scheduled
+// run creates when drift appears, rewrites while it lasts and closes with a comment when it is
+// gone. Someone closing it by hand does not make drift go away: the next run with drift reopens it.
+//
+// Candidates are the issues with the label (the issues API also lists pull requests: skipped),
+// authored by our token's login (see identity.ts) — a person's issue that happens to carry the
+// label is never edited or closed.
+
+import { redact } from '../model/redact.js';
+import { sameLogin, selfLogin } from './identity.js';
+import { httpStatus, type GitHub } from './octokit.js';
+import { COMMENT_LIMIT, commentPointer, fitComment } from './truncate.js';
+
+export const DRIFT_LABEL = 'xcluster-drift';
+
+export interface DriftIssue {
+  owner: string;
+  repo: string;
+  label: string;
+  title: string;
+  /** Markdown report; redacted and fitted to the body limit here. */
+  body: string;
+  hasDrift: boolean;
+  /** This run's page, quoted in the closing and reopening comments. */
+  runUrl?: string;
+  /** Login our token writes as; resolved from the token when absent. */
+  author?: string;
+  /** Last line of a body that had to be cut. */
+  pointer?: string;
+}
+
+export interface DriftResult {
+  action: 'created' | 'updated' | 'closed' | 'reopened' | 'none';
+  number?: number;
+  url?: string;
+}
+
+export async function syncDriftIssue(gh: GitHub, d: DriftIssue): Promise<DriftResult> {
+  const { owner, repo } = d;
+  const run = d.runUrl ? `run ${d.runUrl}` : 'the latest run';
+  const ours = await findOurs(gh, d);
+  const open = ours.filter((i) => i.state === 'open');
+
+  if (!d.hasDrift) {
+    if (!open.length) return { action: 'none' };
+    // Normally one; close any duplicates too, so "no drift" leaves nothing open.
+    for (const issue of open) {
+      await gh.rest.issues.createComment({
+        owner,
+        repo,
+        issue_number: issue.number,
+        body: redact(`No drift found in ${run}; closing.`),
+      });
+      await gh.rest.issues.update({
+        owner,
+        repo,
+        issue_number: issue.number,
+        state: 'closed',
+        state_reason: 'completed',
+      });
+    }
+    return { action: 'closed', number: open[0]?.number, url: open[0]?.html_url };
+  }
+
+  const title = redact(d.title);
+  const body = fitComment(redact(d.body), COMMENT_LIMIT, redact(d.pointer ?? commentPointer(d.runUrl)));
+  const current = open[0];
+  if (current) {
+    const { data } = await gh.rest.issues.update({ owner, repo, issue_number: current.number, title, body });
+    return { action: 'updated', number: data.number, url: data.html_url };
+  }
+  // ours is newest-updated first: the last closed issue decides between reopening and a new one.
+  const last = ours[0];
+  if (last && (await closedByHand(gh, d, last.number))) {
+    await gh.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: last.number,
+      body: redact(`Drift is still present in ${run}; reopening.`),
+    });
+    const { data } = await gh.rest.issues.update({
+      owner,
+      repo,
+      issue_number: last.number,
+      state: 'open',
+      title,
+      body,
+    });
+    return { action: 'reopened', number: data.number, url: data.html_url };
+  }
+  await ensureLabel(gh, d);
+  const { data } = await gh.rest.issues.create({ owner, repo, title, body, labels: [d.label] });
+  return { action: 'created', number: data.number, url: data.html_url };
+}
+
+async function findOurs(gh: GitHub, d: DriftIssue) {
+  const listed = await gh.paginate(gh.rest.issues.listForRepo, {
+    owner: d.owner,
+    repo: d.repo,
+    labels: d.label,
+    state: 'all',
+    sort: 'updated',
+    direction: 'desc',
+    per_page: 100,
+  });
+  const issues = listed.filter((i) => !i.pull_request);
+  if (!issues.length) return [];
+  const self = d.author ?? (await selfLogin(gh));
+  return issues.filter((i) => sameLogin(i.user?.login, self));
+}
+
+/**
+ * Closed by someone other than us (a person, or a commit/PR that "fixes" it). We close with
+ * our own token, so `closed_by` tells the two apart; the list endpoint may omit it, the single
+ * issue carries it.
+ */
+async function closedByHand(gh: GitHub, d: DriftIssue, issueNumber: number): Promise<boolean> {
+  const { data } = await gh.rest.issues.get({ owner: d.owner, repo: d.repo, issue_number: issueNumber });
+  const self = d.author ?? (await selfLogin(gh));
+  return !sameLogin(data.closed_by?.login, self);
+}
+
+/** Issues can only carry labels that exist; create ours on first use. */
+async function ensureLabel(gh: GitHub, d: DriftIssue): Promise<void> {
+  try {
+    await gh.rest.issues.getLabel({ owner: d.owner, repo: d.repo, name: d.label });
+    return;
+  } catch (e) {
+    if (httpStatus(e) !== 404) throw e;
+  }
+  try {
+    await gh.rest.issues.createLabel({
+      owner: d.owner,
+      repo: d.repo,
+      name: d.label,
+      color: 'd93f0b',
+      description: 'Live clusters differ from the xcluster configuration',
+    });
+  } catch (e) {
+    // 422 "already_exists": another run (a matrix shard) created it in between.
+    if (httpStatus(e) !== 422) throw e;
+  }
+}
