@@ -6,16 +6,20 @@ import {
   __commonJS,
   __require,
   __toESM,
+  applyExitCode,
+  applyJob,
+  changeToJson,
   exitCode,
   formatSource,
   lintJob,
   planJob,
+  planToJson,
   redact,
   renderJson,
   renderMarkdown,
   renderText,
   snapshotJob
-} from "./chunks/chunk-GYPXB5VW.js";
+} from "./chunks/chunk-3ZU2QI4J.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({
@@ -3445,6 +3449,7 @@ var require_commander = __commonJS({
 
 // src/cli.ts
 import { writeFileSync } from "node:fs";
+import { createInterface } from "node:readline/promises";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -3471,6 +3476,73 @@ function render(plan, format, opts = {}) {
   return renderText(plan, opts);
 }
 
+// src/render/apply.ts
+function summarizeApply(result) {
+  const ops = result.clusters.flatMap((c) => c.operations);
+  const count = (status) => ops.filter((o) => o.status === status).length;
+  return {
+    done: count("done"),
+    failed: count("failed"),
+    skipped: count("skipped"),
+    verified: result.clusters.filter((c) => c.verified).length,
+    clusters: result.clusters.length
+  };
+}
+function applySummaryLine(s) {
+  return `Apply: ${s.done} done, ${s.failed} failed, ${s.skipped} skipped \xB7 ${s.verified} of ${s.clusters} clusters verified`;
+}
+var MARKS = { done: "done   ", failed: "FAILED ", skipped: "skipped" };
+function operationLine(r) {
+  const c = r.change;
+  return `  ${MARKS[r.status]} ${c.action} ${c.kind} ${c.name}${r.error ? `: ${r.error}` : ""}`;
+}
+function verdict(c) {
+  if (!c.reachable) return `not applied: unreachable (${c.error ?? "unknown error"})`;
+  if (c.operations.some((o) => o.status === "failed"))
+    return "stopped at the first failure; run apply again once it is fixed";
+  if (c.verified) return c.operations.length ? "verified: a fresh plan is empty" : "no changes";
+  const down = c.remotes.filter((r) => !r.connected).map((r) => r.alias);
+  const parts = [];
+  if (c.remaining.length) parts.push(`${c.remaining.length} change(s) still differ`);
+  if (down.length) parts.push(`remote(s) not connected: ${down.join(", ")}`);
+  return `NOT verified: ${parts.join("; ") || (c.error ?? "unknown reason")}`;
+}
+function clusterLines(c) {
+  const remaining = c.remaining.length && c.operations.every((o) => o.status === "done") ? c.remaining.map(
+    (r) => `  still differs: ${r.action} ${r.kind} ${r.name} (${r.diff.map((d) => d.path.join(".")).join(", ")})`
+  ) : [];
+  return [`cluster ${c.name}: ${verdict(c)}`, ...c.operations.map(operationLine), ...remaining, ""];
+}
+function applyJson(result) {
+  const base = planToJson(result.plan);
+  const byCluster = new Map(result.clusters.map((c) => [c.name, c]));
+  return {
+    ...base,
+    clusters: base.clusters.map((jc) => {
+      const c = byCluster.get(jc.name);
+      return {
+        ...jc,
+        // Every change of the plan has exactly one operation result, in plan order.
+        changes: c.operations.map((op) => ({
+          ...changeToJson(op.change),
+          status: op.status,
+          ...op.error ? { error: op.error } : {}
+        })),
+        verified: c.verified,
+        remaining: c.remaining.map(changeToJson),
+        remotes: c.remotes
+      };
+    }),
+    apply: summarizeApply(result)
+  };
+}
+function renderApply(result, format) {
+  if (format === "json") return JSON.stringify(applyJson(result), null, 2) + "\n";
+  const lines = [applySummaryLine(summarizeApply(result)), "", ...result.clusters.flatMap(clusterLines)];
+  if (format === "markdown") return ["**" + lines[0] + "**", "", "```", ...lines.slice(2), "```", ""].join("\n");
+  return lines.join("\n");
+}
+
 // src/render/lint.ts
 var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 function headline(config, findings) {
@@ -3488,12 +3560,26 @@ function renderLint(config, findings, format) {
 }
 
 // src/cli.ts
+async function askOnTerminal(question) {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
 var processIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
-  isTTY: Boolean(process.stdout.isTTY)
+  isTTY: Boolean(process.stdout.isTTY),
+  ...process.stdin.isTTY && process.stderr.isTTY ? { ask: askOnTerminal } : {}
 };
 var collect = (value, previous = []) => [...previous, value];
+function positiveInt(value) {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
+  return n;
+}
 function formatOption() {
   return new Option("--format <format>", "output format").choices(FORMATS).default("text");
 }
@@ -3548,6 +3634,33 @@ function buildProgram(io, setExit) {
     for (const path of written) io.stderr(`xcluster: wrote ${path}
 `);
     setExit(states.every((s) => s.reachable) ? 0 : 1);
+  });
+  commonOptions(
+    program2.command("apply").description(
+      "Apply the plan: remote connections, then roles, role mappings, users (deletions in reverse), then verify with a fresh plan."
+    ).option("--yes", "apply without asking (required when there is no terminal)").option("--concurrency <n>", "operations of one step in flight at once, per cluster", positiveInt, 4).addOption(formatOption()).option("--out <file>", "write the report to a file instead of stdout").option("--no-color", "never colour the text output")
+  ).action(async (opts) => {
+    if (!opts.yes && !io.ask) throw new Error("apply needs --yes when there is no terminal to confirm on");
+    const confirm = async (plan) => {
+      if (opts.yes) return true;
+      io.stderr(redact(render(plan, "text", { colour: opts.color && io.isTTY })));
+      const answer = await io.ask('Apply these changes? Only "yes" is accepted: ');
+      return answer.trim() === "yes";
+    };
+    const outcome = await applyJob({
+      config: opts.config,
+      clusters: opts.cluster,
+      concurrency: opts.concurrency,
+      confirm,
+      log
+    });
+    if (outcome.status === "applied") write(renderApply(outcome.result, opts.format), opts, io);
+    else emit(outcome.plan, opts, io);
+    if (outcome.status === "refused") io.stderr(`error: apply refused: ${outcome.reason}; nothing was changed
+`);
+    if (outcome.status === "declined") io.stderr("xcluster: apply cancelled; nothing was changed\n");
+    if (outcome.status === "nothing-to-do") io.stderr("xcluster: no changes; nothing to apply\n");
+    setExit(applyExitCode(outcome));
   });
   return program2;
 }

@@ -11,7 +11,7 @@ import {
   renderMarkdown,
   renderText,
   summarize
-} from "./chunks/chunk-GYPXB5VW.js";
+} from "./chunks/chunk-3ZU2QI4J.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

@@ -1,27 +1,48 @@
 // The xcluster command. Thin: parses arguments, calls the job, prints, sets the exit code.
 
 import { writeFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
-import { exitCode, lintJob, planJob, snapshotJob } from './job.js';
+import { createInterface } from 'node:readline/promises';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { applyExitCode, applyJob, exitCode, lintJob, planJob, snapshotJob } from './job.js';
 import { ConfigErrors, ConfigError } from './model/errors.js';
 import { redact } from './model/redact.js';
 import { type Plan } from './model/types.js';
 import { FORMATS, render, type Format } from './render/index.js';
+import { renderApply } from './render/apply.js';
 import { renderLint } from './render/lint.js';
 
 export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** stdout is a terminal (colour). */
   isTTY: boolean;
+  /** Asks a question on the terminal; absent when there is no terminal to ask on. */
+  ask?: (question: string) => Promise<string>;
+}
+
+async function askOnTerminal(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
 }
 
 const processIo: Io = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   isTTY: Boolean(process.stdout.isTTY),
+  ...(process.stdin.isTTY && process.stderr.isTTY ? { ask: askOnTerminal } : {}),
 };
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
 
 function formatOption(): Option {
   return new Option('--format <format>', 'output format').choices(FORMATS).default('text');
@@ -112,6 +133,40 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     const { written, states } = await snapshotJob({ config: opts.config, clusters: opts.cluster, out: opts.out, log });
     for (const path of written) io.stderr(`xcluster: wrote ${path}\n`);
     setExit(states.every((s) => s.reachable) ? 0 : 1);
+  });
+
+  commonOptions(
+    program
+      .command('apply')
+      .description(
+        'Apply the plan: remote connections, then roles, role mappings, users (deletions in reverse), then verify with a fresh plan.',
+      )
+      .option('--yes', 'apply without asking (required when there is no terminal)')
+      .option('--concurrency <n>', 'operations of one step in flight at once, per cluster', positiveInt, 4)
+      .addOption(formatOption())
+      .option('--out <file>', 'write the report to a file instead of stdout')
+      .option('--no-color', 'never colour the text output'),
+  ).action(async (opts: OutputOptions & { config: string; cluster?: string[]; yes?: boolean; concurrency: number }) => {
+    if (!opts.yes && !io.ask) throw new Error('apply needs --yes when there is no terminal to confirm on');
+    const confirm = async (plan: Plan): Promise<boolean> => {
+      if (opts.yes) return true;
+      io.stderr(redact(render(plan, 'text', { colour: opts.color && io.isTTY })));
+      const answer = await io.ask!('Apply these changes? Only "yes" is accepted: ');
+      return answer.trim() === 'yes';
+    };
+    const outcome = await applyJob({
+      config: opts.config,
+      clusters: opts.cluster,
+      concurrency: opts.concurrency,
+      confirm,
+      log,
+    });
+    if (outcome.status === 'applied') write(renderApply(outcome.result, opts.format), opts, io);
+    else emit(outcome.plan, opts, io);
+    if (outcome.status === 'refused') io.stderr(`error: apply refused: ${outcome.reason}; nothing was changed\n`);
+    if (outcome.status === 'declined') io.stderr('xcluster: apply cancelled; nothing was changed\n');
+    if (outcome.status === 'nothing-to-do') io.stderr('xcluster: no changes; nothing to apply\n');
+    setExit(applyExitCode(outcome));
   });
 
   return program;

@@ -1,14 +1,17 @@
-// The main job, shared by the CLI and the Action: config → live state → plan.
+// The main jobs, shared by the CLI and the Action: config → live state → plan → apply.
 // File and network I/O happen here and in the flavor adapters only.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import pLimit from 'p-limit';
+import { applyPlan, type ApplyResult, type Verification } from './apply/apply.js';
 import { loadConfig } from './config/load.js';
-import { resolveConnection } from './config/secrets.js';
-import { buildPlan, lintOnly } from './drift/plan.js';
+import { resolveConnection, resolveSecret } from './config/secrets.js';
+import { buildPlan, lintOnly, planCluster } from './drift/plan.js';
 import { flavors } from './flavors/index.js';
-import { type Connection, type Snapshot } from './flavors/flavor.js';
+import { type Connection, type FlavorAdapter, type RetryPolicy, type Snapshot } from './flavors/flavor.js';
 import { readCluster, unreachableState } from './flavors/read.js';
+import { DEFAULT_RETRY } from './flavors/retry.js';
 import { ConfigError, ConfigErrors } from './model/errors.js';
 import { redact } from './model/redact.js';
 import { type ClusterConfig, type ClusterState, type Config, type Plan } from './model/types.js';
@@ -23,41 +26,87 @@ export interface JobOptions {
   log?: (line: string) => void;
 }
 
-/** Resolves every selected cluster's connection secrets up front, so a missing one fails before any request. */
-function resolveAll(clusters: ClusterConfig[]): Map<string, Connection> {
+/** A loaded configuration with every secret it needs resolved, ready to talk to its clusters. */
+interface Session {
+  config: Config;
+  connections: Map<string, Connection>;
+  log: (line: string) => void;
+}
+
+const noLog = (): void => {};
+
+/**
+ * Resolves every secret the selected clusters need (connections and user passwords) before any
+ * request is sent, so that a missing one fails at once, naming its file and line.
+ */
+function openSession(config: Config, log: (line: string) => void): Session {
   const connections = new Map<string, Connection>();
   const errors: ConfigError[] = [];
-  for (const c of clusters) {
+  const attempt = (fn: () => void): void => {
     try {
-      connections.set(c.name, resolveConnection(c));
+      fn();
     } catch (e) {
       if (e instanceof ConfigError) errors.push(e);
       else throw e;
     }
-  }
+  };
+  for (const c of config.clusters) attempt(() => connections.set(c.name, resolveConnection(c)));
+  for (const d of config.desired) if (d.password) attempt(() => resolveSecret(d.password!, `users.${d.name}.password`));
   if (errors.length > 0) throw new ConfigErrors(errors);
-  return connections;
+  return { config, connections, log };
 }
 
-export async function readLive(
-  config: Config,
-  log: (line: string) => void,
-): Promise<{ states: ClusterState[]; snapshots: Snapshot[] }> {
-  const connections = resolveAll(config.clusters);
-  log(`reading ${config.clusters.length} cluster(s) in parallel`);
-  const results = await Promise.all(
-    config.clusters.map(async (c) => {
-      const started = Date.now();
-      const result = await readCluster(c.name, flavors[c.connection.flavor], connections.get(c.name)!);
-      const took = `${Date.now() - started} ms`;
-      log(
-        result.state.reachable
-          ? `${c.name}: read ${result.state.version ?? ''} in ${took}`
-          : `${c.name}: unreachable (${result.state.error})`,
-      );
-      return result;
-    }),
+const flavorOf = (s: Session, cluster: string): FlavorAdapter =>
+  flavors[s.config.clusters.find((c) => c.name === cluster)!.connection.flavor];
+
+/**
+ * Users whose configured password no longer authenticates. Disabled users are skipped: the
+ * server refuses them whatever the password. Each check is one request, bounded in parallel.
+ */
+async function stalePasswords(s: Session, state: ClusterState): Promise<string[]> {
+  const users = s.config.desired.filter(
+    (d) =>
+      d.cluster === state.name &&
+      d.kind === 'user' &&
+      d.password &&
+      d.body.enabled !== false &&
+      state.objects.user[d.name] &&
+      state.objects.user[d.name]!.body.enabled !== false,
   );
+  const limit = pLimit(4);
+  const flavor = flavorOf(s, state.name);
+  const conn = s.connections.get(state.name)!;
+  const stale = await Promise.all(
+    users.map((d) =>
+      limit(async () => {
+        try {
+          return (await flavor.authenticate(conn, d.name, resolveSecret(d.password!))) ? [] : [d.name];
+        } catch (e) {
+          s.log(`${state.name}: could not check the password of user ${d.name}: ${(e as Error).message}`);
+          return [];
+        }
+      }),
+    ),
+  );
+  return stale.flat();
+}
+
+/** One read round of one cluster, plus the password checks of its users. */
+async function readState(s: Session, c: ClusterConfig): Promise<{ state: ClusterState; snapshot?: Snapshot }> {
+  const started = Date.now();
+  const result = await readCluster(c.name, flavors[c.connection.flavor], s.connections.get(c.name)!);
+  const { state } = result;
+  if (!state.reachable) {
+    s.log(`${c.name}: unreachable (${state.error})`);
+    return result;
+  }
+  s.log(`${c.name}: read ${state.version ?? ''} in ${Date.now() - started} ms`);
+  return { ...result, state: { ...state, stalePasswords: await stalePasswords(s, state) } };
+}
+
+async function readAll(s: Session): Promise<{ states: ClusterState[]; snapshots: Snapshot[] }> {
+  s.log(`reading ${s.config.clusters.length} cluster(s) in parallel`);
+  const results = await Promise.all(s.config.clusters.map((c) => readState(s, c)));
   return { states: results.map((r) => r.state), snapshots: results.flatMap((r) => (r.snapshot ? [r.snapshot] : [])) };
 }
 
@@ -76,15 +125,17 @@ function readSnapshots(config: Config, dir: string): ClusterState[] {
   });
 }
 
+const load = (opts: JobOptions): Config => loadConfig(opts.config, { clusters: opts.clusters });
+
 export async function planJob(opts: JobOptions): Promise<{ config: Config; plan: Plan }> {
-  const log = opts.log ?? (() => {});
-  const config = loadConfig(opts.config, { clusters: opts.clusters });
-  const states = opts.fromSnapshot ? readSnapshots(config, opts.fromSnapshot) : (await readLive(config, log)).states;
+  const config = load(opts);
+  if (opts.fromSnapshot) return { config, plan: buildPlan(config, readSnapshots(config, opts.fromSnapshot)) };
+  const { states } = await readAll(openSession(config, opts.log ?? noLog));
   return { config, plan: buildPlan(config, states) };
 }
 
 export function lintJob(opts: JobOptions): { config: Config; plan: Plan } {
-  const config = loadConfig(opts.config, { clusters: opts.clusters });
+  const config = load(opts);
   return { config, plan: lintOnly(config) };
 }
 
@@ -92,12 +143,11 @@ export function lintJob(opts: JobOptions): { config: Config; plan: Plan } {
 export async function snapshotJob(
   opts: JobOptions & { out: string },
 ): Promise<{ written: string[]; states: ClusterState[] }> {
-  const log = opts.log ?? (() => {});
-  const config = loadConfig(opts.config, { clusters: opts.clusters });
-  const { states, snapshots } = await readLive(config, log);
+  const { states, snapshots } = await readAll(openSession(load(opts), opts.log ?? noLog));
   const toFile = opts.out.endsWith('.json');
-  if (toFile && snapshots.length > 1)
+  if (toFile && snapshots.length > 1) {
     throw new Error(`--out ${opts.out} is a file, but ${snapshots.length} clusters were read: give a folder`);
+  }
   const written = snapshots.map((s) => {
     const path = toFile ? opts.out : snapshotPath(opts.out, s.cluster);
     mkdirSync(dirname(path), { recursive: true });
@@ -107,9 +157,81 @@ export async function snapshotJob(
   return { written, states };
 }
 
+export interface ApplyOptions extends JobOptions {
+  /** Asked with the plan before anything is written; false stops the apply. */
+  confirm: (plan: Plan) => Promise<boolean>;
+  concurrency?: number;
+  retry?: RetryPolicy;
+  /** How long verification waits for remote connections to come up. */
+  remoteWaitMs?: number;
+  /** Between two reads while waiting for remote connections. */
+  pollMs?: number;
+}
+
+export type ApplyOutcome =
+  | { status: 'refused'; plan: Plan; reason: string }
+  | { status: 'nothing-to-do'; plan: Plan }
+  | { status: 'declined'; plan: Plan }
+  | { status: 'applied'; plan: Plan; result: ApplyResult };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Re-reads one cluster until its plan is empty and its remotes are connected, or the wait is over. */
+function verifier(s: Session, opts: ApplyOptions): (cluster: string) => Promise<Verification> {
+  const wait = opts.remoteWaitMs ?? 30_000;
+  return async (cluster) => {
+    const c = s.config.clusters.find((x) => x.name === cluster)!;
+    const aliases = s.config.desired.filter((d) => d.cluster === cluster && d.kind === 'remote_cluster');
+    const deadline = Date.now() + wait;
+    for (;;) {
+      const { state } = await readState(s, c);
+      const plan = planCluster(s.config, state);
+      const remotesConnected = Object.fromEntries(
+        aliases.map((d) => [d.name, state.remoteInfo[d.name]?.connected === true]),
+      );
+      const settled = !state.reachable || plan.changes.length > 0 || Object.values(remotesConnected).every(Boolean);
+      if (settled || Date.now() >= deadline) return { plan, remotesConnected };
+      s.log(`${cluster}: waiting for remote connections (${Object.keys(remotesConnected).join(', ')})`);
+      await sleep(opts.pollMs ?? 2_000);
+    }
+  };
+}
+
+/** Plans, asks, applies, verifies. Error findings refuse the whole apply. */
+export async function applyJob(opts: ApplyOptions): Promise<ApplyOutcome> {
+  const config = load(opts);
+  const session = openSession(config, opts.log ?? noLog);
+  const { states } = await readAll(session);
+  const plan = buildPlan(config, states);
+  const s = summarize(plan);
+  if (s.errors > 0) return { status: 'refused', plan, reason: `the plan has ${s.errors} error finding(s)` };
+  if (s.create + s.update + s.delete === 0) return { status: 'nothing-to-do', plan };
+  if (!(await opts.confirm(plan))) return { status: 'declined', plan };
+  const result = await applyPlan(
+    plan,
+    {
+      flavor: (cluster) => flavorOf(session, cluster),
+      connection: (cluster) => session.connections.get(cluster)!,
+      resolvePassword: (spec) => resolveSecret(spec),
+      verify: verifier(session, opts),
+      execute: { concurrency: opts.concurrency ?? 4, retry: opts.retry ?? DEFAULT_RETRY },
+      log: session.log,
+    },
+    (cluster) => config.desired.filter((d) => d.cluster === cluster && d.kind === 'remote_cluster').map((d) => d.name),
+  );
+  return { status: 'applied', plan, result };
+}
+
 /** Terraform's -detailed-exitcode: 0 no changes, 2 changes, 1 error (unreachable cluster or error finding). */
 export function exitCode(plan: Plan, detailed: boolean): number {
   const s = summarize(plan);
   if (s.errors > 0 || s.unreachable > 0) return 1;
   return detailed && s.create + s.update + s.delete > 0 ? 2 : 0;
+}
+
+/** 0 when every cluster was applied and verified, 1 otherwise. */
+export function applyExitCode(outcome: ApplyOutcome): number {
+  if (outcome.status === 'nothing-to-do') return exitCode(outcome.plan, false);
+  if (outcome.status !== 'applied') return 1;
+  return outcome.result.clusters.every((c) => c.reachable && c.verified) ? 0 : 1;
 }

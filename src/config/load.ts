@@ -62,6 +62,9 @@ export function loadConfig(dir: string, opts: LoadOptions = {}): Config {
     dir,
     clusters: chosen.map(toClusterConfig),
     desired: chosen.flatMap(toDesired),
+    transports: Object.fromEntries(
+      loaded.flatMap((c) => (c.data.connection.transport ? [[c.name, c.data.connection.transport]] : [])),
+    ),
   };
 }
 

@@ -57,7 +57,36 @@ const topLevel = (body: Canonical, side: 'before' | 'after'): FieldDiff[] =>
 function created(d: Desired): Change {
   const diff = topLevel(d.body, 'after');
   if (d.password) diff.push({ path: ['password'], before: null, after: SENSITIVE });
-  return { cluster: d.cluster, action: 'create', kind: d.kind, name: d.name, source: d.source, diff, body: d.body };
+  return {
+    cluster: d.cluster,
+    action: 'create',
+    kind: d.kind,
+    name: d.name,
+    source: d.source,
+    diff,
+    body: d.body,
+    ...(d.password ? { password: d.password } : {}),
+  };
+}
+
+/** A password that no longer authenticates shows as a change of a sensitive value. */
+const PASSWORD_CHANGE: FieldDiff = { path: ['password'], before: SENSITIVE, after: SENSITIVE };
+
+function updated(d: Desired, current: Canonical, passwordStale: boolean): Change | undefined {
+  const diff = fieldDiffs(current, d.body);
+  if (passwordStale) diff.push(PASSWORD_CHANGE);
+  if (diff.length === 0) return undefined;
+  return {
+    cluster: d.cluster,
+    action: 'update',
+    kind: d.kind,
+    name: d.name,
+    source: d.source,
+    diff,
+    body: d.body,
+    before: current,
+    ...(passwordStale && d.password ? { password: d.password } : {}),
+  };
 }
 
 /**
@@ -77,18 +106,9 @@ export function diffCluster(desired: Desired[], live: ClusterState, prune: boole
         changes.push(created(d));
         continue;
       }
-      const diff = fieldDiffs(current.body, d.body);
-      if (diff.length > 0) {
-        changes.push({
-          cluster: d.cluster,
-          action: 'update',
-          kind,
-          name: d.name,
-          source: d.source,
-          diff,
-          body: d.body,
-        });
-      }
+      const stale = kind === 'user' && (live.stalePasswords ?? []).includes(d.name);
+      const change = updated(d, current.body, stale);
+      if (change) changes.push(change);
     }
     const named = new Set(wanted.map((d) => d.name));
     for (const [name, obj] of Object.entries(have).sort(([a], [b]) => a.localeCompare(b))) {
@@ -101,6 +121,7 @@ export function diffCluster(desired: Desired[], live: ClusterState, prune: boole
           name,
           diff: topLevel(obj.body, 'before'),
           body: obj.body,
+          before: obj.body,
         });
       } else {
         unmanaged.push({ kind, name });

@@ -26,12 +26,30 @@ export function orderChanges(changes: Change[]): Change[] {
     .map(({ c }) => c);
 }
 
-function planCluster(config: Config, state: ClusterState): ClusterPlan {
+/**
+ * Remote-cluster settings carry no metadata, so they cannot carry the ownership marker. A remote
+ * counts as xcluster's when it points at a cluster of the estate (its seeds or proxy address are
+ * the `transport` address of a cluster file): a connection between clusters we manage. A remote
+ * to anything else is never pruned.
+ */
+function withRemoteOwnership(state: ClusterState, transports: Record<string, string>): ClusterState {
+  const estate = new Set(Object.values(transports));
+  const remotes = Object.entries(state.objects.remote_cluster).map(([alias, obj]) => {
+    const seeds = obj.body.seeds;
+    const addresses = [...(Array.isArray(seeds) ? seeds : []), obj.body.proxy_address];
+    return [alias, { ...obj, managed: obj.managed || addresses.some((a) => typeof a === 'string' && estate.has(a)) }];
+  });
+  return { ...state, objects: { ...state.objects, remote_cluster: Object.fromEntries(remotes) } };
+}
+
+/** The plan of one cluster from its live state. */
+export function planCluster(config: Config, state: ClusterState): ClusterPlan {
   const base = { name: state.name, flavor: state.flavor, version: state.version, reachable: state.reachable };
   if (!state.reachable) return { ...base, error: state.error, changes: [], unmanaged: [] };
   const cluster = config.clusters.find((c) => c.name === state.name);
   const desired = config.desired.filter((d) => d.cluster === state.name);
-  const { changes, unmanaged } = diffCluster(desired, state, cluster?.prune ?? false);
+  const owned = withRemoteOwnership(state, config.transports);
+  const { changes, unmanaged } = diffCluster(desired, owned, cluster?.prune ?? false);
   return { ...base, changes: orderChanges(changes), unmanaged };
 }
 

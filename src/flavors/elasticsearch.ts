@@ -2,7 +2,7 @@
 // Snapshot, then turned into canonical live state by a pure parse. This and the other flavors
 // are the only modules that know a server's dialect.
 
-import { Client, HttpConnection } from '@elastic/elasticsearch';
+import { Client } from '@elastic/elasticsearch';
 import { isManaged, isReserved, normalize, sortKeys } from '../model/normalize.js';
 import {
   emptyObjects,
@@ -12,10 +12,11 @@ import {
   type Kind,
   type RemoteInfo,
 } from '../model/types.js';
+import { clientOptions } from './elasticsearch-client.js';
+import { authenticate, execute } from './elasticsearch-write.js';
 import { type Connection, type FlavorAdapter, type Snapshot } from './flavor.js';
 
 type Obj = Record<string, unknown>;
-type ClientOptions = ConstructorParameters<typeof Client>[0];
 
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -42,27 +43,8 @@ const READS: readonly { key: string; path: string; querystring?: Record<string, 
   { key: RESPONSE_KEYS.remoteInfo, path: '/_remote/info' },
 ];
 
-/** Connection failures are retried this many times; 4xx/5xx answers other than 502-504 never are. */
-const MAX_RETRIES = 2;
-
 /** Short, capped backoff (seconds): a read round should fail fast, not sit out the client's 1-4 s waits. */
 const retryBackoff = (_min: number, _max: number, attempt: number): number => Math.min(0.1 * 2 ** attempt, 1);
-
-function clientOptions(conn: Connection): ClientOptions {
-  return {
-    node: conn.url,
-    // The default undici connection bypasses node:http, so nock (our test boundary) never sees
-    // it; HttpConnection goes through node:http like every other HTTP client we test.
-    Connection: HttpConnection,
-    // The 9.x client sends `application/vnd.elasticsearch+json; compatible-with=9`, which 8.x
-    // and 7.x servers refuse with a 400. Plain JSON is understood by every version we read.
-    headers: { accept: 'application/json', 'content-type': 'application/json' },
-    ...(conn.auth ? { auth: conn.auth } : {}),
-    ...(conn.ca ? { tls: { ca: conn.ca } } : {}),
-    requestTimeout: conn.timeoutMs,
-    maxRetries: MAX_RETRIES,
-  };
-}
 
 /** Reads the six responses in parallel. Throws the client's error when any of them fails. */
 async function read(conn: Connection): Promise<Snapshot> {
@@ -240,4 +222,6 @@ export const elasticsearch: FlavorAdapter = {
   read,
   parse,
   normalize,
+  execute,
+  authenticate,
 };

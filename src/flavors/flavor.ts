@@ -1,4 +1,4 @@
-import { type Canonical, type ClusterState, type Flavor, type Kind } from '../model/types.js';
+import { type Canonical, type Change, type ClusterState, type Flavor, type Kind } from '../model/types.js';
 
 /** A connection whose secrets have been resolved. Lives only in memory; never printed. */
 export interface Connection {
@@ -22,7 +22,7 @@ export interface Snapshot {
 }
 
 /** The only code that knows a server's dialect. */
-export interface FlavorAdapter {
+export interface FlavorAdapter extends FlavorWriter {
   flavor: Flavor;
   /** One round of parallel requests; their number never grows with the number of objects. */
   read(conn: Connection): Promise<Snapshot>;
@@ -30,4 +30,47 @@ export interface FlavorAdapter {
   parse(snapshot: Snapshot): ClusterState;
   /** The canonical form of a desired or live body, so that equal means equal. */
   normalize(kind: Kind, body: unknown): Canonical;
+}
+
+/** One change to carry out, with the secret it needs (resolved just before it runs; never printed). */
+export interface Operation {
+  change: Change;
+  password?: string;
+}
+
+export type OperationStatus = 'done' | 'failed' | 'skipped';
+
+export interface OperationResult {
+  change: Change;
+  status: OperationStatus;
+  /** The server's error, for a failed operation (never holds a secret). */
+  error?: string;
+}
+
+export interface ExecuteOptions {
+  /** Operations of one step in flight at once. */
+  concurrency: number;
+  retry: RetryPolicy;
+}
+
+/** Retries of a write on 429/502/503/504 and connection resets: bounded in count and in time. */
+export interface RetryPolicy {
+  retries: number;
+  /** First backoff; doubles each time, with full jitter, up to maxDelayMs. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** No retry starts after this much time since the first attempt. */
+  deadlineMs: number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** The write side of a flavor. */
+export interface FlavorWriter {
+  /**
+   * Carries out one step: operations of one kind and direction, in any order among
+   * themselves. Once one fails, no further operation of the step starts (they are skipped).
+   */
+  execute(conn: Connection, step: Operation[], opts: ExecuteOptions): Promise<OperationResult[]>;
+  /** True when `username` / `password` authenticate; false on 401. Throws on any other failure. */
+  authenticate(conn: Connection, username: string, password: string): Promise<boolean>;
 }

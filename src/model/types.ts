@@ -73,6 +73,8 @@ export interface Config {
   dir: string;
   clusters: ClusterConfig[];
   desired: Desired[];
+  /** The transport address (host:port) of every cluster file that states one, selected or not. */
+  transports: Record<string, string>;
 }
 
 /** A live object, in canonical form, with what the server says about who owns it. */
@@ -102,6 +104,8 @@ export interface ClusterState {
   /** Built-in / reserved objects, by kind: never managed, never drift. */
   reserved: Record<Kind, string[]>;
   remoteInfo: Record<string, RemoteInfo>;
+  /** Users whose configured password no longer authenticates (found by `checkPasswords`). */
+  stalePasswords?: string[];
 }
 
 export const emptyObjects = (): ObjectsByKind => ({
@@ -139,6 +143,10 @@ export interface Change {
   diff: FieldDiff[];
   /** The desired body (create/update) or the live body (delete): what apply sends or removes. */
   body: Canonical;
+  /** The live body, for updates and deletions. */
+  before?: Canonical;
+  /** A user's password reference, for creates and password changes (never its value). */
+  password?: SecretSpec;
 }
 
 export interface Unmanaged {

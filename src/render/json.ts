@@ -1,11 +1,21 @@
 // The public JSON contract of `xcluster plan --format json` (DESIGN.md, "The plan").
 
-import { formatSource, type Plan } from '../model/types.js';
+import { formatSource, type Change, type Plan } from '../model/types.js';
 import { summarize } from './summary.js';
 
 export const FORMAT_VERSION = 1;
 
-export function planToJson(plan: Plan): object {
+export function changeToJson(ch: Change): object {
+  return {
+    action: ch.action,
+    kind: ch.kind,
+    name: ch.name,
+    source: ch.source ? formatSource(ch.source) : null,
+    diff: ch.diff,
+  };
+}
+
+export function planToJson(plan: Plan) {
   const s = summarize(plan);
   return {
     format_version: FORMAT_VERSION,
@@ -15,13 +25,7 @@ export function planToJson(plan: Plan): object {
       version: c.version ?? null,
       reachable: c.reachable,
       ...(c.error ? { error: c.error } : {}),
-      changes: c.changes.map((ch) => ({
-        action: ch.action,
-        kind: ch.kind,
-        name: ch.name,
-        source: ch.source ? formatSource(ch.source) : null,
-        diff: ch.diff,
-      })),
+      changes: c.changes.map(changeToJson),
       unmanaged: c.unmanaged,
     })),
     findings: plan.findings.map((f) => ({

@@ -54,6 +54,7 @@ function samplePlan(): Plan {
   const config: Config = {
     dir: 'xcluster',
     clusters: [],
+    transports: {},
     desired: [
       desired('role', 'remote-replication', { cluster: ['manage_ccr'] }, { source: src(9) }),
       desired(

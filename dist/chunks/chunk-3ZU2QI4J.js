@@ -632,9 +632,9 @@ var require_Alias = __commonJS({
     var anchors = require_anchors();
     var visit2 = require_visit();
     var identity = require_identity();
-    var Node = require_Node();
+    var Node2 = require_Node();
     var toJS = require_toJS();
-    var Alias = class extends Node.NodeBase {
+    var Alias = class extends Node2.NodeBase {
       constructor(source) {
         super(identity.ALIAS);
         this.source = source;
@@ -748,10 +748,10 @@ var require_Scalar = __commonJS({
   "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Node = require_Node();
+    var Node2 = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar = class extends Node.NodeBase {
+    var Scalar = class extends Node2.NodeBase {
       constructor(value) {
         super(identity.SCALAR);
         this.value = value;
@@ -854,7 +854,7 @@ var require_Collection = __commonJS({
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
-    var Node = require_Node();
+    var Node2 = require_Node();
     function collectionFromPath(schema, path3, value) {
       let v = value;
       for (let i = path3.length - 1; i >= 0; --i) {
@@ -878,7 +878,7 @@ var require_Collection = __commonJS({
       });
     }
     var isEmptyPath = (path3) => path3 == null || typeof path3 === "object" && !!path3[Symbol.iterator]().next().done;
-    var Collection = class extends Node.NodeBase {
+    var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
         Object.defineProperty(this, "schema", {
@@ -8137,7 +8137,7 @@ var require_browser = __commonJS({
   "node_modules/debug/src/browser.js"(exports, module) {
     exports.formatArgs = formatArgs;
     exports.save = save;
-    exports.load = load;
+    exports.load = load2;
     exports.useColors = useColors;
     exports.storage = localstorage();
     exports.destroy = /* @__PURE__ */ (() => {
@@ -8273,7 +8273,7 @@ var require_browser = __commonJS({
       } catch (error62) {
       }
     }
-    function load() {
+    function load2() {
       let r;
       try {
         r = exports.storage.getItem("debug") || exports.storage.getItem("DEBUG");
@@ -8426,7 +8426,7 @@ var require_node = __commonJS({
     exports.log = log;
     exports.formatArgs = formatArgs;
     exports.save = save;
-    exports.load = load;
+    exports.load = load2;
     exports.useColors = useColors;
     exports.destroy = util.deprecate(
       () => {
@@ -8568,7 +8568,7 @@ var require_node = __commonJS({
         delete process.env.DEBUG;
       }
     }
-    function load() {
+    function load2() {
       return process.env.DEBUG;
     }
     function init(debug7) {
@@ -10445,9 +10445,9 @@ var require_anchored_clock = __commonJS({
        * @param systemClock should be a clock that returns the number of milliseconds since January 1 1970 such as Date
        * @param monotonicClock should be a clock that counts milliseconds monotonically such as window.performance or perf_hooks.performance
        */
-      constructor(systemClock, monotonicClock) {
+      constructor(systemClock2, monotonicClock) {
         this._monotonicClock = monotonicClock;
-        this._epochMillis = systemClock.now();
+        this._epochMillis = systemClock2.now();
         this._performanceMillis = monotonicClock.now();
       }
       /**
@@ -14135,7 +14135,7 @@ var require_merge2 = __commonJS({
           for (let i = 0, j = two.length; i < j; i++) {
             result.push(takeValue(two[i]));
           }
-        } else if (isObject7(two)) {
+        } else if (isObject8(two)) {
           const keys = Object.keys(two);
           for (let i = 0, j = keys.length; i < j; i++) {
             const key = keys[i];
@@ -14145,8 +14145,8 @@ var require_merge2 = __commonJS({
             result[key] = takeValue(two[key]);
           }
         }
-      } else if (isObject7(one)) {
-        if (isObject7(two)) {
+      } else if (isObject8(one)) {
+        if (isObject8(two)) {
           if (!shouldMerge(one, two)) {
             return two;
           }
@@ -14170,7 +14170,7 @@ var require_merge2 = __commonJS({
               if (wasObjectReferenced(one, key, objects) || wasObjectReferenced(two, key, objects)) {
                 delete result[key];
               } else {
-                if (isObject7(obj1) && isObject7(obj2)) {
+                if (isObject8(obj1) && isObject8(obj2)) {
                   const arr1 = objects.get(obj1) || [];
                   const arr2 = objects.get(obj2) || [];
                   arr1.push({ obj: one, key });
@@ -14204,7 +14204,7 @@ var require_merge2 = __commonJS({
     function isFunction(value) {
       return typeof value === "function";
     }
-    function isObject7(value) {
+    function isObject8(value) {
       return !isPrimitive(value) && !isArray(value) && !isFunction(value) && typeof value === "object";
     }
     function isPrimitive(value) {
@@ -23409,7 +23409,7 @@ var require_client = __commonJS({
     function getPipelining(client) {
       return client[kPipelining] ?? client[kHTTPContext]?.defaultPipelining ?? 1;
     }
-    var Client2 = class extends DispatcherBase {
+    var Client3 = class extends DispatcherBase {
       /**
        *
        * @param {string|URL} url
@@ -23865,7 +23865,7 @@ var require_client = __commonJS({
         }
       }
     }
-    module.exports = Client2;
+    module.exports = Client3;
   }
 });
 
@@ -24128,7 +24128,7 @@ var require_pool = __commonJS({
       kGetDispatcher,
       kRemoveClient
     } = require_pool_base();
-    var Client2 = require_client();
+    var Client3 = require_client();
     var {
       InvalidArgumentError
     } = require_errors2();
@@ -24139,7 +24139,7 @@ var require_pool = __commonJS({
     var kConnections = /* @__PURE__ */ Symbol("connections");
     var kFactory = /* @__PURE__ */ Symbol("factory");
     function defaultFactory(origin, opts) {
-      return new Client2(origin, opts);
+      return new Client3(origin, opts);
     }
     var Pool2 = class extends PoolBase {
       constructor(origin, {
@@ -24380,7 +24380,7 @@ var require_round_robin_pool = __commonJS({
       kGetDispatcher,
       kRemoveClient
     } = require_pool_base();
-    var Client2 = require_client();
+    var Client3 = require_client();
     var {
       InvalidArgumentError
     } = require_errors2();
@@ -24392,7 +24392,7 @@ var require_round_robin_pool = __commonJS({
     var kFactory = /* @__PURE__ */ Symbol("factory");
     var kIndex = /* @__PURE__ */ Symbol("index");
     function defaultFactory(origin, opts) {
-      return new Client2(origin, opts);
+      return new Client3(origin, opts);
     }
     var RoundRobinPool = class extends PoolBase {
       constructor(origin, {
@@ -24493,7 +24493,7 @@ var require_agent = __commonJS({
     var { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = require_symbols();
     var DispatcherBase = require_dispatcher_base();
     var Pool2 = require_pool();
-    var Client2 = require_client();
+    var Client3 = require_client();
     var util = require_util();
     var kOnConnect = /* @__PURE__ */ Symbol("onConnect");
     var kOnDisconnect = /* @__PURE__ */ Symbol("onDisconnect");
@@ -24503,7 +24503,7 @@ var require_agent = __commonJS({
     var kOptions = /* @__PURE__ */ Symbol("options");
     var kOrigins = /* @__PURE__ */ Symbol("origins");
     function defaultFactory(origin, opts) {
-      return opts && opts.connections === 1 ? new Client2(origin, opts) : new Pool2(origin, opts);
+      return opts && opts.connections === 1 ? new Client3(origin, opts) : new Pool2(origin, opts);
     }
     var Agent = class extends DispatcherBase {
       constructor({ factory = defaultFactory, maxOrigins = Infinity, connect, tls, ...options } = {}) {
@@ -25328,7 +25328,7 @@ var require_proxy_agent = __commonJS({
     var DispatcherBase = require_dispatcher_base();
     var { InvalidArgumentError, RequestAbortedError: RequestAbortedError2, SecureProxyConnectionError } = require_errors2();
     var buildConnector2 = require_connect();
-    var Client2 = require_client();
+    var Client3 = require_client();
     var { channels } = require_diagnostics();
     var Socks5ProxyAgent = require_socks5_proxy_agent();
     var kAgent = /* @__PURE__ */ Symbol("proxy agent");
@@ -25348,7 +25348,7 @@ var require_proxy_agent = __commonJS({
     };
     function defaultAgentFactory(origin, opts) {
       if (opts.connections === 1) {
-        return new Client2(origin, opts);
+        return new Client3(origin, opts);
       }
       return new Pool2(origin, opts);
     }
@@ -25363,7 +25363,7 @@ var require_proxy_agent = __commonJS({
         if (factory) {
           this.#client = factory(proxyUrl, { connect });
         } else {
-          this.#client = new Client2(proxyUrl, { connect });
+          this.#client = new Client3(proxyUrl, { connect });
         }
       }
       [kDispatch](opts, handler) {
@@ -26143,8 +26143,8 @@ var require_h2c_client = __commonJS({
   "node_modules/undici/lib/dispatcher/h2c-client.js"(exports, module) {
     "use strict";
     var { InvalidArgumentError } = require_errors2();
-    var Client2 = require_client();
-    var H2CClient = class extends Client2 {
+    var Client3 = require_client();
+    var H2CClient = class extends Client3 {
       constructor(origin, clientOpts) {
         if (typeof origin === "string") {
           origin = new URL(origin);
@@ -27449,7 +27449,7 @@ var require_mock_utils = __commonJS({
       kTotalDispatchCount
     } = require_mock_symbols();
     var { serializePathWithQuery } = require_util();
-    var { STATUS_CODES: STATUS_CODES2 } = __require("node:http");
+    var { STATUS_CODES: STATUS_CODES3 } = __require("node:http");
     var {
       types: {
         isPromise
@@ -27657,7 +27657,7 @@ var require_mock_utils = __commonJS({
       return result;
     }
     function getStatusText(statusCode) {
-      return STATUS_CODES2[statusCode] || "unknown";
+      return STATUS_CODES3[statusCode] || "unknown";
     }
     async function getResponse(body) {
       const buffers = [];
@@ -27981,7 +27981,7 @@ var require_mock_client = __commonJS({
   "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
     var { promisify: promisify2 } = __require("node:util");
-    var Client2 = require_client();
+    var Client3 = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
       kDispatches,
@@ -27996,7 +27996,7 @@ var require_mock_client = __commonJS({
     var { MockInterceptor } = require_mock_interceptor();
     var Symbols = require_symbols();
     var { InvalidArgumentError } = require_errors2();
-    var MockClient = class extends Client2 {
+    var MockClient = class extends Client3 {
       constructor(origin, opts) {
         if (!opts || !opts.agent || typeof opts.agent.dispatch !== "function") {
           throw new InvalidArgumentError("Argument opts.agent must implement Agent");
@@ -35930,7 +35930,7 @@ var require_fetch = __commonJS({
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
     var { webidl } = require_webidl();
-    var { STATUS_CODES: STATUS_CODES2 } = __require("node:http");
+    var { STATUS_CODES: STATUS_CODES3 } = __require("node:http");
     var { bytesMatch } = require_subresource_integrity();
     var { createDeferredPromise } = require_promise2();
     var { isomorphicEncode } = require_infra();
@@ -36967,7 +36967,7 @@ var require_fetch = __commonJS({
               }
               resolve2({
                 status,
-                statusText: STATUS_CODES2[status],
+                statusText: STATUS_CODES3[status],
                 headersList,
                 socket
               });
@@ -36991,7 +36991,7 @@ var require_fetch = __commonJS({
               }
               resolve2({
                 status,
-                statusText: STATUS_CODES2[status],
+                statusText: STATUS_CODES3[status],
                 headersList,
                 socket
               });
@@ -37173,7 +37173,7 @@ var require_cache3 = __commonJS({
         const operations = [];
         let index = 0;
         for (const response of responses) {
-          const operation = {
+          const operation2 = {
             type: "put",
             // 7.3.2
             request: requestList[index],
@@ -37181,7 +37181,7 @@ var require_cache3 = __commonJS({
             response
             // 7.3.4
           };
-          operations.push(operation);
+          operations.push(operation2);
           index++;
         }
         const cacheJobPromise = createDeferredPromise();
@@ -37252,7 +37252,7 @@ var require_cache3 = __commonJS({
           bodyReadPromise.resolve(void 0);
         }
         const operations = [];
-        const operation = {
+        const operation2 = {
           type: "put",
           // 14.
           request: innerRequest,
@@ -37260,7 +37260,7 @@ var require_cache3 = __commonJS({
           response: clonedResponse
           // 16.
         };
-        operations.push(operation);
+        operations.push(operation2);
         const bytes = await bodyReadPromise.promise;
         if (clonedResponse.body != null) {
           clonedResponse.body.source = bytes;
@@ -37298,12 +37298,12 @@ var require_cache3 = __commonJS({
           r = getRequestState(new Request(request));
         }
         const operations = [];
-        const operation = {
+        const operation2 = {
           type: "delete",
           request: r,
           options
         };
-        operations.push(operation);
+        operations.push(operation2);
         const cacheJobPromise = createDeferredPromise();
         let errorData = null;
         let requestResponses;
@@ -37381,25 +37381,25 @@ var require_cache3 = __commonJS({
         const addedItems = [];
         const resultList = [];
         try {
-          for (const operation of operations) {
-            if (operation.type !== "delete" && operation.type !== "put") {
+          for (const operation2 of operations) {
+            if (operation2.type !== "delete" && operation2.type !== "put") {
               throw webidl.errors.exception({
                 header: "Cache.#batchCacheOperations",
                 message: 'operation type does not match "delete" or "put"'
               });
             }
-            if (operation.type === "delete" && operation.response != null) {
+            if (operation2.type === "delete" && operation2.response != null) {
               throw webidl.errors.exception({
                 header: "Cache.#batchCacheOperations",
                 message: "delete operation should not have an associated response"
               });
             }
-            if (this.#queryCache(operation.request, operation.options, addedItems).length) {
+            if (this.#queryCache(operation2.request, operation2.options, addedItems).length) {
               throw new DOMException("???", "InvalidStateError");
             }
             let requestResponses;
-            if (operation.type === "delete") {
-              requestResponses = this.#queryCache(operation.request, operation.options);
+            if (operation2.type === "delete") {
+              requestResponses = this.#queryCache(operation2.request, operation2.options);
               if (requestResponses.length === 0) {
                 return [];
               }
@@ -37408,14 +37408,14 @@ var require_cache3 = __commonJS({
                 assert5(idx !== -1);
                 cache.splice(idx, 1);
               }
-            } else if (operation.type === "put") {
-              if (operation.response == null) {
+            } else if (operation2.type === "put") {
+              if (operation2.response == null) {
                 throw webidl.errors.exception({
                   header: "Cache.#batchCacheOperations",
                   message: "put operation should have an associated response"
                 });
               }
-              const r = operation.request;
+              const r = operation2.request;
               if (!urlIsHttpHttpsScheme(r.url)) {
                 throw webidl.errors.exception({
                   header: "Cache.#batchCacheOperations",
@@ -37428,22 +37428,22 @@ var require_cache3 = __commonJS({
                   message: "not get method"
                 });
               }
-              if (operation.options != null) {
+              if (operation2.options != null) {
                 throw webidl.errors.exception({
                   header: "Cache.#batchCacheOperations",
                   message: "options must not be defined"
                 });
               }
-              requestResponses = this.#queryCache(operation.request);
+              requestResponses = this.#queryCache(operation2.request);
               for (const requestResponse of requestResponses) {
                 const idx = cache.indexOf(requestResponse);
                 assert5(idx !== -1);
                 cache.splice(idx, 1);
               }
-              cache.push([operation.request, operation.response]);
-              addedItems.push([operation.request, operation.response]);
+              cache.push([operation2.request, operation2.response]);
+              addedItems.push([operation2.request, operation2.response]);
             }
-            resultList.push([operation.request, operation.response]);
+            resultList.push([operation2.request, operation2.response]);
           }
           return resultList;
         } catch (e) {
@@ -41133,7 +41133,7 @@ var require_eventsource = __commonJS({
 var require_undici = __commonJS({
   "node_modules/undici/index.js"(exports, module) {
     "use strict";
-    var Client2 = require_client();
+    var Client3 = require_client();
     var Dispatcher = require_dispatcher();
     var Pool2 = require_pool();
     var BalancedPool = require_balanced_pool();
@@ -41161,7 +41161,7 @@ var require_undici = __commonJS({
     var RedirectHandler = require_redirect_handler();
     Object.assign(Dispatcher.prototype, api);
     module.exports.Dispatcher = Dispatcher;
-    module.exports.Client = Client2;
+    module.exports.Client = Client3;
     module.exports.Pool = Pool2;
     module.exports.BalancedPool = BalancedPool;
     module.exports.RoundRobinPool = RoundRobinPool;
@@ -41400,6 +41400,236 @@ var showPath = (path3) => path3.join(".");
 // src/job.ts
 import { mkdirSync, readFileSync as readFileSync3, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+
+// node_modules/yocto-queue/index.js
+var Node = class {
+  value;
+  next;
+  constructor(value) {
+    this.value = value;
+  }
+};
+var Queue = class {
+  #head;
+  #tail;
+  #size;
+  constructor() {
+    this.clear();
+  }
+  enqueue(value) {
+    const node2 = new Node(value);
+    if (this.#head) {
+      this.#tail.next = node2;
+      this.#tail = node2;
+    } else {
+      this.#head = node2;
+      this.#tail = node2;
+    }
+    this.#size++;
+  }
+  dequeue() {
+    const current = this.#head;
+    if (!current) {
+      return;
+    }
+    this.#head = this.#head.next;
+    this.#size--;
+    if (!this.#head) {
+      this.#tail = void 0;
+    }
+    return current.value;
+  }
+  peek() {
+    if (!this.#head) {
+      return;
+    }
+    return this.#head.value;
+  }
+  clear() {
+    this.#head = void 0;
+    this.#tail = void 0;
+    this.#size = 0;
+  }
+  get size() {
+    return this.#size;
+  }
+  *[Symbol.iterator]() {
+    let current = this.#head;
+    while (current) {
+      yield current.value;
+      current = current.next;
+    }
+  }
+  *drain() {
+    while (this.#head) {
+      yield this.dequeue();
+    }
+  }
+};
+
+// node_modules/p-limit/index.js
+function pLimit(concurrency) {
+  let rejectOnClear = false;
+  if (typeof concurrency === "object") {
+    ({ concurrency, rejectOnClear = false } = concurrency);
+  }
+  validateConcurrency(concurrency);
+  if (typeof rejectOnClear !== "boolean") {
+    throw new TypeError("Expected `rejectOnClear` to be a boolean");
+  }
+  const queue = new Queue();
+  let activeCount = 0;
+  const resumeNext = () => {
+    if (activeCount < concurrency && queue.size > 0) {
+      activeCount++;
+      queue.dequeue().run();
+    }
+  };
+  const next = () => {
+    activeCount--;
+    resumeNext();
+  };
+  const run = async (function_, resolve2, arguments_) => {
+    const result = (async () => function_(...arguments_))();
+    resolve2(result);
+    try {
+      await result;
+    } catch {
+    }
+    next();
+  };
+  const enqueue = (function_, resolve2, reject, arguments_) => {
+    const queueItem = { reject };
+    new Promise((internalResolve) => {
+      queueItem.run = internalResolve;
+      queue.enqueue(queueItem);
+    }).then(run.bind(void 0, function_, resolve2, arguments_));
+    if (activeCount < concurrency) {
+      resumeNext();
+    }
+  };
+  const generator = (function_, ...arguments_) => new Promise((resolve2, reject) => {
+    enqueue(function_, resolve2, reject, arguments_);
+  });
+  Object.defineProperties(generator, {
+    activeCount: {
+      get: () => activeCount
+    },
+    pendingCount: {
+      get: () => queue.size
+    },
+    clearQueue: {
+      value() {
+        if (!rejectOnClear) {
+          queue.clear();
+          return;
+        }
+        const abortError = AbortSignal.abort().reason;
+        while (queue.size > 0) {
+          queue.dequeue().reject(abortError);
+        }
+      }
+    },
+    concurrency: {
+      get: () => concurrency,
+      set(newConcurrency) {
+        validateConcurrency(newConcurrency);
+        concurrency = newConcurrency;
+        queueMicrotask(() => {
+          while (activeCount < concurrency && queue.size > 0) {
+            resumeNext();
+          }
+        });
+      }
+    },
+    map: {
+      async value(iterable, function_) {
+        const promises = [];
+        try {
+          Array.from(iterable, (value, index) => {
+            const promise2 = generator(function_, value, index);
+            promises.push(promise2);
+            return promise2;
+          });
+        } catch (error62) {
+          for (const promise2 of promises) {
+            promise2.catch(() => {
+            });
+          }
+          throw error62;
+        }
+        return Promise.all(promises);
+      }
+    }
+  });
+  return generator;
+}
+function validateConcurrency(concurrency) {
+  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
+    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
+  }
+}
+
+// src/apply/apply.ts
+function steps(changes) {
+  const out = [];
+  const key = (c) => `${c.action === "delete"}:${KIND_ORDER.indexOf(c.kind)}`;
+  for (const c of changes) {
+    const last = out[out.length - 1];
+    if (last && key(last[0]) === key(c)) last.push(c);
+    else out.push([c]);
+  }
+  return out;
+}
+var skipped = (changes) => changes.map((change) => ({ change, status: "skipped" }));
+function operation(change, deps) {
+  return change.password ? { change, password: deps.resolvePassword(change.password) } : { change };
+}
+async function runSteps(plan, deps) {
+  const results = [];
+  const all = steps(plan.changes);
+  for (const [i, step] of all.entries()) {
+    const first = step[0];
+    deps.log(
+      `${plan.name}: step ${i + 1}/${all.length}: ${first.action === "delete" ? "delete" : "write"} ${step.length} ${first.kind}(s)`
+    );
+    const done = await deps.flavor(plan.name).execute(
+      deps.connection(plan.name),
+      step.map((c) => operation(c, deps)),
+      deps.execute
+    );
+    results.push(...done);
+    const failed = done.find((r) => r.status === "failed");
+    if (failed) {
+      deps.log(
+        `${plan.name}: ${failed.change.action} ${failed.change.kind} ${failed.change.name} failed: ${failed.error}`
+      );
+      results.push(...skipped(all.slice(i + 1).flat()));
+      break;
+    }
+  }
+  return results;
+}
+async function applyCluster(plan, deps, remoteAliases) {
+  const base = { name: plan.name, reachable: plan.reachable, remaining: plan.changes };
+  if (!plan.reachable) {
+    return { ...base, error: plan.error, operations: skipped(plan.changes), verified: false, remotes: [] };
+  }
+  if (plan.changes.length === 0) return { ...base, operations: [], verified: true, remotes: [] };
+  const operations = await runSteps(plan, deps);
+  if (operations.some((r) => r.status !== "done")) {
+    return { ...base, operations, verified: false, remotes: [] };
+  }
+  deps.log(`${plan.name}: verifying (re-reading the cluster)`);
+  const check2 = await deps.verify(plan.name);
+  const remotes = remoteAliases.map((alias) => ({ alias, connected: check2.remotesConnected[alias] === true }));
+  const verified = check2.plan.reachable && check2.plan.changes.length === 0 && remotes.every((r) => r.connected);
+  return { ...base, error: check2.plan.error, operations, verified, remaining: check2.plan.changes, remotes };
+}
+async function applyPlan(plan, deps, remoteAliases) {
+  const clusters = await Promise.all(plan.clusters.map((c) => applyCluster(c, deps, remoteAliases(c.name))));
+  return { plan, clusters };
+}
 
 // src/config/load.ts
 var import_yaml2 = __toESM(require_dist(), 1);
@@ -44968,7 +45198,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject7 = isObject;
+  const isObject8 = isObject;
   const catchall = def.catchall;
   let value;
   const memo2 = globalConfig.memoizer;
@@ -44976,7 +45206,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject7(input2)) {
+    if (!isObject8(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -45112,7 +45342,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject7 = isObject;
+  const isObject8 = isObject;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
@@ -45121,7 +45351,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject7(input2)) {
+    if (!isObject8(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -57118,8 +57348,8 @@ function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
   const _result = ctx.seen.get(schema);
   return _result.schema;
 }
-function encodeJSONPointerSegment(segment) {
-  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+function encodeJSONPointerSegment(segment2) {
+  return segment2.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 function extractDefs(ctx, schema) {
   const root = ctx.seen.get(schema);
@@ -60261,8 +60491,8 @@ function detectVersion(schema, defaultTarget) {
 function applyMinItems(items, minItems) {
   return items.map((item, index) => index < minItems ? item : item.optional());
 }
-function decodeJSONPointerSegment(segment) {
-  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
+function decodeJSONPointerSegment(segment2) {
+  return segment2.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
@@ -61624,7 +61854,10 @@ function loadConfig(dir, opts = {}) {
   return {
     dir,
     clusters: chosen.map(toClusterConfig),
-    desired: chosen.flatMap(toDesired)
+    desired: chosen.flatMap(toDesired),
+    transports: Object.fromEntries(
+      loaded.flatMap((c) => c.data.connection.transport ? [[c.name, c.data.connection.transport]] : [])
+    )
   };
 }
 function displayPath(abs) {
@@ -61934,7 +62167,33 @@ var topLevel = (body, side) => Object.keys(body).map((k) => ({
 function created(d) {
   const diff = topLevel(d.body, "after");
   if (d.password) diff.push({ path: ["password"], before: null, after: SENSITIVE });
-  return { cluster: d.cluster, action: "create", kind: d.kind, name: d.name, source: d.source, diff, body: d.body };
+  return {
+    cluster: d.cluster,
+    action: "create",
+    kind: d.kind,
+    name: d.name,
+    source: d.source,
+    diff,
+    body: d.body,
+    ...d.password ? { password: d.password } : {}
+  };
+}
+var PASSWORD_CHANGE = { path: ["password"], before: SENSITIVE, after: SENSITIVE };
+function updated(d, current, passwordStale) {
+  const diff = fieldDiffs(current, d.body);
+  if (passwordStale) diff.push(PASSWORD_CHANGE);
+  if (diff.length === 0) return void 0;
+  return {
+    cluster: d.cluster,
+    action: "update",
+    kind: d.kind,
+    name: d.name,
+    source: d.source,
+    diff,
+    body: d.body,
+    before: current,
+    ...passwordStale && d.password ? { password: d.password } : {}
+  };
 }
 function diffCluster(desired, live, prune) {
   const changes = [];
@@ -61948,18 +62207,9 @@ function diffCluster(desired, live, prune) {
         changes.push(created(d));
         continue;
       }
-      const diff = fieldDiffs(current.body, d.body);
-      if (diff.length > 0) {
-        changes.push({
-          cluster: d.cluster,
-          action: "update",
-          kind,
-          name: d.name,
-          source: d.source,
-          diff,
-          body: d.body
-        });
-      }
+      const stale = kind === "user" && (live.stalePasswords ?? []).includes(d.name);
+      const change = updated(d, current.body, stale);
+      if (change) changes.push(change);
     }
     const named = new Set(wanted.map((d) => d.name));
     for (const [name, obj] of Object.entries(have).sort(([a], [b]) => a.localeCompare(b))) {
@@ -61971,7 +62221,8 @@ function diffCluster(desired, live, prune) {
           kind,
           name,
           diff: topLevel(obj.body, "before"),
-          body: obj.body
+          body: obj.body,
+          before: obj.body
         });
       } else {
         unmanaged.push({ kind, name });
@@ -62019,12 +62270,22 @@ var rank = (c) => {
 function orderChanges(changes) {
   return changes.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i).map(({ c }) => c);
 }
+function withRemoteOwnership(state, transports) {
+  const estate = new Set(Object.values(transports));
+  const remotes = Object.entries(state.objects.remote_cluster).map(([alias, obj]) => {
+    const seeds = obj.body.seeds;
+    const addresses = [...Array.isArray(seeds) ? seeds : [], obj.body.proxy_address];
+    return [alias, { ...obj, managed: obj.managed || addresses.some((a) => typeof a === "string" && estate.has(a)) }];
+  });
+  return { ...state, objects: { ...state.objects, remote_cluster: Object.fromEntries(remotes) } };
+}
 function planCluster(config2, state) {
   const base = { name: state.name, flavor: state.flavor, version: state.version, reachable: state.reachable };
   if (!state.reachable) return { ...base, error: state.error, changes: [], unmanaged: [] };
   const cluster = config2.clusters.find((c) => c.name === state.name);
   const desired = config2.desired.filter((d) => d.cluster === state.name);
-  const { changes, unmanaged } = diffCluster(desired, state, cluster?.prune ?? false);
+  const owned = withRemoteOwnership(state, config2.transports);
+  const { changes, unmanaged } = diffCluster(desired, owned, cluster?.prune ?? false);
   return { ...base, changes: orderChanges(changes), unmanaged };
 }
 function buildPlan(config2, states) {
@@ -65294,14 +65555,14 @@ var Helpers = class {
       let loadedOperations = 0;
       timeoutRef = setTimeout(onFlushTimeout, flushInterval);
       try {
-        for await (const operation of operationsStream) {
+        for await (const operation2 of operationsStream) {
           timeoutRef.refresh();
           loadedOperations += 1;
-          msearchBody.push(operation[0], operation[1]);
-          callbacks.push(operation[2]);
+          msearchBody.push(operation2[0], operation2[1]);
+          callbacks.push(operation2[2]);
           if (loadedOperations >= operations) {
-            const send = await semaphore();
-            send(msearchBody.slice(), callbacks.slice());
+            const send2 = await semaphore();
+            send2(msearchBody.slice(), callbacks.slice());
             msearchBody.length = 0;
             callbacks.length = 0;
             loadedOperations = 0;
@@ -65311,8 +65572,8 @@ var Helpers = class {
         clearTimeout(timeoutRef);
       }
       if (loadedOperations > 0) {
-        const send = await semaphore();
-        send(msearchBody, callbacks);
+        const send2 = await semaphore();
+        send2(msearchBody, callbacks);
       }
       await finish();
       if (stopError !== null) {
@@ -65327,8 +65588,8 @@ var Helpers = class {
         callbacks.length = 0;
         loadedOperations = 0;
         try {
-          const send = await semaphore();
-          send(msearchBodyCopy, callbacksCopy);
+          const send2 = await semaphore();
+          send2(msearchBodyCopy, callbacksCopy);
         } catch (err) {
           helper.stop(err);
         }
@@ -65351,14 +65612,14 @@ var Helpers = class {
       function semaphore() {
         if (running < concurrency) {
           running += 1;
-          return pImmediate(send);
+          return pImmediate(send2);
         } else {
           return new Promise((resolve2, reject) => {
             resolveSemaphore = resolve2;
           });
         }
       }
-      function send(msearchBody, callbacks) {
+      function send2(msearchBody, callbacks) {
         if (running > concurrency) {
           throw new Error("Max concurrency reached");
         }
@@ -65366,7 +65627,7 @@ var Helpers = class {
           running -= 1;
           if (resolveSemaphore !== null) {
             running += 1;
-            resolveSemaphore(send);
+            resolveSemaphore(send2);
             resolveSemaphore = null;
           } else if (resolveFinish != null && running === 0) {
             resolveFinish();
@@ -65508,32 +65769,32 @@ var Helpers = class {
           timeoutRef.refresh();
           const result = onDocument(chunk);
           const [action, payload] = Array.isArray(result) ? result : [result, chunk];
-          const operation = Object.keys(action)[0];
-          if (operation === "index" || operation === "create") {
+          const operation2 = Object.keys(action)[0];
+          if (operation2 === "index" || operation2 === "create") {
             actionBody = serializer.serialize(action);
             payloadBody = typeof payload === "string" ? payload : serializer.serialize(payload);
             chunkBytes += Buffer.byteLength(actionBody) + Buffer.byteLength(payloadBody);
             bulkBody.push(actionBody, payloadBody);
-          } else if (operation === "update") {
+          } else if (operation2 === "update") {
             actionBody = serializer.serialize(action);
             payloadBody = typeof chunk === "string" ? `{"doc":${chunk}}` : serializer.serialize({ doc: chunk, ...payload });
             chunkBytes += Buffer.byteLength(actionBody) + Buffer.byteLength(payloadBody);
             bulkBody.push(actionBody, payloadBody);
-          } else if (operation === "delete") {
+          } else if (operation2 === "delete") {
             actionBody = serializer.serialize(action);
             chunkBytes += Buffer.byteLength(actionBody);
             bulkBody.push(actionBody);
           } else {
             clearTimeout(timeoutRef);
-            throw new ConfigurationError2(`Bulk helper invalid action: '${operation}'`);
+            throw new ConfigurationError2(`Bulk helper invalid action: '${operation2}'`);
           }
           if (chunkBytes >= flushBytes) {
             stats.bytes += chunkBytes;
             const bulkBodyCopy = bulkBody.slice();
             bulkBody.length = 0;
             chunkBytes = 0;
-            const send = await semaphore();
-            send(bulkBodyCopy);
+            const send2 = await semaphore();
+            send2(bulkBodyCopy);
           }
         }
       } catch (err) {
@@ -65542,9 +65803,9 @@ var Helpers = class {
       }
       clearTimeout(timeoutRef);
       if (!shouldAbort && chunkBytes > 0) {
-        const send = await semaphore();
+        const send2 = await semaphore();
         stats.bytes += chunkBytes;
-        send(bulkBody);
+        send2(bulkBody);
       }
       await finish();
       if (refreshOnCompletion !== false) {
@@ -65563,8 +65824,8 @@ var Helpers = class {
         bulkBody.length = 0;
         chunkBytes = 0;
         try {
-          const send = await semaphore();
-          send(bulkBodyCopy);
+          const send2 = await semaphore();
+          send2(bulkBodyCopy);
         } catch (err) {
           helper.abort();
         }
@@ -65594,14 +65855,14 @@ var Helpers = class {
       function semaphore() {
         if (running < concurrency) {
           running += 1;
-          return pImmediate(send);
+          return pImmediate(send2);
         } else {
           return new Promise((resolve2, reject) => {
             resolveSemaphore = resolve2;
           });
         }
       }
-      function send(bulkBody) {
+      function send2(bulkBody) {
         if (running > concurrency) {
           throw new Error("Max concurrency reached");
         }
@@ -65616,7 +65877,7 @@ var Helpers = class {
           }
           if (resolveSemaphore !== null) {
             running += 1;
-            resolveSemaphore(send);
+            resolveSemaphore(send2);
             resolveSemaphore = null;
           } else if (resolveFinish != null && rejectFinish != null && running === 0) {
             if (error62 != null) {
@@ -65646,13 +65907,13 @@ var Helpers = class {
             return;
           }
           for (let i = 0, len = bulkBody2.length; i < len; i = i + 2) {
-            const operation = Object.keys(serializer.deserialize(bulkBody2[i]))[0];
+            const operation2 = Object.keys(serializer.deserialize(bulkBody2[i]))[0];
             onDrop({
               status: 429,
               error: null,
               operation: serializer.deserialize(bulkBody2[i]),
               // @ts-expect-error
-              document: operation !== "delete" ? serializer.deserialize(bulkBody2[i + 1]) : null,
+              document: operation2 !== "delete" ? serializer.deserialize(bulkBody2[i + 1]) : null,
               retried: isRetrying
             });
             stats.failed += 1;
@@ -65665,9 +65926,9 @@ var Helpers = class {
         let indexSlice = 0;
         for (let i = 0, len = responseItems.length; i < len; i++) {
           const result = responseItems[i];
-          const operation = Object.keys(result)[0];
+          const operation2 = Object.keys(result)[0];
           let zipResult;
-          if (operation === "delete") {
+          if (operation2 === "delete") {
             zipResult = {
               result,
               raw: { action: bulkBody2[indexSlice] }
@@ -65714,13 +65975,13 @@ var Helpers = class {
           const retry = [];
           for (const item of results) {
             const { result: result2, raw, document: document2 = noop2 } = item;
-            const operation = Object.keys(result2)[0];
-            const responseItem = result2[operation];
+            const operation2 = Object.keys(result2)[0];
+            const responseItem = result2[operation2];
             assert4(responseItem !== void 0, "The responseItem is undefined, please file a bug report");
             if (responseItem.status >= 400) {
               if (responseItem.status === 429) {
                 retry.push(raw.action);
-                if (operation !== "delete") {
+                if (operation2 !== "delete") {
                   retry.push((_e4 = raw.document) !== null && _e4 !== void 0 ? _e4 : "");
                 }
               } else {
@@ -66004,12 +66265,12 @@ var AsyncSearch = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -66039,12 +66300,12 @@ var AsyncSearch = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -66074,12 +66335,12 @@ var AsyncSearch = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -66109,12 +66370,12 @@ var AsyncSearch = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -66227,12 +66488,12 @@ var Autoscaling = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -66262,12 +66523,12 @@ var Autoscaling = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -66295,12 +66556,12 @@ var Autoscaling = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -66454,12 +66715,12 @@ async function CancelReindexApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -66505,12 +66766,12 @@ async function CapabilitiesApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   params = params !== null && params !== void 0 ? params : {};
@@ -66872,12 +67133,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -66915,12 +67176,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -66958,12 +67219,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67001,12 +67262,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67044,12 +67305,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67095,12 +67356,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67138,12 +67399,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67171,12 +67432,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67204,12 +67465,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67247,12 +67508,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67280,12 +67541,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67323,12 +67584,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67366,12 +67627,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67409,12 +67670,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67452,12 +67713,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67485,12 +67746,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67518,12 +67779,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67551,12 +67812,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67584,12 +67845,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67627,12 +67888,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67660,12 +67921,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67703,12 +67964,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67746,12 +68007,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67789,12 +68050,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67822,12 +68083,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67865,12 +68126,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -67908,12 +68169,12 @@ var Cat = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -68140,12 +68401,12 @@ var Ccr = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -68175,12 +68436,12 @@ var Ccr = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -68218,12 +68479,12 @@ var Ccr = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -68253,12 +68514,12 @@ var Ccr = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -68288,12 +68549,12 @@ var Ccr = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -68331,12 +68592,12 @@ var Ccr = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -68374,12 +68635,12 @@ var Ccr = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -68409,12 +68670,12 @@ var Ccr = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -68444,12 +68705,12 @@ var Ccr = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -68487,12 +68748,12 @@ var Ccr = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -68522,12 +68783,12 @@ var Ccr = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -68565,12 +68826,12 @@ var Ccr = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -68598,12 +68859,12 @@ var Ccr = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -68650,12 +68911,12 @@ async function ClearScrollApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   params = params !== null && params !== void 0 ? params : {};
@@ -68706,12 +68967,12 @@ async function ClosePointInTimeApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -68955,12 +69216,12 @@ var Cluster = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -68996,12 +69257,12 @@ var Cluster = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -69031,12 +69292,12 @@ var Cluster = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -69064,12 +69325,12 @@ var Cluster = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -69099,12 +69360,12 @@ var Cluster = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -69142,12 +69403,12 @@ var Cluster = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -69175,12 +69436,12 @@ var Cluster = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -69218,12 +69479,12 @@ var Cluster = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -69253,12 +69514,12 @@ var Cluster = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -69286,12 +69547,12 @@ var Cluster = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -69319,12 +69580,12 @@ var Cluster = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -69362,12 +69623,12 @@ var Cluster = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -69403,12 +69664,12 @@ var Cluster = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -69436,12 +69697,12 @@ var Cluster = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -69477,12 +69738,12 @@ var Cluster = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -69524,12 +69785,12 @@ var Cluster = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -69917,12 +70178,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -69952,12 +70213,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -69987,12 +70248,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -70022,12 +70283,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -70065,12 +70326,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -70098,12 +70359,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -70139,12 +70400,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -70190,12 +70451,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -70225,12 +70486,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -70260,12 +70521,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -70301,12 +70562,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -70344,12 +70605,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -70379,12 +70640,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -70414,12 +70675,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -70457,12 +70718,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -70492,12 +70753,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -70535,12 +70796,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -70570,12 +70831,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -70603,12 +70864,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -70643,12 +70904,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -70686,12 +70947,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -70721,12 +70982,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -70764,12 +71025,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -70807,12 +71068,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -70850,12 +71111,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -70893,12 +71154,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -70936,12 +71197,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -70979,12 +71240,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -71022,12 +71283,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -71065,12 +71326,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -71108,12 +71369,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -71151,12 +71412,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -71194,12 +71455,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -71237,12 +71498,12 @@ var Connector = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -71313,12 +71574,12 @@ async function CountApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   params = params !== null && params !== void 0 ? params : {};
@@ -71474,12 +71735,12 @@ var DanglingIndices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -71509,12 +71770,12 @@ var DanglingIndices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -71544,12 +71805,12 @@ var DanglingIndices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -71601,12 +71862,12 @@ async function DeleteApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -71684,12 +71945,12 @@ async function DeleteByQueryApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -71740,12 +72001,12 @@ async function DeleteByQueryRethrottleApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -71789,12 +72050,12 @@ async function DeleteScriptApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -71894,12 +72155,12 @@ var Enrich = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -71929,12 +72190,12 @@ var Enrich = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -71964,12 +72225,12 @@ var Enrich = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -72007,12 +72268,12 @@ var Enrich = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -72050,12 +72311,12 @@ var Enrich = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -72168,12 +72429,12 @@ var Eql = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -72203,12 +72464,12 @@ var Eql = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -72238,12 +72499,12 @@ var Eql = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -72273,12 +72534,12 @@ var Eql = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -72451,12 +72712,12 @@ var Esql = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -72491,12 +72752,12 @@ var Esql = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -72526,12 +72787,12 @@ var Esql = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -72561,12 +72822,12 @@ var Esql = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -72596,12 +72857,12 @@ var Esql = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -72631,12 +72892,12 @@ var Esql = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -72666,12 +72927,12 @@ var Esql = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -72709,12 +72970,12 @@ var Esql = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -72742,12 +73003,12 @@ var Esql = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -72785,12 +73046,12 @@ var Esql = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -72851,12 +73112,12 @@ async function ExistsApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -72909,12 +73170,12 @@ async function ExistsSourceApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -72973,12 +73234,12 @@ async function ExplainApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -73052,12 +73313,12 @@ var Features = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -73085,12 +73346,12 @@ var Features = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -73147,12 +73408,12 @@ async function FieldCapsApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   params = params !== null && params !== void 0 ? params : {};
@@ -73360,12 +73621,12 @@ var Fleet = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -73395,12 +73656,12 @@ var Fleet = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -73430,12 +73691,12 @@ var Fleet = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -73507,12 +73768,12 @@ var Fleet = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -73547,12 +73808,12 @@ var Fleet = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -73618,12 +73879,12 @@ async function GetApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -73668,12 +73929,12 @@ async function GetReindexApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -73716,12 +73977,12 @@ async function GetScriptApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -73760,12 +74021,12 @@ async function GetScriptContextApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   params = params !== null && params !== void 0 ? params : {};
@@ -73802,12 +74063,12 @@ async function GetScriptLanguagesApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   params = params !== null && params !== void 0 ? params : {};
@@ -73857,12 +74118,12 @@ async function GetSourceApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -73930,12 +74191,12 @@ var Graph = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -73991,12 +74252,12 @@ async function HealthReportApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   params = params !== null && params !== void 0 ? params : {};
@@ -74155,12 +74416,12 @@ var Ilm = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -74190,12 +74451,12 @@ var Ilm = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -74225,12 +74486,12 @@ var Ilm = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -74268,12 +74529,12 @@ var Ilm = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -74301,12 +74562,12 @@ var Ilm = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -74342,12 +74603,12 @@ var Ilm = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -74385,12 +74646,12 @@ var Ilm = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -74428,12 +74689,12 @@ var Ilm = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -74463,12 +74724,12 @@ var Ilm = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -74498,12 +74759,12 @@ var Ilm = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -74531,12 +74792,12 @@ var Ilm = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -75585,12 +75846,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -75621,12 +75882,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -75672,12 +75933,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -75707,12 +75968,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -75750,12 +76011,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -75794,12 +76055,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -75829,12 +76090,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -75872,12 +76133,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -75943,12 +76204,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -75986,12 +76247,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -76021,12 +76282,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -76064,12 +76325,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -76099,12 +76360,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -76134,12 +76395,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -76169,12 +76430,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -76204,12 +76465,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -76239,12 +76500,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -76310,12 +76571,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -76345,12 +76606,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -76388,12 +76649,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -76423,12 +76684,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -76458,12 +76719,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -76493,12 +76754,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -76528,12 +76789,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -76571,12 +76832,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -76614,12 +76875,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -76649,12 +76910,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -76699,12 +76960,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -76734,12 +76995,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -76767,12 +77028,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -76810,12 +77071,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -76845,12 +77106,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -76880,12 +77141,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -76915,12 +77176,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -76958,12 +77219,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -77001,12 +77262,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -77044,12 +77305,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -77079,12 +77340,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -77129,12 +77390,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -77204,12 +77465,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -77239,12 +77500,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -77279,12 +77540,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -77314,12 +77575,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -77349,12 +77610,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -77400,12 +77661,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -77478,12 +77739,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -77556,12 +77817,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -77599,12 +77860,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -77684,12 +77945,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -77727,12 +77988,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -77770,12 +78031,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -77813,12 +78074,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -77848,12 +78109,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -77884,12 +78145,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -77927,12 +78188,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -77970,12 +78231,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -78021,12 +78282,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -78064,12 +78325,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -78107,12 +78368,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -78186,12 +78447,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -78237,12 +78498,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -78281,12 +78542,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -78331,12 +78592,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -78372,12 +78633,12 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -79000,12 +79261,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -79043,12 +79304,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -79121,12 +79382,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -79171,12 +79432,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -79265,12 +79526,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -79309,12 +79570,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -79353,12 +79614,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -79397,12 +79658,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -79441,12 +79702,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -79485,12 +79746,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -79529,12 +79790,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -79573,12 +79834,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -79617,12 +79878,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -79661,12 +79922,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -79705,12 +79966,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -79749,12 +80010,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -79793,12 +80054,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -79837,12 +80098,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -79881,12 +80142,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -79925,12 +80186,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -79969,12 +80230,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -80013,12 +80274,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -80057,12 +80318,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -80101,12 +80362,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -80145,12 +80406,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -80189,12 +80450,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -80233,12 +80494,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -80277,12 +80538,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -80321,12 +80582,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -80365,12 +80626,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -80409,12 +80670,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -80452,12 +80713,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -80495,12 +80756,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -80538,12 +80799,12 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -80636,12 +80897,12 @@ async function InfoApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   params = params !== null && params !== void 0 ? params : {};
@@ -80811,12 +81072,12 @@ var Ingest = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -80846,12 +81107,12 @@ var Ingest = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -80881,12 +81142,12 @@ var Ingest = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -80916,12 +81177,12 @@ var Ingest = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -80949,12 +81210,12 @@ var Ingest = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -80992,12 +81253,12 @@ var Ingest = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -81035,12 +81296,12 @@ var Ingest = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -81078,12 +81339,12 @@ var Ingest = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -81111,12 +81372,12 @@ var Ingest = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -81189,12 +81450,12 @@ var Ingest = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -81232,12 +81493,12 @@ var Ingest = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -81306,12 +81567,12 @@ async function KnnSearchApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -81427,12 +81688,12 @@ var License = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -81460,12 +81721,12 @@ var License = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -81493,12 +81754,12 @@ var License = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -81526,12 +81787,12 @@ var License = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -81559,12 +81820,12 @@ var License = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -81600,12 +81861,12 @@ var License = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -81633,12 +81894,12 @@ var License = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -81680,12 +81941,12 @@ async function ListReindexApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   params = params !== null && params !== void 0 ? params : {};
@@ -81758,12 +82019,12 @@ var Logstash = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -81793,12 +82054,12 @@ var Logstash = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -81899,12 +82160,12 @@ async function MgetApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   params = params !== null && params !== void 0 ? params : {};
@@ -81988,12 +82249,12 @@ var Migration = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -82031,12 +82292,12 @@ var Migration = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -82064,12 +82325,12 @@ var Migration = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -83071,12 +83332,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -83106,12 +83367,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -83149,12 +83410,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -83184,12 +83445,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -83220,12 +83481,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -83256,12 +83517,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -83291,12 +83552,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -83326,12 +83587,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -83377,12 +83638,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -83412,12 +83673,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -83455,12 +83716,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -83490,12 +83751,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -83526,12 +83787,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -83561,12 +83822,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -83597,12 +83858,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -83638,12 +83899,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -83678,12 +83939,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -83729,12 +83990,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -83772,12 +84033,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -83815,12 +84076,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -83866,12 +84127,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -83901,12 +84162,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -83952,12 +84213,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -84003,12 +84264,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -84046,12 +84307,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -84089,12 +84350,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -84132,12 +84393,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -84175,12 +84436,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -84218,12 +84479,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -84261,12 +84522,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -84304,12 +84565,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -84347,12 +84608,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -84390,12 +84651,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -84426,12 +84687,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -84477,12 +84738,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -84520,12 +84781,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -84563,12 +84824,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -84606,12 +84867,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -84649,12 +84910,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -84692,12 +84953,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -84725,12 +84986,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -84768,12 +85029,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -84846,12 +85107,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -84897,12 +85158,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -84948,12 +85209,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -84991,12 +85252,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85027,12 +85288,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85070,12 +85331,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85113,12 +85374,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85156,12 +85417,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85199,12 +85460,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85242,12 +85503,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85278,12 +85539,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85322,12 +85583,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85365,12 +85626,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85400,12 +85661,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85444,12 +85705,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -85477,12 +85738,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85520,12 +85781,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85563,12 +85824,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85606,12 +85867,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85649,12 +85910,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85692,12 +85953,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85735,12 +85996,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85778,12 +86039,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85821,12 +86082,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85864,12 +86125,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85907,12 +86168,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85951,12 +86212,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -85994,12 +86255,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -86030,12 +86291,12 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -86337,12 +86598,12 @@ async function MtermvectorsApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   params = params !== null && params !== void 0 ? params : {};
@@ -86491,12 +86752,12 @@ var Nodes = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -86527,12 +86788,12 @@ var Nodes = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -86562,12 +86823,12 @@ var Nodes = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -86605,12 +86866,12 @@ var Nodes = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -86655,12 +86916,12 @@ var Nodes = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -86706,12 +86967,12 @@ var Nodes = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -86763,12 +87024,12 @@ var Nodes = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -86839,12 +87100,12 @@ async function OpenPointInTimeApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -86891,12 +87152,12 @@ async function PingApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   params = params !== null && params !== void 0 ? params : {};
@@ -87040,12 +87301,12 @@ var Profiling = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -87239,12 +87500,12 @@ var Project = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -87274,12 +87535,12 @@ var Project = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -87307,12 +87568,12 @@ var Project = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -87342,12 +87603,12 @@ var Project = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -87405,12 +87666,12 @@ async function PutScriptApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -87547,12 +87808,12 @@ var QueryRules = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -87583,12 +87844,12 @@ var QueryRules = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -87618,12 +87879,12 @@ var QueryRules = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -87654,12 +87915,12 @@ var QueryRules = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -87689,12 +87950,12 @@ var QueryRules = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -87722,12 +87983,12 @@ var QueryRules = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -87766,12 +88027,12 @@ var QueryRules = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -87809,12 +88070,12 @@ var QueryRules = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -87875,12 +88136,12 @@ async function RankEvalApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -87951,12 +88212,12 @@ async function ReindexApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -88005,12 +88266,12 @@ async function ReindexRethrottleApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -88056,12 +88317,12 @@ async function RenderSearchTemplateApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   params = params !== null && params !== void 0 ? params : {};
@@ -88205,12 +88466,12 @@ var Rollup = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -88240,12 +88501,12 @@ var Rollup = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -88283,12 +88544,12 @@ var Rollup = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -88326,12 +88587,12 @@ var Rollup = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -88361,12 +88622,12 @@ var Rollup = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -88404,12 +88665,12 @@ var Rollup = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -88447,12 +88708,12 @@ var Rollup = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -88482,12 +88743,12 @@ var Rollup = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -88534,12 +88795,12 @@ async function ScriptsPainlessExecuteApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   params = params !== null && params !== void 0 ? params : {};
@@ -88594,12 +88855,12 @@ async function ScrollApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -88732,12 +88993,12 @@ async function SearchApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   params = params !== null && params !== void 0 ? params : {};
@@ -88896,12 +89157,12 @@ var SearchApplication = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -88931,12 +89192,12 @@ var SearchApplication = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -88966,12 +89227,12 @@ var SearchApplication = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -89001,12 +89262,12 @@ var SearchApplication = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -89044,12 +89305,12 @@ var SearchApplication = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -89148,12 +89409,12 @@ var SearchApplication = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -89183,12 +89444,12 @@ var SearchApplication = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -89226,12 +89487,12 @@ var SearchApplication = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -89313,12 +89574,12 @@ async function SearchMvtApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -89379,12 +89640,12 @@ async function SearchShardsApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   params = params !== null && params !== void 0 ? params : {};
@@ -89455,12 +89716,12 @@ async function SearchTemplateApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   params = params !== null && params !== void 0 ? params : {};
@@ -89572,12 +89833,12 @@ var SearchableSnapshots = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -89615,12 +89876,12 @@ var SearchableSnapshots = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -89658,12 +89919,12 @@ var SearchableSnapshots = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -89702,12 +89963,12 @@ var SearchableSnapshots = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -90415,12 +90676,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -90455,12 +90716,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -90488,12 +90749,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -90528,12 +90789,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -90568,12 +90829,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -90608,12 +90869,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -90659,12 +90920,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -90694,12 +90955,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -90729,12 +90990,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -90764,12 +91025,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -90799,12 +91060,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -90836,12 +91097,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -90876,12 +91137,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -90917,12 +91178,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -90957,12 +91218,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -91001,12 +91262,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -91041,12 +91302,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -91077,12 +91338,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -91112,12 +91373,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -91147,12 +91408,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -91184,12 +91445,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -91219,12 +91480,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -91254,12 +91515,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -91289,12 +91550,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -91324,12 +91585,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -91359,12 +91620,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -91392,12 +91653,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -91425,12 +91686,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -91458,12 +91719,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -91491,12 +91752,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -91538,12 +91799,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -91581,12 +91842,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -91624,12 +91885,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -91671,12 +91932,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -91707,12 +91968,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -91740,12 +92001,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -91773,12 +92034,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -91814,12 +92075,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -91857,12 +92118,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -91890,12 +92151,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -91925,12 +92186,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -91965,12 +92226,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -92016,12 +92277,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -92056,12 +92317,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -92097,12 +92358,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -92138,12 +92399,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -92178,12 +92439,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -92218,12 +92479,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -92291,12 +92552,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -92334,12 +92595,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -92377,12 +92638,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -92420,12 +92681,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -92461,12 +92722,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -92502,12 +92763,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -92543,12 +92804,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -92583,12 +92844,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -92623,12 +92884,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -92663,12 +92924,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -92703,12 +92964,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -92744,12 +93005,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -92779,12 +93040,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -92820,12 +93081,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -92863,12 +93124,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -92906,12 +93167,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -92947,12 +93208,12 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -93049,12 +93310,12 @@ var Shutdown = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -93084,12 +93345,12 @@ var Shutdown = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -93127,12 +93388,12 @@ var Shutdown = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -93211,12 +93472,12 @@ var Simulate = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -93372,12 +93633,12 @@ var Slm = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -93407,12 +93668,12 @@ var Slm = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -93442,12 +93703,12 @@ var Slm = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -93475,12 +93736,12 @@ var Slm = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -93518,12 +93779,12 @@ var Slm = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -93551,12 +93812,12 @@ var Slm = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -93584,12 +93845,12 @@ var Slm = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -93627,12 +93888,12 @@ var Slm = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -93660,12 +93921,12 @@ var Slm = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -93906,12 +94167,12 @@ var Snapshot = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -93941,12 +94202,12 @@ var Snapshot = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -93986,12 +94247,12 @@ var Snapshot = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -94065,12 +94326,12 @@ var Snapshot = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -94101,12 +94362,12 @@ var Snapshot = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -94136,12 +94397,12 @@ var Snapshot = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -94172,12 +94433,12 @@ var Snapshot = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -94215,12 +94476,12 @@ var Snapshot = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -94250,12 +94511,12 @@ var Snapshot = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -94285,12 +94546,12 @@ var Snapshot = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -94329,12 +94590,12 @@ var Snapshot = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -94376,12 +94637,12 @@ var Snapshot = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -94505,12 +94766,12 @@ var Sql = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -94545,12 +94806,12 @@ var Sql = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -94580,12 +94841,12 @@ var Sql = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -94615,12 +94876,12 @@ var Sql = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -94650,12 +94911,12 @@ var Sql = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -94691,12 +94952,12 @@ var Sql = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -94760,12 +95021,12 @@ var Ssl = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -94844,12 +95105,12 @@ var Streams = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -94879,12 +95140,12 @@ var Streams = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -94914,12 +95175,12 @@ var Streams = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -95038,12 +95299,12 @@ var Synonyms = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -95073,12 +95334,12 @@ var Synonyms = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -95109,12 +95370,12 @@ var Synonyms = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -95144,12 +95405,12 @@ var Synonyms = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -95180,12 +95441,12 @@ var Synonyms = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -95213,12 +95474,12 @@ var Synonyms = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -95256,12 +95517,12 @@ var Synonyms = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -95359,12 +95620,12 @@ var Tasks = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -95402,12 +95663,12 @@ var Tasks = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -95437,12 +95698,12 @@ var Tasks = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -95493,12 +95754,12 @@ async function TermsEnumApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -95574,12 +95835,12 @@ async function TermvectorsApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -95722,12 +95983,12 @@ var TextStructure = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -95754,12 +96015,12 @@ var TextStructure = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -95826,12 +96087,12 @@ var TextStructure = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -96049,12 +96310,12 @@ var Transform = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -96084,12 +96345,12 @@ var Transform = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -96117,12 +96378,12 @@ var Transform = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -96160,12 +96421,12 @@ var Transform = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -96195,12 +96456,12 @@ var Transform = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -96246,12 +96507,12 @@ var Transform = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -96289,12 +96550,12 @@ var Transform = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -96324,12 +96585,12 @@ var Transform = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -96359,12 +96620,12 @@ var Transform = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -96392,12 +96653,12 @@ var Transform = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -96427,12 +96688,12 @@ var Transform = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -96462,12 +96723,12 @@ var Transform = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -96505,12 +96766,12 @@ var Transform = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -96576,12 +96837,12 @@ async function UpdateApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -96670,12 +96931,12 @@ async function UpdateByQueryApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -96726,12 +96987,12 @@ async function UpdateByQueryRethrottleApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body;
-  const userBody = params === null || params === void 0 ? void 0 : params.body;
-  if (userBody != null) {
-    if (typeof userBody === "string") {
-      body = userBody;
+  const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+  if (userBody2 != null) {
+    if (typeof userBody2 === "string") {
+      body = userBody2;
     } else {
-      body = { ...userBody };
+      body = { ...userBody2 };
     }
   }
   for (const key in params) {
@@ -96910,12 +97171,12 @@ var Watcher = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -96953,12 +97214,12 @@ var Watcher = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -96988,12 +97249,12 @@ var Watcher = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -97023,12 +97284,12 @@ var Watcher = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -97058,12 +97319,12 @@ var Watcher = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -97109,12 +97370,12 @@ var Watcher = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -97142,12 +97403,12 @@ var Watcher = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -97177,12 +97438,12 @@ var Watcher = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     for (const key in params) {
@@ -97220,12 +97481,12 @@ var Watcher = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -97261,12 +97522,12 @@ var Watcher = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -97294,12 +97555,12 @@ var Watcher = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -97337,12 +97598,12 @@ var Watcher = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -97370,12 +97631,12 @@ var Watcher = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -97451,12 +97712,12 @@ var Xpack = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -97484,12 +97745,12 @@ var Xpack = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body;
-    const userBody = params === null || params === void 0 ? void 0 : params.body;
-    if (userBody != null) {
-      if (typeof userBody === "string") {
-        body = userBody;
+    const userBody2 = params === null || params === void 0 ? void 0 : params.body;
+    if (userBody2 != null) {
+      if (typeof userBody2 === "string") {
+        body = userBody2;
       } else {
-        body = { ...userBody };
+        body = { ...userBody2 };
       }
     }
     params = params !== null && params !== void 0 ? params : {};
@@ -98497,26 +98758,8 @@ function getAuth(node2) {
   }
 }
 
-// src/flavors/elasticsearch.ts
-var isObject5 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-var RESPONSE_KEYS = {
-  info: "GET /",
-  roles: "GET /_security/role",
-  users: "GET /_security/user",
-  roleMappings: "GET /_security/role_mapping",
-  settings: "GET /_cluster/settings?flat_settings=true",
-  remoteInfo: "GET /_remote/info"
-};
-var READS = [
-  { key: RESPONSE_KEYS.info, path: "/" },
-  { key: RESPONSE_KEYS.roles, path: "/_security/role" },
-  { key: RESPONSE_KEYS.users, path: "/_security/user" },
-  { key: RESPONSE_KEYS.roleMappings, path: "/_security/role_mapping" },
-  { key: RESPONSE_KEYS.settings, path: "/_cluster/settings", querystring: { flat_settings: "true" } },
-  { key: RESPONSE_KEYS.remoteInfo, path: "/_remote/info" }
-];
+// src/flavors/elasticsearch-client.ts
 var MAX_RETRIES = 2;
-var retryBackoff2 = (_min, _max, attempt) => Math.min(0.1 * 2 ** attempt, 1);
 function clientOptions(conn) {
   return {
     node: conn.url,
@@ -98532,145 +98775,57 @@ function clientOptions(conn) {
     maxRetries: MAX_RETRIES
   };
 }
-async function read(conn) {
-  const client = new Client(clientOptions(conn));
-  try {
-    const settled = await Promise.allSettled(
-      READS.map(
-        (r) => client.transport.request(
-          { method: "GET", path: r.path, ...r.querystring ? { querystring: r.querystring } : {} },
-          { retryBackoff: retryBackoff2 }
-        )
-      )
-    );
-    const responses = {};
-    settled.forEach((s, i) => {
-      if (s.status === "rejected") return;
-      responses[READS[i].key] = s.value;
-    });
-    const failures = settled.flatMap((s) => s.status === "rejected" ? [s.reason] : []);
-    if (failures.length > 0) throw mostTellingError(failures);
-    return { format_version: 1, cluster: conn.cluster, flavor: "elasticsearch", responses };
-  } finally {
-    await client.close();
-  }
+
+// src/flavors/elasticsearch-write.ts
+import { STATUS_CODES as STATUS_CODES2 } from "node:http";
+
+// src/flavors/retry.ts
+var systemClock = { now: Date.now, random: Math.random };
+var DEFAULT_RETRY = {
+  retries: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 1e4,
+  deadlineMs: 6e4,
+  sleep: (ms2) => new Promise((resolve2) => setTimeout(resolve2, ms2))
+};
+function backoffCeiling(n, policy) {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** n);
 }
-function mostTellingError(errors) {
-  const named = (e) => e instanceof Error ? e.name : "";
-  return errors.find((e) => named(e) !== "NoLivingConnectionsError") ?? errors[0];
+function backoffDelay(n, policy, random = Math.random) {
+  return Math.floor(random() * backoffCeiling(n, policy));
 }
-function versionOf(info) {
-  const version2 = isObject5(info) && isObject5(info.version) ? info.version.number : void 0;
-  return typeof version2 === "string" ? version2 : void 0;
+function parseRetryAfter(value, now = Date.now()) {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (typeof text !== "string" || text.trim() === "") return void 0;
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1e3;
+  if (!/^[A-Za-z]{3}/.test(trimmed)) return void 0;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
 }
-function isBuiltIn(body) {
-  return isReserved(body) || isObject5(body) && isObject5(body.metadata) && body.metadata._read_only === true;
+function nextDelay(n, decision, policy, clock) {
+  const asked = decision.afterMs;
+  if (asked !== void 0 && Number.isFinite(asked) && asked >= 0) return asked;
+  return backoffDelay(n, policy, clock.random);
 }
-function addObjects(state, kind, response) {
-  if (!isObject5(response)) return;
-  for (const [name, body] of Object.entries(response)) {
-    if (isBuiltIn(body)) state.reserved[kind].push(name);
-    else state.objects[kind][name] = { body: normalize(kind, body), managed: isManaged(body) };
-  }
-  state.reserved[kind].sort();
-}
-var REMOTE_SETTINGS = /* @__PURE__ */ new Set([
-  "mode",
-  "seeds",
-  "proxy_address",
-  "server_name",
-  "skip_unavailable",
-  "node_connections",
-  "proxy_socket_connections"
-]);
-var TRANSPORT = "transport.";
-var TRANSPORT_SETTINGS = /* @__PURE__ */ new Set(["compress", "compression_scheme", "ping_schedule"]);
-function flatten(value, prefix, out) {
-  if (!isObject5(value)) {
-    if (prefix) out[prefix] = value;
-    return out;
-  }
-  for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
-  return out;
-}
-function settingList(v) {
-  return typeof v === "string" ? v.split(",").map((s) => s.trim()).filter((s) => s !== "") : v;
-}
-function setRemoteSetting(remote, setting, value) {
-  if (REMOTE_SETTINGS.has(setting)) {
-    remote[setting] = setting === "seeds" ? settingList(value) : value;
-    return true;
-  }
-  const key = setting.startsWith(TRANSPORT) ? setting.slice(TRANSPORT.length) : "";
-  if (!TRANSPORT_SETTINGS.has(key)) return false;
-  remote.transport = { ...isObject5(remote.transport) ? remote.transport : {}, [key]: value };
-  return true;
-}
-function remoteClustersFromSettings(settings) {
-  const body = isObject5(settings) ? settings : {};
-  const flat = { ...flatten(body.persistent, "", {}), ...flatten(body.transient, "", {}) };
-  const remotes = {};
-  for (const prefix of ["search.remote.", "cluster.remote."]) {
-    for (const [key, value] of Object.entries(flat)) {
-      if (!key.startsWith(prefix) || value === null || value === void 0) continue;
-      const rest = key.slice(prefix.length);
-      const dot = rest.indexOf(".");
-      if (dot <= 0) continue;
-      const alias = rest.slice(0, dot);
-      const remote = remotes[alias] ?? {};
-      if (setRemoteSetting(remote, rest.slice(dot + 1), value)) remotes[alias] = remote;
+async function withRetry(attempt, classify, policy, clock = systemClock) {
+  const start = clock.now();
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      const decision = classify(err);
+      if (!decision.retry || n >= policy.retries) throw err;
+      const delay = nextDelay(n, decision, policy, clock);
+      if (clock.now() - start + delay > policy.deadlineMs) throw err;
+      await policy.sleep(delay);
     }
   }
-  return remotes;
 }
-function remoteInfoOf(response) {
-  const out = {};
-  if (!isObject5(response)) return out;
-  for (const [alias, info] of Object.entries(response)) {
-    if (!isObject5(info)) continue;
-    const fields = sortKeys(info);
-    out[alias] = {
-      ...fields,
-      connected: info.connected === true,
-      ...typeof info.mode === "string" ? { mode: info.mode } : {}
-    };
-  }
-  return out;
-}
-function parse3(snapshot) {
-  const r = snapshot.responses;
-  const state = {
-    name: snapshot.cluster,
-    flavor: "elasticsearch",
-    version: versionOf(r[RESPONSE_KEYS.info]),
-    reachable: true,
-    objects: emptyObjects(),
-    reserved: emptyReserved(),
-    remoteInfo: remoteInfoOf(r[RESPONSE_KEYS.remoteInfo])
-  };
-  addObjects(state, "role", r[RESPONSE_KEYS.roles]);
-  addObjects(state, "user", r[RESPONSE_KEYS.users]);
-  addObjects(state, "role_mapping", r[RESPONSE_KEYS.roleMappings]);
-  for (const [alias, body] of Object.entries(remoteClustersFromSettings(r[RESPONSE_KEYS.settings]))) {
-    state.objects.remote_cluster[alias] = { body: normalize("remote_cluster", body), managed: false };
-  }
-  return state;
-}
-var elasticsearch = {
-  flavor: "elasticsearch",
-  read,
-  parse: parse3,
-  normalize
-};
-
-// src/flavors/index.ts
-var flavors = {
-  elasticsearch
-};
 
 // src/flavors/read.ts
 import { STATUS_CODES } from "node:http";
-var isObject6 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var isObject5 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var MAX_REASON = 300;
 function unreachableState(name, flavor, error62) {
   return {
@@ -98726,11 +98881,11 @@ function describeReadError(err, conn) {
   }
 }
 function httpReason(err) {
-  const meta3 = isObject6(err) && isObject6(err.meta) ? err.meta : {};
+  const meta3 = isObject5(err) && isObject5(err.meta) ? err.meta : {};
   const status = typeof meta3.statusCode === "number" ? meta3.statusCode : 0;
   const body = meta3.body;
-  const error62 = isObject6(body) ? body.error : void 0;
-  const reason = isObject6(error62) ? String(error62.reason ?? error62.type ?? "") : typeof error62 === "string" ? error62 : typeof body === "string" ? body : "";
+  const error62 = isObject5(body) ? body.error : void 0;
+  const reason = isObject5(error62) ? String(error62.reason ?? error62.type ?? "") : typeof error62 === "string" ? error62 : typeof body === "string" ? body : "";
   const head = `${status} ${STATUS_CODES[status] ?? "error"}`;
   return reason ? `${head}: ${reason}` : head;
 }
@@ -98745,7 +98900,7 @@ var NETWORK_CODES = [
 ];
 var TLS_ERROR = /certificate|self[- ]signed|altnames|SSL|TLS|CERT_|EPROTO/i;
 function networkReason(message, err, at) {
-  const code = isObject6(err) && typeof err.code === "string" ? err.code : "";
+  const code = isObject5(err) && typeof err.code === "string" ? err.code : "";
   const text = `${code} ${message}`;
   for (const [pattern, reason] of NETWORK_CODES) if (pattern.test(text)) return `${reason} at ${at}`;
   if (TLS_ERROR.test(text)) return `TLS error at ${at}: ${message}`;
@@ -98771,35 +98926,424 @@ function scrub(text, conn) {
   return out.length > MAX_REASON ? `${out.slice(0, MAX_REASON)}\u2026` : out;
 }
 
+// src/flavors/elasticsearch-write.ts
+var isObject6 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var WriteError = class extends Error {
+  name = "WriteError";
+};
+var segment = (name) => encodeURIComponent(name);
+function withMarker(body) {
+  const metadata2 = isObject6(body.metadata) ? body.metadata : {};
+  return { ...body, metadata: { ...metadata2, [MANAGED_BY_KEY]: MANAGED_BY_VALUE } };
+}
+function roleRequests(change) {
+  const path3 = `/_security/role/${segment(change.name)}`;
+  if (change.action === "delete") return [{ method: "DELETE", path: path3 }];
+  return [{ method: "PUT", path: path3, body: withMarker(change.body) }];
+}
+function roleMappingRequests(change) {
+  const path3 = `/_security/role_mapping/${segment(change.name)}`;
+  if (change.action === "delete") return [{ method: "DELETE", path: path3 }];
+  const body = { ...withMarker(change.body), enabled: change.body.enabled !== false };
+  return [{ method: "PUT", path: path3, body }];
+}
+var userBody = (body) => ({ ...withMarker(body), enabled: body.enabled !== false });
+function mergeKeeps(live, desired) {
+  if (!isObject6(live) || !isObject6(desired)) return false;
+  return Object.entries(live).some(([k, v]) => !(k in desired) || mergeKeeps(v, desired[k]));
+}
+function userUpdatePuts(change, path3) {
+  const body = userBody(change.body);
+  const live = change.before === void 0 ? void 0 : change.before.metadata ?? {};
+  if (live !== void 0 && !mergeKeeps(live, body.metadata)) return [{ method: "PUT", path: path3, body }];
+  const { metadata: _dropped, ...cleared } = body;
+  return [
+    { method: "PUT", path: path3, body: cleared },
+    { method: "PUT", path: path3, body }
+  ];
+}
+var changesPassword = (change) => change.diff.some((d) => d.path[0] === "password");
+var changesOtherThanPassword = (change) => change.diff.some((d) => d.path[0] !== "password");
+function requirePassword(op) {
+  if (op.password === void 0 || op.password === "") {
+    throw new WriteError(`no password for user ${op.change.name}: its password reference was not resolved`);
+  }
+  return op.password;
+}
+function userRequests(op) {
+  const { change } = op;
+  const path3 = `/_security/user/${segment(change.name)}`;
+  if (change.action === "delete") return [{ method: "DELETE", path: path3 }];
+  if (change.action === "create") {
+    return [{ method: "PUT", path: path3, body: { ...userBody(change.body), password: requirePassword(op) } }];
+  }
+  const requests = changesOtherThanPassword(change) ? userUpdatePuts(change, path3) : [];
+  if (changesPassword(change)) {
+    requests.push({ method: "POST", path: `${path3}/_password`, body: { password: requirePassword(op) } });
+  }
+  return requests;
+}
+function flatSettings(body, prefix = "") {
+  const out = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (isObject6(v)) Object.assign(out, flatSettings(v, `${prefix}${k}.`));
+    else out[`${prefix}${k}`] = v;
+  }
+  return out;
+}
+var same = (a, b) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+function remoteSettings(change) {
+  const live = change.before ?? (change.action === "delete" ? change.body : void 0);
+  if (change.action !== "create" && live === void 0) {
+    throw new WriteError(`the live settings of remote cluster ${change.name} are unknown: re-run the plan`);
+  }
+  const have = live === void 0 ? {} : flatSettings(live);
+  const want = change.action === "delete" ? {} : flatSettings(change.body);
+  const out = {};
+  for (const [k, v] of Object.entries(want)) if (!same(v, have[k])) out[k] = v;
+  for (const k of Object.keys(have)) if (!(k in want)) out[k] = null;
+  return out;
+}
+function remoteClusterRequests(change) {
+  const settings = remoteSettings(change);
+  const prefix = `cluster.remote.${change.name}.`;
+  const persistent = Object.fromEntries(Object.entries(settings).map(([k, v]) => [`${prefix}${k}`, v]));
+  if (Object.keys(persistent).length === 0) return [];
+  return [{ method: "PUT", path: "/_cluster/settings", body: { persistent } }];
+}
+var byKind2 = {
+  role: (op) => roleRequests(op.change),
+  role_mapping: (op) => roleMappingRequests(op.change),
+  user: userRequests,
+  remote_cluster: (op) => remoteClusterRequests(op.change)
+};
+function requestsFor(op) {
+  return byKind2[op.change.kind](op);
+}
+var RETRY_STATUSES = /* @__PURE__ */ new Set([429, 502, 503, 504]);
+var RESET = /ECONNRESET|socket hang up|EPIPE/i;
+var statusOf = (err) => {
+  const status = isObject6(err) && isObject6(err.meta) ? err.meta.statusCode : void 0;
+  return typeof status === "number" && status > 0 ? status : void 0;
+};
+var nameOf2 = (err) => err instanceof Error ? err.name : "";
+var messageOf2 = (err) => err instanceof Error ? err.message : String(err);
+function classifyWriteError(err) {
+  const status = statusOf(err);
+  if (status !== void 0) {
+    if (!RETRY_STATUSES.has(status)) return { retry: false };
+    const headers = isObject6(err) && isObject6(err.meta) && isObject6(err.meta.headers) ? err.meta.headers : {};
+    const afterMs = parseRetryAfter(headers["retry-after"]);
+    return afterMs === void 0 ? { retry: true } : { retry: true, afterMs };
+  }
+  const code = isObject6(err) && typeof err.code === "string" ? err.code : "";
+  return { retry: nameOf2(err) === "ConnectionError" && RESET.test(`${code} ${messageOf2(err)}`) };
+}
+function httpError(status, body) {
+  const error62 = isObject6(body) ? body.error : void 0;
+  if (isObject6(error62)) {
+    const type = typeof error62.type === "string" ? error62.type : "";
+    const reason = typeof error62.reason === "string" ? error62.reason : "";
+    return [`${status}${type ? ` ${type}` : ""}`, reason].filter((s) => s !== "").join(": ");
+  }
+  const text = typeof error62 === "string" ? error62 : typeof body === "string" ? body : "";
+  return `${status} ${STATUS_CODES2[status] ?? "error"}${text ? `: ${text}` : ""}`;
+}
+var MAX_ERROR = 500;
+function secretsOf(conn, extra) {
+  const out = [];
+  const auth = conn.auth;
+  if (auth && "apiKey" in auth) out.push(auth.apiKey);
+  if (auth && "password" in auth) {
+    out.push(auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString("base64"));
+  }
+  for (const s of extra) if (s) out.push(s);
+  return out.filter((s) => s.length > 0);
+}
+function scrub2(text, secrets2) {
+  let out = text;
+  for (const s of secrets2) out = out.split(s).join("***");
+  return out.length > MAX_ERROR ? `${out.slice(0, MAX_ERROR)}\u2026` : out;
+}
+function describeWriteError(err) {
+  const status = statusOf(err);
+  if (status !== void 0) return httpError(status, isObject6(err) && isObject6(err.meta) ? err.meta.body : void 0);
+  switch (nameOf2(err)) {
+    case "WriteError":
+      return messageOf2(err);
+    case "TimeoutError":
+      return "request timed out";
+    case "ConnectionError":
+      return `connection error: ${messageOf2(err)}`;
+    default:
+      return `${nameOf2(err) || "error"}: ${messageOf2(err)}`;
+  }
+}
+var writeClient = (conn) => new Client({ ...clientOptions(conn), maxRetries: 0 });
+async function send(client, request, policy) {
+  const params = { method: request.method, path: request.path, ...request.body ? { body: request.body } : {} };
+  await withRetry(() => client.transport.request(params), classifyWriteError, policy);
+}
+async function runOperation(client, conn, op, policy) {
+  try {
+    for (const request of requestsFor(op)) await send(client, request, policy);
+    return void 0;
+  } catch (err) {
+    return scrub2(describeWriteError(err), secretsOf(conn, [op.password]));
+  }
+}
+async function execute(conn, step, opts) {
+  const client = writeClient(conn);
+  const concurrency = Number.isFinite(opts.concurrency) ? Math.max(1, Math.floor(opts.concurrency)) : 1;
+  const limit = pLimit(concurrency);
+  let failed = false;
+  try {
+    return await Promise.all(
+      step.map(
+        (op) => limit(async () => {
+          if (failed) return { change: op.change, status: "skipped" };
+          const error62 = await runOperation(client, conn, op, opts.retry);
+          if (error62 === void 0) return { change: op.change, status: "done" };
+          failed = true;
+          return { change: op.change, status: "failed", error: error62 };
+        })
+      )
+    );
+  } finally {
+    await client.close();
+  }
+}
+async function authenticate(conn, username, password, retry = DEFAULT_RETRY) {
+  const client = new Client({ ...clientOptions(conn), auth: { username, password }, maxRetries: 0 });
+  try {
+    await withRetry(
+      () => client.transport.request({ method: "GET", path: "/_security/_authenticate" }),
+      classifyWriteError,
+      retry
+    );
+    return true;
+  } catch (err) {
+    if (statusOf(err) === 401) return false;
+    const basic = Buffer.from(`${username}:${password}`).toString("base64");
+    const reason = scrub2(describeWriteError(err), secretsOf(conn, [password, basic]));
+    throw new Error(`authenticating as ${username} at ${displayUrl(conn.url)} failed: ${reason}`);
+  } finally {
+    await client.close();
+  }
+}
+
+// src/flavors/elasticsearch.ts
+var isObject7 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var RESPONSE_KEYS = {
+  info: "GET /",
+  roles: "GET /_security/role",
+  users: "GET /_security/user",
+  roleMappings: "GET /_security/role_mapping",
+  settings: "GET /_cluster/settings?flat_settings=true",
+  remoteInfo: "GET /_remote/info"
+};
+var READS = [
+  { key: RESPONSE_KEYS.info, path: "/" },
+  { key: RESPONSE_KEYS.roles, path: "/_security/role" },
+  { key: RESPONSE_KEYS.users, path: "/_security/user" },
+  { key: RESPONSE_KEYS.roleMappings, path: "/_security/role_mapping" },
+  { key: RESPONSE_KEYS.settings, path: "/_cluster/settings", querystring: { flat_settings: "true" } },
+  { key: RESPONSE_KEYS.remoteInfo, path: "/_remote/info" }
+];
+var retryBackoff2 = (_min, _max, attempt) => Math.min(0.1 * 2 ** attempt, 1);
+async function read(conn) {
+  const client = new Client(clientOptions(conn));
+  try {
+    const settled = await Promise.allSettled(
+      READS.map(
+        (r) => client.transport.request(
+          { method: "GET", path: r.path, ...r.querystring ? { querystring: r.querystring } : {} },
+          { retryBackoff: retryBackoff2 }
+        )
+      )
+    );
+    const responses = {};
+    settled.forEach((s, i) => {
+      if (s.status === "rejected") return;
+      responses[READS[i].key] = s.value;
+    });
+    const failures = settled.flatMap((s) => s.status === "rejected" ? [s.reason] : []);
+    if (failures.length > 0) throw mostTellingError(failures);
+    return { format_version: 1, cluster: conn.cluster, flavor: "elasticsearch", responses };
+  } finally {
+    await client.close();
+  }
+}
+function mostTellingError(errors) {
+  const named = (e) => e instanceof Error ? e.name : "";
+  return errors.find((e) => named(e) !== "NoLivingConnectionsError") ?? errors[0];
+}
+function versionOf(info) {
+  const version2 = isObject7(info) && isObject7(info.version) ? info.version.number : void 0;
+  return typeof version2 === "string" ? version2 : void 0;
+}
+function isBuiltIn(body) {
+  return isReserved(body) || isObject7(body) && isObject7(body.metadata) && body.metadata._read_only === true;
+}
+function addObjects(state, kind, response) {
+  if (!isObject7(response)) return;
+  for (const [name, body] of Object.entries(response)) {
+    if (isBuiltIn(body)) state.reserved[kind].push(name);
+    else state.objects[kind][name] = { body: normalize(kind, body), managed: isManaged(body) };
+  }
+  state.reserved[kind].sort();
+}
+var REMOTE_SETTINGS = /* @__PURE__ */ new Set([
+  "mode",
+  "seeds",
+  "proxy_address",
+  "server_name",
+  "skip_unavailable",
+  "node_connections",
+  "proxy_socket_connections"
+]);
+var TRANSPORT = "transport.";
+var TRANSPORT_SETTINGS = /* @__PURE__ */ new Set(["compress", "compression_scheme", "ping_schedule"]);
+function flatten(value, prefix, out) {
+  if (!isObject7(value)) {
+    if (prefix) out[prefix] = value;
+    return out;
+  }
+  for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  return out;
+}
+function settingList(v) {
+  return typeof v === "string" ? v.split(",").map((s) => s.trim()).filter((s) => s !== "") : v;
+}
+function setRemoteSetting(remote, setting, value) {
+  if (REMOTE_SETTINGS.has(setting)) {
+    remote[setting] = setting === "seeds" ? settingList(value) : value;
+    return true;
+  }
+  const key = setting.startsWith(TRANSPORT) ? setting.slice(TRANSPORT.length) : "";
+  if (!TRANSPORT_SETTINGS.has(key)) return false;
+  remote.transport = { ...isObject7(remote.transport) ? remote.transport : {}, [key]: value };
+  return true;
+}
+function remoteClustersFromSettings(settings) {
+  const body = isObject7(settings) ? settings : {};
+  const flat = { ...flatten(body.persistent, "", {}), ...flatten(body.transient, "", {}) };
+  const remotes = {};
+  for (const prefix of ["search.remote.", "cluster.remote."]) {
+    for (const [key, value] of Object.entries(flat)) {
+      if (!key.startsWith(prefix) || value === null || value === void 0) continue;
+      const rest = key.slice(prefix.length);
+      const dot = rest.indexOf(".");
+      if (dot <= 0) continue;
+      const alias = rest.slice(0, dot);
+      const remote = remotes[alias] ?? {};
+      if (setRemoteSetting(remote, rest.slice(dot + 1), value)) remotes[alias] = remote;
+    }
+  }
+  return remotes;
+}
+function remoteInfoOf(response) {
+  const out = {};
+  if (!isObject7(response)) return out;
+  for (const [alias, info] of Object.entries(response)) {
+    if (!isObject7(info)) continue;
+    const fields = sortKeys(info);
+    out[alias] = {
+      ...fields,
+      connected: info.connected === true,
+      ...typeof info.mode === "string" ? { mode: info.mode } : {}
+    };
+  }
+  return out;
+}
+function parse3(snapshot) {
+  const r = snapshot.responses;
+  const state = {
+    name: snapshot.cluster,
+    flavor: "elasticsearch",
+    version: versionOf(r[RESPONSE_KEYS.info]),
+    reachable: true,
+    objects: emptyObjects(),
+    reserved: emptyReserved(),
+    remoteInfo: remoteInfoOf(r[RESPONSE_KEYS.remoteInfo])
+  };
+  addObjects(state, "role", r[RESPONSE_KEYS.roles]);
+  addObjects(state, "user", r[RESPONSE_KEYS.users]);
+  addObjects(state, "role_mapping", r[RESPONSE_KEYS.roleMappings]);
+  for (const [alias, body] of Object.entries(remoteClustersFromSettings(r[RESPONSE_KEYS.settings]))) {
+    state.objects.remote_cluster[alias] = { body: normalize("remote_cluster", body), managed: false };
+  }
+  return state;
+}
+var elasticsearch = {
+  flavor: "elasticsearch",
+  read,
+  parse: parse3,
+  normalize,
+  execute,
+  authenticate
+};
+
+// src/flavors/index.ts
+var flavors = {
+  elasticsearch
+};
+
 // src/job.ts
-function resolveAll(clusters) {
+var noLog = () => {
+};
+function openSession(config2, log) {
   const connections = /* @__PURE__ */ new Map();
   const errors = [];
-  for (const c of clusters) {
+  const attempt = (fn) => {
     try {
-      connections.set(c.name, resolveConnection(c));
+      fn();
     } catch (e) {
       if (e instanceof ConfigError) errors.push(e);
       else throw e;
     }
-  }
+  };
+  for (const c of config2.clusters) attempt(() => connections.set(c.name, resolveConnection(c)));
+  for (const d of config2.desired) if (d.password) attempt(() => resolveSecret(d.password, `users.${d.name}.password`));
   if (errors.length > 0) throw new ConfigErrors(errors);
-  return connections;
+  return { config: config2, connections, log };
 }
-async function readLive(config2, log) {
-  const connections = resolveAll(config2.clusters);
-  log(`reading ${config2.clusters.length} cluster(s) in parallel`);
-  const results = await Promise.all(
-    config2.clusters.map(async (c) => {
-      const started = Date.now();
-      const result = await readCluster(c.name, flavors[c.connection.flavor], connections.get(c.name));
-      const took = `${Date.now() - started} ms`;
-      log(
-        result.state.reachable ? `${c.name}: read ${result.state.version ?? ""} in ${took}` : `${c.name}: unreachable (${result.state.error})`
-      );
-      return result;
-    })
+var flavorOf = (s, cluster) => flavors[s.config.clusters.find((c) => c.name === cluster).connection.flavor];
+async function stalePasswords(s, state) {
+  const users = s.config.desired.filter(
+    (d) => d.cluster === state.name && d.kind === "user" && d.password && d.body.enabled !== false && state.objects.user[d.name] && state.objects.user[d.name].body.enabled !== false
   );
+  const limit = pLimit(4);
+  const flavor = flavorOf(s, state.name);
+  const conn = s.connections.get(state.name);
+  const stale = await Promise.all(
+    users.map(
+      (d) => limit(async () => {
+        try {
+          return await flavor.authenticate(conn, d.name, resolveSecret(d.password)) ? [] : [d.name];
+        } catch (e) {
+          s.log(`${state.name}: could not check the password of user ${d.name}: ${e.message}`);
+          return [];
+        }
+      })
+    )
+  );
+  return stale.flat();
+}
+async function readState(s, c) {
+  const started = Date.now();
+  const result = await readCluster(c.name, flavors[c.connection.flavor], s.connections.get(c.name));
+  const { state } = result;
+  if (!state.reachable) {
+    s.log(`${c.name}: unreachable (${state.error})`);
+    return result;
+  }
+  s.log(`${c.name}: read ${state.version ?? ""} in ${Date.now() - started} ms`);
+  return { ...result, state: { ...state, stalePasswords: await stalePasswords(s, state) } };
+}
+async function readAll(s) {
+  s.log(`reading ${s.config.clusters.length} cluster(s) in parallel`);
+  const results = await Promise.all(s.config.clusters.map((c) => readState(s, c)));
   return { states: results.map((r) => r.state), snapshots: results.flatMap((r) => r.snapshot ? [r.snapshot] : []) };
 }
 var snapshotPath = (dir, cluster) => join(dir, `${cluster}.json`);
@@ -98815,25 +99359,23 @@ function readSnapshots(config2, dir) {
     return flavors[c.connection.flavor].parse(snapshot);
   });
 }
+var load = (opts) => loadConfig(opts.config, { clusters: opts.clusters });
 async function planJob(opts) {
-  const log = opts.log ?? (() => {
-  });
-  const config2 = loadConfig(opts.config, { clusters: opts.clusters });
-  const states = opts.fromSnapshot ? readSnapshots(config2, opts.fromSnapshot) : (await readLive(config2, log)).states;
+  const config2 = load(opts);
+  if (opts.fromSnapshot) return { config: config2, plan: buildPlan(config2, readSnapshots(config2, opts.fromSnapshot)) };
+  const { states } = await readAll(openSession(config2, opts.log ?? noLog));
   return { config: config2, plan: buildPlan(config2, states) };
 }
 function lintJob(opts) {
-  const config2 = loadConfig(opts.config, { clusters: opts.clusters });
+  const config2 = load(opts);
   return { config: config2, plan: lintOnly(config2) };
 }
 async function snapshotJob(opts) {
-  const log = opts.log ?? (() => {
-  });
-  const config2 = loadConfig(opts.config, { clusters: opts.clusters });
-  const { states, snapshots } = await readLive(config2, log);
+  const { states, snapshots } = await readAll(openSession(load(opts), opts.log ?? noLog));
   const toFile = opts.out.endsWith(".json");
-  if (toFile && snapshots.length > 1)
+  if (toFile && snapshots.length > 1) {
     throw new Error(`--out ${opts.out} is a file, but ${snapshots.length} clusters were read: give a folder`);
+  }
   const written = snapshots.map((s) => {
     const path3 = toFile ? opts.out : snapshotPath(opts.out, s.cluster);
     mkdirSync(dirname(path3), { recursive: true });
@@ -98842,14 +99384,71 @@ async function snapshotJob(opts) {
   });
   return { written, states };
 }
+var sleep2 = (ms2) => new Promise((r) => setTimeout(r, ms2));
+function verifier(s, opts) {
+  const wait = opts.remoteWaitMs ?? 3e4;
+  return async (cluster) => {
+    const c = s.config.clusters.find((x) => x.name === cluster);
+    const aliases = s.config.desired.filter((d) => d.cluster === cluster && d.kind === "remote_cluster");
+    const deadline = Date.now() + wait;
+    for (; ; ) {
+      const { state } = await readState(s, c);
+      const plan = planCluster(s.config, state);
+      const remotesConnected = Object.fromEntries(
+        aliases.map((d) => [d.name, state.remoteInfo[d.name]?.connected === true])
+      );
+      const settled = !state.reachable || plan.changes.length > 0 || Object.values(remotesConnected).every(Boolean);
+      if (settled || Date.now() >= deadline) return { plan, remotesConnected };
+      s.log(`${cluster}: waiting for remote connections (${Object.keys(remotesConnected).join(", ")})`);
+      await sleep2(opts.pollMs ?? 2e3);
+    }
+  };
+}
+async function applyJob(opts) {
+  const config2 = load(opts);
+  const session = openSession(config2, opts.log ?? noLog);
+  const { states } = await readAll(session);
+  const plan = buildPlan(config2, states);
+  const s = summarize(plan);
+  if (s.errors > 0) return { status: "refused", plan, reason: `the plan has ${s.errors} error finding(s)` };
+  if (s.create + s.update + s.delete === 0) return { status: "nothing-to-do", plan };
+  if (!await opts.confirm(plan)) return { status: "declined", plan };
+  const result = await applyPlan(
+    plan,
+    {
+      flavor: (cluster) => flavorOf(session, cluster),
+      connection: (cluster) => session.connections.get(cluster),
+      resolvePassword: (spec) => resolveSecret(spec),
+      verify: verifier(session, opts),
+      execute: { concurrency: opts.concurrency ?? 4, retry: opts.retry ?? DEFAULT_RETRY },
+      log: session.log
+    },
+    (cluster) => config2.desired.filter((d) => d.cluster === cluster && d.kind === "remote_cluster").map((d) => d.name)
+  );
+  return { status: "applied", plan, result };
+}
 function exitCode(plan, detailed) {
   const s = summarize(plan);
   if (s.errors > 0 || s.unreachable > 0) return 1;
   return detailed && s.create + s.update + s.delete > 0 ? 2 : 0;
 }
+function applyExitCode(outcome) {
+  if (outcome.status === "nothing-to-do") return exitCode(outcome.plan, false);
+  if (outcome.status !== "applied") return 1;
+  return outcome.result.clusters.every((c) => c.reachable && c.verified) ? 0 : 1;
+}
 
 // src/render/json.ts
 var FORMAT_VERSION = 1;
+function changeToJson(ch) {
+  return {
+    action: ch.action,
+    kind: ch.kind,
+    name: ch.name,
+    source: ch.source ? formatSource(ch.source) : null,
+    diff: ch.diff
+  };
+}
 function planToJson(plan) {
   const s = summarize(plan);
   return {
@@ -98860,13 +99459,7 @@ function planToJson(plan) {
       version: c.version ?? null,
       reachable: c.reachable,
       ...c.error ? { error: c.error } : {},
-      changes: c.changes.map((ch) => ({
-        action: ch.action,
-        kind: ch.kind,
-        name: ch.name,
-        source: ch.source ? formatSource(ch.source) : null,
-        diff: ch.diff
-      })),
+      changes: c.changes.map(changeToJson),
       unmanaged: c.unmanaged
     })),
     findings: plan.findings.map((f) => ({
@@ -98980,7 +99573,11 @@ export {
   planJob,
   lintJob,
   snapshotJob,
+  applyJob,
   exitCode,
+  applyExitCode,
+  changeToJson,
+  planToJson,
   renderJson,
   renderMarkdown,
   renderText

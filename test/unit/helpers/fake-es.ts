@@ -1,0 +1,271 @@
+// A stateful Elasticsearch behind nock: it keeps what is written and answers reads in the
+// server's shape (es-shapes.ts), so that apply → plan round trips can be tested end to end.
+// It follows the server where xcluster depends on it:
+// - PUT role / role mapping replace the whole object (RoleDescriptor / ExpressionRoleMapping docs);
+// - PUT user on an existing user is a partial update: `metadata` is merged into the stored one,
+//   omitted `metadata` clears it, omitted `password` keeps it (DESIGN.md, "Known traps");
+// - PUT _cluster/settings applies flat or nested persistent settings, `null` removes one, and
+//   settings of the other mode are refused with a 400 (DESIGN.md; seed 002/004).
+// Answer bodies are those of the Elasticsearch API docs (put-role: {"role":{"created":true}},
+// put-user: {"created":true}, put-role-mapping: {"role_mapping":{"created":true}}, delete-*:
+// {"found":true}, change-password: {}, cluster-put-settings: {"acknowledged":true,…}).
+
+import nock from 'nock';
+import { FIXTURES, reservedUsers, type Line } from '../../fixtures/elasticsearch/index.js';
+import { ES_HEADERS } from './es-nock.js';
+import { reservedRoles, serverRole, serverRoleMapping, serverUser } from './es-shapes.js';
+
+type Obj = Record<string, unknown>;
+
+export interface Recorded {
+  method: string;
+  path: string;
+  body: unknown;
+  authorization?: string;
+}
+
+interface Failure {
+  method: string;
+  path: string;
+  status: number;
+  body: Obj;
+  headers?: Record<string, string>;
+}
+
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function flatten(value: unknown, prefix: string, out: Obj): Obj {
+  if (!isObject(value)) {
+    out[prefix] = value;
+    return out;
+  }
+  for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  return out;
+}
+
+const error = (status: number, type: string, reason: string) => ({
+  error: { root_cause: [{ type, reason }], type, reason },
+  status,
+});
+
+export class FakeElasticsearch {
+  roles: Record<string, Obj> = {};
+  users: Record<string, { body: Obj; password: string }> = {};
+  mappings: Record<string, Obj> = {};
+  persistent: Record<string, unknown> = {};
+  /** Remote aliases whose connection never comes up. */
+  disconnected = new Set<string>();
+  requests: Recorded[] = [];
+  private failures: Failure[] = [];
+
+  constructor(
+    readonly url: string,
+    readonly line: Line = '8.15',
+  ) {}
+
+  /** The next request matching method and path gets this answer instead (once). */
+  failNext(method: string, path: string, status: number, body: Obj, headers?: Record<string, string>): void {
+    this.failures.push({ method, path, status, body, headers });
+  }
+
+  writes(): Recorded[] {
+    return this.requests.filter((r) => r.method !== 'GET');
+  }
+
+  install(): this {
+    const handle = (method: string, uri: string, body: unknown, authorization?: string): nock.ReplyFnResult => {
+      const parsed = typeof body === 'string' && body !== '' ? JSON.parse(body) : body || undefined;
+      this.requests.push({ method, path: uri, body: parsed, authorization });
+      const [status, answer, headers] = this.answer(method, uri.split('?')[0]!, parsed, authorization);
+      return [status, answer as nock.Body, { ...ES_HEADERS, ...headers }];
+    };
+    for (const method of ['GET', 'PUT', 'POST', 'DELETE'] as const) {
+      nock(this.url)
+        .intercept(/.*/, method)
+        .query(true)
+        .reply(function (uri, body) {
+          return handle(method, uri, body, this.req.headers.authorization as string | undefined);
+        })
+        .persist();
+    }
+    return this;
+  }
+
+  private answer(method: string, path: string, body: unknown, authorization?: string): [number, unknown, Obj?] {
+    const i = this.failures.findIndex((f) => f.method === method && f.path === path);
+    if (i >= 0) {
+      const [f] = this.failures.splice(i, 1);
+      return [f!.status, f!.body, f!.headers];
+    }
+    const b = isObject(body) ? body : {};
+    const [, api, kind, name, action] = path.split('/').map(decodeURIComponent);
+    if (method === 'GET') return this.read(path, authorization);
+    if (path === '/_cluster/settings' && method === 'PUT') return this.putSettings(b);
+    if (api !== '_security' || !name) return [404, error(404, 'not_found', `no handler for ${method} ${path}`)];
+    if (method === 'DELETE') return this.remove(kind!, name);
+    if (kind === 'role') return this.put(this.roles, name, b, (created) => ({ role: { created } }));
+    if (kind === 'role_mapping') return this.put(this.mappings, name, b, (created) => ({ role_mapping: { created } }));
+    if (kind === 'user' && action === '_password') return this.changePassword(name, b);
+    if (kind === 'user') return this.putUser(name, b);
+    return [404, error(404, 'not_found', path)];
+  }
+
+  private read(path: string, authorization?: string): [number, unknown] {
+    const fixture = FIXTURES[this.line].responses;
+    const mapEntries = <T>(o: Record<string, T>, f: (name: string, v: T) => Obj) =>
+      Object.fromEntries(Object.entries(o).map(([n, v]) => [n, f(n, v)]));
+    switch (path) {
+      case '/':
+        return [200, fixture['GET /']];
+      case '/_security/role':
+        return [200, { ...reservedRoles(this.line), ...mapEntries(this.roles, (_, r) => serverRole(this.line, r)) }];
+      case '/_security/user':
+        return [200, { ...reservedUsers(), ...mapEntries(this.users, (n, u) => serverUser(n, u.body)) }];
+      case '/_security/role_mapping':
+        return [200, mapEntries(this.mappings, (_, m) => serverRoleMapping(m))];
+      case '/_cluster/settings':
+        return [200, { persistent: this.persistent, transient: {} }];
+      case '/_remote/info':
+        return [200, this.remoteInfo()];
+      case '/_security/_authenticate':
+        return this.authenticate(authorization);
+      default:
+        return [404, error(404, 'not_found', path)];
+    }
+  }
+
+  private put(store: Record<string, Obj>, name: string, body: Obj, reply: (created: boolean) => Obj): [number, Obj] {
+    const created = !(name in store);
+    store[name] = body;
+    return [200, reply(created)];
+  }
+
+  private putUser(name: string, body: Obj): [number, Obj] {
+    const { password, ...fields } = body;
+    const existing = this.users[name];
+    if (!existing) {
+      if (typeof password !== 'string')
+        return [
+          400,
+          error(
+            400,
+            'action_request_validation_exception',
+            'password must be specified unless you are updating an existing user',
+          ),
+        ];
+      this.users[name] = { body: fields, password };
+      return [200, { created: true }];
+    }
+    const metadata = 'metadata' in fields ? { ...(existing.body.metadata as Obj), ...(fields.metadata as Obj) } : {};
+    existing.body = { ...existing.body, ...fields, metadata };
+    if (typeof password === 'string') existing.password = password;
+    return [200, { created: false }];
+  }
+
+  private changePassword(name: string, body: Obj): [number, Obj] {
+    const user = this.users[name];
+    if (!user) return [404, error(404, 'resource_not_found_exception', `user [${name}] not found`)];
+    user.password = String(body.password);
+    return [200, {}];
+  }
+
+  private remove(kind: string, name: string): [number, Obj] {
+    const store: Record<string, unknown> | undefined =
+      kind === 'role' ? this.roles : kind === 'user' ? this.users : kind === 'role_mapping' ? this.mappings : undefined;
+    if (!store) return [404, error(404, 'not_found', kind)];
+    const found = name in store;
+    delete store[name];
+    return [found ? 200 : 404, kind === 'role_mapping' ? { found } : { found }];
+  }
+
+  private putSettings(body: Obj): [number, Obj] {
+    const next = { ...this.persistent };
+    for (const [k, v] of Object.entries(flatten(body.persistent ?? {}, '', {}))) {
+      if (v === null) delete next[k];
+      else next[k] = Array.isArray(v) ? v.map(String) : String(v);
+    }
+    const invalid = this.invalidRemote(next);
+    if (invalid) return [400, error(400, 'illegal_argument_exception', invalid)];
+    this.persistent = next;
+    return [200, { acknowledged: true, persistent: body.persistent ?? {}, transient: {} }];
+  }
+
+  /** The server judges the resulting settings: no setting of the other mode may remain. */
+  private invalidRemote(settings: Obj): string | undefined {
+    for (const alias of this.aliases(settings)) {
+      const mode = settings[`cluster.remote.${alias}.mode`] ?? 'sniff';
+      const other = mode === 'proxy' ? 'seeds' : 'proxy_address';
+      if (`cluster.remote.${alias}.${other}` in settings) {
+        return `Setting "cluster.remote.${alias}.${other}" cannot be used with the configured "cluster.remote.${alias}.mode" [required=${mode === 'proxy' ? 'SNIFF' : 'PROXY'}, configured=${String(mode).toUpperCase()}]`;
+      }
+    }
+    return undefined;
+  }
+
+  private aliases(settings: Obj = this.persistent): string[] {
+    const out = new Set<string>();
+    for (const k of Object.keys(settings)) {
+      const m = /^cluster\.remote\.([^.]+)\./.exec(k);
+      if (m) out.add(m[1]!);
+    }
+    return [...out];
+  }
+
+  private remoteInfo(): Obj {
+    return Object.fromEntries(
+      this.aliases().map((alias) => {
+        const s = (k: string) => this.persistent[`cluster.remote.${alias}.${k}`];
+        const mode = (s('mode') as string) ?? 'sniff';
+        const connected = !this.disconnected.has(alias);
+        const common = {
+          connected,
+          mode,
+          initial_connect_timeout: '30s',
+          skip_unavailable: s('skip_unavailable') !== 'false',
+        };
+        return [
+          alias,
+          mode === 'proxy'
+            ? {
+                ...common,
+                proxy_address: s('proxy_address'),
+                server_name: s('server_name') ?? '',
+                num_proxy_sockets_connected: connected ? 18 : 0,
+                max_proxy_socket_connections: 18,
+              }
+            : { ...common, seeds: s('seeds'), num_nodes_connected: connected ? 1 : 0, max_connections_per_cluster: 3 },
+        ];
+      }),
+    );
+  }
+
+  private authenticate(authorization?: string): [number, Obj] {
+    const [scheme, value] = (authorization ?? '').split(' ');
+    if (scheme === 'Basic' && value) {
+      const decoded = Buffer.from(value, 'base64').toString();
+      const at = decoded.indexOf(':');
+      const [username, password] = [decoded.slice(0, at), decoded.slice(at + 1)];
+      const user = this.users[username];
+      if (user && user.password === password) {
+        return [
+          200,
+          {
+            username,
+            roles: user.body.roles ?? [],
+            full_name: null,
+            email: null,
+            metadata: {},
+            enabled: true,
+            authentication_realm: { name: 'default_native', type: 'native' },
+            lookup_realm: { name: 'default_native', type: 'native' },
+            authentication_type: 'realm',
+          },
+        ];
+      }
+    }
+    return [
+      401,
+      error(401, 'security_exception', 'unable to authenticate user for REST request [/_security/_authenticate]'),
+    ];
+  }
+}
