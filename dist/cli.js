@@ -3,23 +3,22 @@ import { createRequire as __xcRequire } from 'node:module'; const require = __xc
 import {
   ConfigError,
   ConfigErrors,
+  FORMATS,
   __commonJS,
   __require,
   __toESM,
   applyExitCode,
   applyJob,
-  changeToJson,
   exitCode,
   formatSource,
   lintJob,
   planJob,
-  planToJson,
   redact,
+  render,
+  renderApply,
   renderJson,
-  renderMarkdown,
-  renderText,
   snapshotJob
-} from "./chunks/chunk-3ZU2QI4J.js";
+} from "./chunks/chunk-XZ3USOB3.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({
@@ -3467,81 +3466,6 @@ var {
   Option,
   Help
 } = import_index.default;
-
-// src/render/index.ts
-var FORMATS = ["text", "markdown", "json"];
-function render(plan, format, opts = {}) {
-  if (format === "json") return renderJson(plan);
-  if (format === "markdown") return renderMarkdown(plan);
-  return renderText(plan, opts);
-}
-
-// src/render/apply.ts
-function summarizeApply(result) {
-  const ops = result.clusters.flatMap((c) => c.operations);
-  const count = (status) => ops.filter((o) => o.status === status).length;
-  return {
-    done: count("done"),
-    failed: count("failed"),
-    skipped: count("skipped"),
-    verified: result.clusters.filter((c) => c.verified).length,
-    clusters: result.clusters.length
-  };
-}
-function applySummaryLine(s) {
-  return `Apply: ${s.done} done, ${s.failed} failed, ${s.skipped} skipped \xB7 ${s.verified} of ${s.clusters} clusters verified`;
-}
-var MARKS = { done: "done   ", failed: "FAILED ", skipped: "skipped" };
-function operationLine(r) {
-  const c = r.change;
-  return `  ${MARKS[r.status]} ${c.action} ${c.kind} ${c.name}${r.error ? `: ${r.error}` : ""}`;
-}
-function verdict(c) {
-  if (!c.reachable) return `not applied: unreachable (${c.error ?? "unknown error"})`;
-  if (c.operations.some((o) => o.status === "failed"))
-    return "stopped at the first failure; run apply again once it is fixed";
-  if (c.verified) return c.operations.length ? "verified: a fresh plan is empty" : "no changes";
-  const down = c.remotes.filter((r) => !r.connected).map((r) => r.alias);
-  const parts = [];
-  if (c.remaining.length) parts.push(`${c.remaining.length} change(s) still differ`);
-  if (down.length) parts.push(`remote(s) not connected: ${down.join(", ")}`);
-  return `NOT verified: ${parts.join("; ") || (c.error ?? "unknown reason")}`;
-}
-function clusterLines(c) {
-  const remaining = c.remaining.length && c.operations.every((o) => o.status === "done") ? c.remaining.map(
-    (r) => `  still differs: ${r.action} ${r.kind} ${r.name} (${r.diff.map((d) => d.path.join(".")).join(", ")})`
-  ) : [];
-  return [`cluster ${c.name}: ${verdict(c)}`, ...c.operations.map(operationLine), ...remaining, ""];
-}
-function applyJson(result) {
-  const base = planToJson(result.plan);
-  const byCluster = new Map(result.clusters.map((c) => [c.name, c]));
-  return {
-    ...base,
-    clusters: base.clusters.map((jc) => {
-      const c = byCluster.get(jc.name);
-      return {
-        ...jc,
-        // Every change of the plan has exactly one operation result, in plan order.
-        changes: c.operations.map((op) => ({
-          ...changeToJson(op.change),
-          status: op.status,
-          ...op.error ? { error: op.error } : {}
-        })),
-        verified: c.verified,
-        remaining: c.remaining.map(changeToJson),
-        remotes: c.remotes
-      };
-    }),
-    apply: summarizeApply(result)
-  };
-}
-function renderApply(result, format) {
-  if (format === "json") return JSON.stringify(applyJson(result), null, 2) + "\n";
-  const lines = [applySummaryLine(summarizeApply(result)), "", ...result.clusters.flatMap(clusterLines)];
-  if (format === "markdown") return ["**" + lines[0] + "**", "", "```", ...lines.slice(2), "```", ""].join("\n");
-  return lines.join("\n");
-}
 
 // src/render/lint.ts
 var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;

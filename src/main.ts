@@ -1,52 +1,89 @@
-// The GitHub Action entry. For now it runs the plan (mode: plan) and writes the report to the
-// log, the job summary and the outputs; comments, apply and the drift issue come with src/github/.
+// The GitHub Action entry: reads inputs and the runner's context, then runs the mode.
 
 import * as core from '@actions/core';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { exitCode, planJob } from './job.js';
+import { context } from '@actions/github';
+import {
+  runAction,
+  type ActionContext,
+  type ActionInputs,
+  type ActionIo,
+  type FailOn,
+  type Mode,
+} from './github/action.js';
+import { makeOctokit, runUrl } from './github/octokit.js';
+import { DRIFT_LABEL } from './github/drift-issue.js';
 import { ConfigErrors } from './model/errors.js';
-import { redact } from './model/redact.js';
-import { renderJson } from './render/json.js';
-import { renderMarkdown } from './render/markdown.js';
-import { summarize } from './render/summary.js';
-import { renderText } from './render/text.js';
+import { onSecret, redact } from './model/redact.js';
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new Error(`input ${name}: "${value}" is not one of ${allowed.join(', ')}`);
+}
+
+function readInputs(): ActionInputs {
+  const clusters = core
+    .getMultilineInput('clusters')
+    .flatMap((l) => l.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return {
+    mode: oneOf<Mode>('mode', core.getInput('mode', { required: true }), ['plan', 'apply', 'drift']),
+    config: core.getInput('config') || 'xcluster',
+    ...(clusters.length ? { clusters } : {}),
+    comment: (core.getInput('comment') || 'true') === 'true',
+    failOn: oneOf<FailOn>('fail-on', core.getInput('fail-on') || 'error', ['error', 'warning', 'changes', 'never']),
+    driftLabel: core.getInput('drift-label') || DRIFT_LABEL,
+    ...(core.getInput('snapshots') ? { snapshots: core.getInput('snapshots') } : {}),
+  };
+}
+
+function readContext(): ActionContext {
+  const pr = context.payload.pull_request;
+  const head = pr?.head?.repo?.full_name;
+  const base = pr?.base?.repo?.full_name;
+  return {
+    eventName: context.eventName,
+    owner: context.repo.owner,
+    repo: context.repo.repo,
+    sha: context.sha,
+    ...(pr ? { pullRequest: { number: pr.number, fromFork: Boolean(head && base && head !== base) } } : {}),
+    runUrl: runUrl(),
+    tempDir: process.env.RUNNER_TEMP ?? '.',
+  };
+}
+
+const io: ActionIo = {
+  info: core.info,
+  error: core.error,
+  warning: core.warning,
+  notice: core.notice,
+  setOutput: core.setOutput,
+  setFailed: core.setFailed,
+  writeSummary: async (markdown) => {
+    await core.summary.addRaw(markdown).write();
+  },
+};
 
 async function main(): Promise<void> {
-  const mode = core.getInput('mode', { required: true });
-  if (mode !== 'plan') throw new Error(`mode "${mode}" is not supported yet: use "plan"`);
-  const clusters = core.getMultilineInput('clusters').flatMap((l) =>
-    l
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
-  const { plan } = await planJob({
-    config: core.getInput('config') || 'xcluster',
-    clusters: clusters.length ? clusters : undefined,
-    log: (line) => core.info(redact(line)),
-  });
-  core.info(redact(renderText(plan)));
-  const dir = join(process.env.RUNNER_TEMP ?? '.', 'xcluster');
-  mkdirSync(dir, { recursive: true });
-  const jsonPath = join(dir, 'plan.json');
-  const reportPath = join(dir, 'report.md');
-  const markdown = redact(renderMarkdown(plan));
-  writeFileSync(jsonPath, redact(renderJson(plan)));
-  writeFileSync(reportPath, markdown);
-  await core.summary.addRaw(markdown).write();
-  const s = summarize(plan);
-  core.setOutput('has-changes', String(s.create + s.update + s.delete > 0));
-  core.setOutput('changes', String(s.create + s.update + s.delete));
-  core.setOutput('errors', String(s.errors));
-  core.setOutput('plan-json', jsonPath);
-  core.setOutput('report', reportPath);
-  if (exitCode(plan, false) !== 0)
-    core.setFailed(`xcluster: ${s.errors} error finding(s), ${s.unreachable} unreachable cluster(s)`);
+  // Secrets are masked in the log as soon as they are resolved; what we post is redacted too.
+  onSecret(core.setSecret);
+  const token = core.getInput('github-token');
+  const github = () => {
+    if (!token) throw new Error('input github-token is empty: comments and the drift issue need a token');
+    return makeOctokit(token);
+  };
+  await runAction(readInputs(), readContext(), io, github);
 }
 
 main().catch((e: unknown) => {
-  const message =
-    e instanceof ConfigErrors ? e.errors.map((x) => x.message).join('\n') : e instanceof Error ? e.message : String(e);
-  core.setFailed(redact(message));
+  if (e instanceof ConfigErrors) {
+    // Each configuration error as an annotation on its YAML line, then one failure.
+    for (const err of e.errors) {
+      const at = err.source;
+      core.error(redact(err.message), at ? { file: at.file, startLine: at.line, startColumn: at.column } : {});
+    }
+    core.setFailed(`xcluster: ${e.errors.length} configuration error(s)`);
+    return;
+  }
+  core.setFailed(redact(e instanceof Error ? e.message : String(e)));
 });

@@ -9,6 +9,7 @@ import {
   type ClusterPlan,
   type ClusterState,
   type Config,
+  type Link,
   type Plan,
 } from '../model/types.js';
 
@@ -53,11 +54,40 @@ export function planCluster(config: Config, state: ClusterState): ClusterPlan {
   return { ...base, changes: orderChanges(changes), unmanaged };
 }
 
+/** Remote connections, desired and live, with what the plan does to each. */
+export function topology(config: Config, states: ClusterState[], clusters: ClusterPlan[]): Link[] {
+  const links = new Map<string, Link>();
+  const key = (from: string, alias: string) => `${from}\u0000${alias}`;
+  for (const d of config.desired.filter((x) => x.kind === 'remote_cluster')) {
+    links.set(key(d.cluster, d.name), {
+      from: d.cluster,
+      to: d.linkedCluster ?? d.name,
+      alias: d.name,
+      state: 'unchanged',
+    });
+  }
+  for (const s of states) {
+    for (const alias of Object.keys(s.objects.remote_cluster)) {
+      if (!links.has(key(s.name, alias)))
+        links.set(key(s.name, alias), { from: s.name, to: alias, alias, state: 'unchanged' });
+    }
+  }
+  for (const c of clusters.flatMap((p) => p.changes).filter((c) => c.kind === 'remote_cluster')) {
+    const link = links.get(key(c.cluster, c.name));
+    if (link) link.state = c.action;
+  }
+  for (const link of links.values()) {
+    const info = states.find((s) => s.name === link.from)?.remoteInfo[link.alias];
+    if (info) link.connected = info.connected;
+  }
+  return [...links.values()];
+}
+
 /** The plan of every cluster read, with every rule's findings. */
 export function buildPlan(config: Config, states: ClusterState[]): Plan {
   const clusters = states.map((s) => planCluster(config, s));
   const ctx: RuleContext = { config, live: states, changes: clusters.flatMap((c) => c.changes) };
-  return { clusters, findings: runRules(ctx) };
+  return { clusters, findings: runRules(ctx), topology: topology(config, states, clusters) };
 }
 
 /** Findings of the rules that need no cluster: what `xcluster lint` reports. */

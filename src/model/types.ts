@@ -175,7 +175,20 @@ export interface ClusterPlan {
   unmanaged: Unmanaged[];
 }
 
+/** A remote connection between two clusters, for the topology graph. */
+export interface Link {
+  /** The cluster that holds the remote-cluster settings (the local side). */
+  from: string;
+  /** The cluster file it points at, or the alias when it points outside the estate. */
+  to: string;
+  alias: string;
+  state: 'create' | 'update' | 'delete' | 'unchanged';
+  /** From `GET /_remote/info`; absent when not known (offline, unreachable). */
+  connected?: boolean;
+}
+
 export interface Plan {
   clusters: ClusterPlan[];
   findings: Finding[];
+  topology?: Link[];
 }

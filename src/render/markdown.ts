@@ -4,6 +4,7 @@
 
 import { formatSource, type ClusterPlan, type Plan } from '../model/types.js';
 import { changeLines, type Sign } from './lines.js';
+import { renderTopology } from './mermaid.js';
 import { summarize, summaryLine } from './summary.js';
 
 // GitHub's diff highlighting: + green, - red, ! orange.
@@ -44,6 +45,7 @@ export function renderMarkdown(plan: Plan): string {
     }
     out.push('');
   }
+  out.push(...renderTopology(plan));
   for (const c of plan.clusters) out.push(...clusterDetails(c));
   return out.join('\n');
 }

@@ -138,3 +138,36 @@ describe('markdown renderer', () => {
     expect(md).toContain('| error | `reserved-object` | west | `xcluster/clusters/west.yml:30` |');
   });
 });
+
+describe('topology (mermaid)', () => {
+  it('draws each remote connection with its alias and what the plan does to it', () => {
+    const plan: Plan = {
+      clusters: [],
+      findings: [],
+      topology: [
+        { from: 'west', to: 'east', alias: 'east', state: 'create' },
+        { from: 'west', to: 'north', alias: 'north-dc', state: 'unchanged', connected: false },
+        { from: 'east', to: 'old', alias: 'old', state: 'delete' },
+      ],
+    };
+    const md = renderMarkdown(plan);
+    expect(md).toContain(
+      [
+        '```mermaid',
+        'graph LR',
+        '  c_east["east"]',
+        '  c_north["north"]',
+        '  c_old["old"]',
+        '  c_west["west"]',
+        '  c_west -->|"east (new)"| c_east',
+        '  c_west -.->|"north-dc, not connected"| c_north',
+        '  c_east -.->|"old (removed)"| c_old',
+        '```',
+      ].join('\n'),
+    );
+  });
+
+  it('draws nothing without remote connections', () => {
+    expect(renderMarkdown({ clusters: [], findings: [], topology: [] })).not.toContain('mermaid');
+  });
+});

@@ -9491,12 +9491,12 @@ var init_context_utils = __esm({
 });
 
 // node_modules/@opentelemetry/api/build/esm/trace/spancontext-utils.js
-function isValidHex(id, length) {
-  if (typeof id !== "string" || id.length !== length)
+function isValidHex(id2, length) {
+  if (typeof id2 !== "string" || id2.length !== length)
     return false;
   let r = 0;
-  for (let i = 0; i < id.length; i += 4) {
-    r += (isHex[id.charCodeAt(i)] | 0) + (isHex[id.charCodeAt(i + 1)] | 0) + (isHex[id.charCodeAt(i + 2)] | 0) + (isHex[id.charCodeAt(i + 3)] | 0);
+  for (let i = 0; i < id2.length; i += 4) {
+    r += (isHex[id2.charCodeAt(i)] | 0) + (isHex[id2.charCodeAt(i + 1)] | 0) + (isHex[id2.charCodeAt(i + 2)] | 0) + (isHex[id2.charCodeAt(i + 3)] | 0);
   }
   return r === length;
 }
@@ -16362,8 +16362,8 @@ var require_util = __commonJS({
       } : null;
     }
     function addListener(obj, name, listener) {
-      const listeners = obj[kListeners] ??= [];
-      listeners.push([name, listener]);
+      const listeners2 = obj[kListeners] ??= [];
+      listeners2.push([name, listener]);
       obj.on(name, listener);
       return obj;
     }
@@ -22800,8 +22800,8 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient2][kOnError](err);
     }
-    function onHttp2FrameError(type, code, id) {
-      if (id === 0) {
+    function onHttp2FrameError(type, code, id2) {
+      if (id2 === 0) {
         const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
         this[kSocket][kError] = err;
         this[kClient2][kOnError](err);
@@ -41361,8 +41361,15 @@ var ConfigErrors = class extends Error {
 
 // src/model/redact.ts
 var secrets = /* @__PURE__ */ new Set();
+var listeners = [];
 function registerSecret(value) {
-  if (value.length >= 4) secrets.add(value);
+  if (value.length < 4 || secrets.has(value)) return;
+  secrets.add(value);
+  for (const listen of listeners) listen(value);
+}
+function onSecret(listen) {
+  listeners.push(listen);
+  for (const s of secrets) listen(s);
 }
 function redact(text) {
   let out = text;
@@ -45254,15 +45261,15 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     const syms = normalized.symbolKeys;
     const doc = new Doc(["payload", "ctx"], { shape, inst, memo: memo2, syms });
     const parseStr = (k) => `shape[${k}]._zod.run({ value: input[${k}], issues: [] }, ctx)`;
-    const prefixStr = (id, k) => `
-          let ${id}_ab = false;
-          for (let i = 0; i < ${id}.issues.length; i++) {
-            const iss = ${id}.issues[i];
+    const prefixStr = (id2, k) => `
+          let ${id2}_ab = false;
+          for (let i = 0; i < ${id2}.issues.length; i++) {
+            const iss = ${id2}.issues[i];
             iss.path = iss.path ? [${k}, ...iss.path] : [${k}];
             payload.issues.push(iss);
-            if (iss.continue !== true) ${id}_ab = true;
+            if (iss.continue !== true) ${id2}_ab = true;
           }
-          if (${id}_ab && ctx && ctx.abortEarly) {
+          if (${id2}_ab && ctx && ctx.abortEarly) {
             payload.value = newResult;
             return payload;
           }`;
@@ -45276,34 +45283,34 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     for (const key of normalized.allKeys) {
       if (key === "__proto__")
         continue;
-      const id = ids[key];
+      const id2 = ids[key];
       const k = typeof key === "symbol" ? `syms[${syms.indexOf(key)}]` : esc(key);
       const isPresent = `${k} in input`;
       const schema = shape[key];
       const optin = schema?._zod?.optin;
       const isOptionalIn = optin !== void 0;
       const isOptionalOut = schema?._zod?.optout === "optional";
-      doc.write(`const ${id} = ${parseStr(k)};`);
+      doc.write(`const ${id2} = ${parseStr(k)};`);
       if (isOptionalIn && isOptionalOut) {
-        const assign = optin === "optional" ? `${id}_present` : `${id}.value !== undefined || ${id}_present`;
+        const assign = optin === "optional" ? `${id2}_present` : `${id2}.value !== undefined || ${id2}_present`;
         doc.write(`
-        const ${id}_present = ${isPresent};
-        if (!${id}.issues.length || ${id}_present) {
-          if (${id}.issues.length) {${prefixStr(id, k)}
+        const ${id2}_present = ${isPresent};
+        if (!${id2}.issues.length || ${id2}_present) {
+          if (${id2}.issues.length) {${prefixStr(id2, k)}
           }
 
           if (${assign}) {
-            newResult[${k}] = ${id}.value;
+            newResult[${k}] = ${id2}.value;
           }
         }
 
       `);
       } else if (!isOptionalIn) {
         doc.write(`
-        const ${id}_present = ${isPresent};
-        if (${id}.issues.length) {${prefixStr(id, k)}
+        const ${id2}_present = ${isPresent};
+        if (${id2}.issues.length) {${prefixStr(id2, k)}
         }
-        if (!${id}_present && !${id}.issues.length) {
+        if (!${id2}_present && !${id2}.issues.length) {
           payload.issues.push({
             code: "invalid_type",
             expected: "nonoptional",
@@ -45316,22 +45323,22 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
           }
         }
 
-        if (${id}_present) {
-          newResult[${k}] = ${id}.value;
+        if (${id2}_present) {
+          newResult[${k}] = ${id2}.value;
         }
 
       `);
       } else {
         doc.write(`
-        if (${id}.issues.length) {${prefixStr(id, k)}
+        if (${id2}.issues.length) {${prefixStr(id2, k)}
         }
       `);
         if (optin === "defaulted") {
-          doc.write(`newResult[${k}] = ${id}.value;`);
+          doc.write(`newResult[${k}] = ${id2}.value;`);
         } else {
           doc.write(`
-        if (${id}.value !== undefined || ${isPresent}) {
-          newResult[${k}] = ${id}.value;
+        if (${id2}.value !== undefined || ${isPresent}) {
+          newResult[${k}] = ${id2}.value;
         }
       `);
         }
@@ -54857,9 +54864,9 @@ function codePointLengthVar(doc, ctx, accessor, inDoubt) {
   doc.write(`const ${v} = typeof ${accessor} === "string" && ${inDoubt} ? ${cpLen}(${accessor}) : ${accessor}.length;`);
   return v;
 }
-function numericOperand(value, label) {
+function numericOperand(value, label2) {
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new ZodCompileUnsupportedError(`${label} bound of type ${typeof value}`);
+    throw new ZodCompileUnsupportedError(`${label2} bound of type ${typeof value}`);
   }
   return `${value}`;
 }
@@ -57359,26 +57366,26 @@ function extractDefs(ctx, schema) {
     return;
   const idToSchema = /* @__PURE__ */ new Map();
   for (const entry of ctx.seen.entries()) {
-    const id = ctx.metadataRegistry.get(entry[0])?.id;
-    if (id) {
-      const existing = idToSchema.get(id);
+    const id2 = ctx.metadataRegistry.get(entry[0])?.id;
+    if (id2) {
+      const existing = idToSchema.get(id2);
       if (existing && existing !== entry[0]) {
-        throw new Error(`Duplicate schema id "${id}" detected during JSON Schema conversion. Two different schemas cannot share the same id when converted together.`);
+        throw new Error(`Duplicate schema id "${id2}" detected during JSON Schema conversion. Two different schemas cannot share the same id when converted together.`);
       }
-      idToSchema.set(id, entry[0]);
+      idToSchema.set(id2, entry[0]);
     }
   }
   const makeURI = (entry) => {
     const defsSegment = ctx.target === "draft-2020-12" ? "$defs" : "definitions";
     if (ctx.external) {
       const externalId = ctx.external.registry.get(entry[0])?.id;
-      const uriGenerator = ctx.external.uri ?? ((id2) => id2);
+      const uriGenerator = ctx.external.uri ?? ((id3) => id3);
       if (externalId) {
         return { ref: uriGenerator(externalId) };
       }
-      const id = entry[1].defId ?? entry[1].schema.id ?? `schema${ctx.counter++}`;
-      entry[1].defId = id;
-      return { defId: id, ref: `${uriGenerator("__shared")}#/${defsSegment}/${encodeJSONPointerSegment(id)}` };
+      const id2 = entry[1].defId ?? entry[1].schema.id ?? `schema${ctx.counter++}`;
+      entry[1].defId = id2;
+      return { defId: id2, ref: `${uriGenerator("__shared")}#/${defsSegment}/${encodeJSONPointerSegment(id2)}` };
     }
     const uriPrefix = `#`;
     const defUriPrefix = `${uriPrefix}/${defsSegment}/`;
@@ -57426,8 +57433,8 @@ Set the \`cycles\` parameter to \`"ref"\` to resolve cyclical schemas with defs.
         continue;
       }
     }
-    const id = ctx.metadataRegistry.get(entry[0])?.id;
-    if (id) {
+    const id2 = ctx.metadataRegistry.get(entry[0])?.id;
+    if (id2) {
       extractToDef(entry);
       continue;
     }
@@ -57660,10 +57667,10 @@ function finalize(ctx, schema) {
   } else {
   }
   if (ctx.external?.uri) {
-    const id = ctx.external.registry.get(schema)?.id;
-    if (!id)
+    const id2 = ctx.external.registry.get(schema)?.id;
+    if (!id2)
       throw new Error("Schema is missing an `id` property");
-    result.$id = ctx.external.uri(id);
+    result.$id = ctx.external.uri(id2);
   }
   assignProps(result, root.defId ? root.schema : root.def ?? root.schema);
   const rootMetaId = ctx.metadataRegistry.get(schema)?.id;
@@ -58269,7 +58276,7 @@ function stringifyKeyNames(bySchema, json2, visited) {
   const values = json2.enum ?? (json2.const !== void 0 ? [json2.const] : void 0);
   if (!numericType && !values?.some((v) => typeof v === "number"))
     return json2;
-  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id, ...rest } = json2;
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id: id2, ...rest } = json2;
   if (rest.enum)
     rest.enum = rest.enum.map((v) => typeof v === "number" ? String(v) : v);
   else if (typeof rest.const === "number")
@@ -62288,10 +62295,37 @@ function planCluster(config2, state) {
   const { changes, unmanaged } = diffCluster(desired, owned, cluster?.prune ?? false);
   return { ...base, changes: orderChanges(changes), unmanaged };
 }
+function topology(config2, states, clusters) {
+  const links = /* @__PURE__ */ new Map();
+  const key = (from, alias) => `${from}\0${alias}`;
+  for (const d of config2.desired.filter((x) => x.kind === "remote_cluster")) {
+    links.set(key(d.cluster, d.name), {
+      from: d.cluster,
+      to: d.linkedCluster ?? d.name,
+      alias: d.name,
+      state: "unchanged"
+    });
+  }
+  for (const s of states) {
+    for (const alias of Object.keys(s.objects.remote_cluster)) {
+      if (!links.has(key(s.name, alias)))
+        links.set(key(s.name, alias), { from: s.name, to: alias, alias, state: "unchanged" });
+    }
+  }
+  for (const c of clusters.flatMap((p) => p.changes).filter((c2) => c2.kind === "remote_cluster")) {
+    const link = links.get(key(c.cluster, c.name));
+    if (link) link.state = c.action;
+  }
+  for (const link of links.values()) {
+    const info = states.find((s) => s.name === link.from)?.remoteInfo[link.alias];
+    if (info) link.connected = info.connected;
+  }
+  return [...links.values()];
+}
 function buildPlan(config2, states) {
   const clusters = states.map((s) => planCluster(config2, s));
   const ctx = { config: config2, live: states, changes: clusters.flatMap((c) => c.changes) };
-  return { clusters, findings: runRules(ctx) };
+  return { clusters, findings: runRules(ctx), topology: topology(config2, states, clusters) };
 }
 function lintOnly(config2) {
   return { clusters: [], findings: runRules({ config: config2 }) };
@@ -65041,9 +65075,9 @@ var ClusterConnectionPool = class _ClusterConnectionPool extends BaseConnectionP
    * @param {object} connection
    */
   markAlive(connection) {
-    const { id } = connection;
-    debug6(`Marking as 'alive' connection '${id}'`);
-    const index = this.dead.indexOf(id);
+    const { id: id2 } = connection;
+    debug6(`Marking as 'alive' connection '${id2}'`);
+    const index = this.dead.indexOf(id2);
     if (index > -1)
       this.dead.splice(index, 1);
     connection.status = BaseConnection_default.statuses.ALIVE;
@@ -65059,12 +65093,12 @@ var ClusterConnectionPool = class _ClusterConnectionPool extends BaseConnectionP
    * @param {object} connection
    */
   markDead(connection) {
-    const { id } = connection;
-    debug6(`Marking as 'dead' connection '${id}'`);
-    if (!this.dead.includes(id)) {
+    const { id: id2 } = connection;
+    debug6(`Marking as 'dead' connection '${id2}'`);
+    if (!this.dead.includes(id2)) {
       for (let i = 0; i < this.size; i++) {
-        if (this.connections[i].id === id) {
-          this.dead.push(id);
+        if (this.connections[i].id === id2) {
+          this.dead.push(id2);
           break;
         }
       }
@@ -65095,16 +65129,16 @@ var ClusterConnectionPool = class _ClusterConnectionPool extends BaseConnectionP
       debug6("Nothing to resurrect");
       return;
     }
-    const { id } = connection;
+    const { id: id2 } = connection;
     if (this.resurrectStrategy === 1) {
       connection.request({ method: "HEAD", path: "/" }, { timeout: this.pingTimeout, requestId: opts.requestId, name: opts.name, context: opts.context }).then(({ statusCode }) => {
         let isAlive = true;
         if (statusCode === 502 || statusCode === 503 || statusCode === 504) {
-          debug6(`Resurrect: connection '${id}' is still dead`);
+          debug6(`Resurrect: connection '${id2}' is still dead`);
           this.markDead(connection);
           isAlive = false;
         } else {
-          debug6(`Resurrect: connection '${id}' is now alive`);
+          debug6(`Resurrect: connection '${id2}' is now alive`);
           this.markAlive(connection);
         }
         this.diagnostic.emit("resurrect", null, {
@@ -65125,8 +65159,8 @@ var ClusterConnectionPool = class _ClusterConnectionPool extends BaseConnectionP
         });
       });
     } else {
-      debug6(`Resurrect: optimistic resurrection for connection '${id}'`);
-      this.dead.splice(this.dead.indexOf(id), 1);
+      debug6(`Resurrect: optimistic resurrection for connection '${id2}'`);
+      this.dead.splice(this.dead.indexOf(id2), 1);
       connection.status = BaseConnection_default.statuses.ALIVE;
       this.diagnostic.emit("resurrect", null, {
         strategy: "optimistic",
@@ -98496,11 +98530,11 @@ var Client = class _Client extends api_default {
     });
     if ((opts.cloud != null || opts.serverMode === "serverless") && opts[kChild] === void 0) {
       if (opts.cloud != null) {
-        const { id } = opts.cloud;
-        if (typeof id !== "string") {
+        const { id: id2 } = opts.cloud;
+        if (typeof id2 !== "string") {
           throw new errors_exports2.ConfigurationError("Cloud ID must be a string.");
         }
-        const parts = id.split(":");
+        const parts = id2.split(":");
         if (parts.length !== 2 || parts[1] === "") {
           throw new errors_exports2.ConfigurationError('Cloud ID must be in the format "name:base64string".');
         }
@@ -99495,6 +99529,28 @@ function changeLines(ch) {
   return lines;
 }
 
+// src/render/mermaid.ts
+var id = (name) => `c_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
+var label = (s) => s.replace(/["<>]/g, "");
+var STATE2 = {
+  create: " (new)",
+  update: " (changes)",
+  delete: " (removed)",
+  unchanged: ""
+};
+function edge(l) {
+  const status = l.connected === false ? ", not connected" : "";
+  const arrow = l.state === "delete" ? "-.->" : l.connected === false ? "-.->" : "-->";
+  return `  ${id(l.from)} ${arrow}|"${label(l.alias)}${STATE2[l.state]}${status}"| ${id(l.to)}`;
+}
+function renderTopology(plan) {
+  const links = plan.topology ?? [];
+  if (links.length === 0) return [];
+  const names = /* @__PURE__ */ new Set([...plan.clusters.map((c) => c.name), ...links.flatMap((l) => [l.from, l.to])]);
+  const nodes = [...names].sort().map((n) => `  ${id(n)}["${label(n)}"]`);
+  return ["```mermaid", "graph LR", ...nodes, ...links.map(edge), "```", ""];
+}
+
 // src/render/markdown.ts
 var SIGNS = { add: "+", remove: "-", change: "!" };
 var cell = (s) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -99524,6 +99580,7 @@ function renderMarkdown(plan) {
     }
     out.push("");
   }
+  out.push(...renderTopology(plan));
   for (const c of plan.clusters) out.push(...clusterDetails(c));
   return out.join("\n");
 }
@@ -99561,6 +99618,81 @@ function renderText(plan, opts = {}) {
   return out.join("\n");
 }
 
+// src/render/index.ts
+var FORMATS = ["text", "markdown", "json"];
+function render(plan, format, opts = {}) {
+  if (format === "json") return renderJson(plan);
+  if (format === "markdown") return renderMarkdown(plan);
+  return renderText(plan, opts);
+}
+
+// src/render/apply.ts
+function summarizeApply(result) {
+  const ops = result.clusters.flatMap((c) => c.operations);
+  const count = (status) => ops.filter((o) => o.status === status).length;
+  return {
+    done: count("done"),
+    failed: count("failed"),
+    skipped: count("skipped"),
+    verified: result.clusters.filter((c) => c.verified).length,
+    clusters: result.clusters.length
+  };
+}
+function applySummaryLine(s) {
+  return `Apply: ${s.done} done, ${s.failed} failed, ${s.skipped} skipped \xB7 ${s.verified} of ${s.clusters} clusters verified`;
+}
+var MARKS = { done: "done   ", failed: "FAILED ", skipped: "skipped" };
+function operationLine(r) {
+  const c = r.change;
+  return `  ${MARKS[r.status]} ${c.action} ${c.kind} ${c.name}${r.error ? `: ${r.error}` : ""}`;
+}
+function verdict(c) {
+  if (!c.reachable) return `not applied: unreachable (${c.error ?? "unknown error"})`;
+  if (c.operations.some((o) => o.status === "failed"))
+    return "stopped at the first failure; run apply again once it is fixed";
+  if (c.verified) return c.operations.length ? "verified: a fresh plan is empty" : "no changes";
+  const down = c.remotes.filter((r) => !r.connected).map((r) => r.alias);
+  const parts = [];
+  if (c.remaining.length) parts.push(`${c.remaining.length} change(s) still differ`);
+  if (down.length) parts.push(`remote(s) not connected: ${down.join(", ")}`);
+  return `NOT verified: ${parts.join("; ") || (c.error ?? "unknown reason")}`;
+}
+function clusterLines(c) {
+  const remaining = c.remaining.length && c.operations.every((o) => o.status === "done") ? c.remaining.map(
+    (r) => `  still differs: ${r.action} ${r.kind} ${r.name} (${r.diff.map((d) => d.path.join(".")).join(", ")})`
+  ) : [];
+  return [`cluster ${c.name}: ${verdict(c)}`, ...c.operations.map(operationLine), ...remaining, ""];
+}
+function applyJson(result) {
+  const base = planToJson(result.plan);
+  const byCluster = new Map(result.clusters.map((c) => [c.name, c]));
+  return {
+    ...base,
+    clusters: base.clusters.map((jc) => {
+      const c = byCluster.get(jc.name);
+      return {
+        ...jc,
+        // Every change of the plan has exactly one operation result, in plan order.
+        changes: c.operations.map((op) => ({
+          ...changeToJson(op.change),
+          status: op.status,
+          ...op.error ? { error: op.error } : {}
+        })),
+        verified: c.verified,
+        remaining: c.remaining.map(changeToJson),
+        remotes: c.remotes
+      };
+    }),
+    apply: summarizeApply(result)
+  };
+}
+function renderApply(result, format) {
+  if (format === "json") return JSON.stringify(applyJson(result), null, 2) + "\n";
+  const lines = [applySummaryLine(summarizeApply(result)), "", ...result.clusters.flatMap(clusterLines)];
+  if (format === "markdown") return ["**" + lines[0] + "**", "", "```", ...lines.slice(2), "```", ""].join("\n");
+  return lines.join("\n");
+}
+
 export {
   __require,
   __commonJS,
@@ -99568,17 +99700,21 @@ export {
   formatSource,
   ConfigError,
   ConfigErrors,
+  onSecret,
   redact,
   summarize,
+  summaryLine,
   planJob,
   lintJob,
   snapshotJob,
   applyJob,
   exitCode,
   applyExitCode,
-  changeToJson,
-  planToJson,
   renderJson,
   renderMarkdown,
-  renderText
+  renderText,
+  FORMATS,
+  render,
+  summarizeApply,
+  renderApply
 };
