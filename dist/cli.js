@@ -18,7 +18,7 @@ import {
   renderApply,
   renderJson,
   snapshotJob
-} from "./chunks/chunk-XZ3USOB3.js";
+} from "./chunks/chunk-Z6NOYOQG.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({

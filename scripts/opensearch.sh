@@ -37,7 +37,7 @@ RUN_USER=${XCLUSTER_OS_USER:-xcluster-os}
 TIMEOUT=${XCLUSTER_OS_TIMEOUT:-180}
 CCR=${XCLUSTER_OS_CCR:-0}
 DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
-ADMIN_USER=admin
+ADMIN_USER='admin'
 HOST=127.0.0.1
 
 CLUSTERS=(leader follower)
@@ -57,19 +57,34 @@ die() {
 pid_file() { printf '%s/%s/opensearch.pid' "$DIR" "$1"; }
 node_log() { printf '%s/%s/logs/xcluster-%s.log' "$DIR" "$1" "$1"; }
 
-# The pid of a running node of ours, or nothing. Checks the command line too, so a recycled pid
-# is never taken for a node.
+is_our_node() { # pid name
+  local cmd
+  cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline") || return 1
+  [[ $cmd == *org.opensearch.bootstrap.OpenSearch* && $cmd == *"-Dopensearch.path.home=$DIR/$2/home "* ]]
+}
+
+# The pid of a running node of ours, or nothing. Checks the command line, so a recycled pid is
+# never taken for a node. When the pid file is gone (say the work dir was removed under a
+# running node), finds the node by its home folder on its command line.
 running_pid() {
-  local f pid
-  f=$(pid_file "$1")
-  [[ -s $f ]] || return 0
-  pid=$(tr -dc 0-9 <"$f")
-  [[ -n $pid ]] || return 0
-  if kill -0 "$pid" 2>/dev/null &&
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "org.opensearch.bootstrap.OpenSearch" &&
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$DIR/$1/home"; then
-    printf '%s' "$pid"
+  local n=$1 f pid hit
+  f=$(pid_file "$n")
+  if [[ -s $f ]]; then
+    pid=$(tr -dc 0-9 <"$f")
+    if [[ -n $pid ]] && is_our_node "$pid" "$n"; then
+      printf '%s' "$pid"
+      return 0
+    fi
   fi
+  while IFS= read -r hit; do
+    pid=${hit#/proc/}
+    pid=${pid%/cmdline}
+    if is_our_node "$pid" "$n"; then
+      printf '%s' "$pid"
+      return 0
+    fi
+  done < <(grep -lsF -- "-Dopensearch.path.home=$DIR/$n/home" /proc/[0-9]*/cmdline 2>/dev/null)
+  return 0
 }
 
 java_home() {
@@ -100,7 +115,7 @@ fetch() { # coords dest-dir
     return 0
   fi
   log "downloading $coords"
-  if ! mvn -q -B -Dstyle.color=never "$DEP_PLUGIN:copy" -Dartifact="$coords" \
+  if ! mvn -U -q -B -Dstyle.color=never "$DEP_PLUGIN:copy" -Dartifact="$coords" \
     -DoutputDirectory="$dest" >"$mlog" 2>&1; then
     sed 's/\x1b\[[0-9;]*m//g' "$mlog" | grep -E 'ERROR' | head -5 >&2 || true
     die "could not fetch $coords with Maven (full output: $mlog)"
@@ -199,11 +214,12 @@ launch() { # name
     "OPENSEARCH_TMPDIR=$DIR/$n/tmp"
   )
   local -a cmd=("$home/bin/opensearch" -d -p "$(pid_file "$n")")
+  # fd 9 holds the start/stop lock: the node must not inherit it.
   if [[ $(id -u) == 0 ]]; then
     (cd "$home" && setpriv --reuid="$RUN_USER" --regid="$RUN_USER" --clear-groups \
-      env -i "${envs[@]}" "${cmd[@]}" </dev/null >"$DIR/$n/stdout.log" 2>&1)
+      env -i "${envs[@]}" "${cmd[@]}" </dev/null >"$DIR/$n/stdout.log" 2>&1 9>&-)
   else
-    (cd "$home" && env -i "${envs[@]}" "${cmd[@]}" </dev/null >"$DIR/$n/stdout.log" 2>&1)
+    (cd "$home" && env -i "${envs[@]}" "${cmd[@]}" </dev/null >"$DIR/$n/stdout.log" 2>&1 9>&-)
   fi
 }
 
@@ -220,7 +236,7 @@ show_failure() { # name
 wait_ready() { # name deadline
   local n=$1 deadline=$2 url="https://$HOST:${HTTP_PORT[$1]}" out status
   while :; do
-    if [[ -z $(running_pid "$n") ]] && { [[ -s $(pid_file "$n") ]] || ((SECONDS > launch_time + 30)); }; then
+    if [[ -z $(running_pid "$n") ]] && { [[ -s $(pid_file "$n") ]] || ((SECONDS > launch_time + 5)); }; then
       show_failure "$n"
       stop_all
       die "cluster $n exited during startup"

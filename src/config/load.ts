@@ -1,5 +1,6 @@
 // Loads the xcluster/ folder: every clusters/<name>.yml is parsed (keeping the position of every
-// node), validated against config/schema.ts, and turned into ClusterConfigs and Desired objects.
+// node), validated against config/schema.ts, and turned into ClusterConfigs and Desired objects;
+// intents.yml, when there is one, is expanded into more Desired objects (config/intents.ts).
 // Every problem in every file is collected and thrown at once, each with file:line:column.
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -17,7 +18,8 @@ import {
   type Kind,
   type SecretSpec,
 } from '../model/types.js';
-import { clusterFileSchema, knownKeysAt, type ClusterFile, type SecretInput } from './schema.js';
+import { expandIntents, INTENTS_FILES, type Expansion, type IntentContext } from './intents.js';
+import { clusterFileSchema, intentsFileSchema, knownKeysAt, type ClusterFile, type SecretInput } from './schema.js';
 import { formatPath, sourceAt, sourceOfPath, type YamlFile } from './source.js';
 import { nearest, unknownKeyMessage } from './suggest.js';
 
@@ -55,17 +57,44 @@ export function loadConfig(dir: string, opts: LoadOptions = {}): Config {
   for (const c of loaded) errors.push(...checkLinks(c, names));
   const selected = opts.clusters ?? names;
   errors.push(...checkSelection(selected, names));
+  const transports = Object.fromEntries(
+    loaded.flatMap((c) => (c.data.connection.transport ? [[c.name, c.data.connection.transport]] : [])),
+  );
+  // Intents are expanded against every cluster file, selected or not: a conflict is a conflict
+  // whichever clusters a run looks at.
+  const handWritten = loaded.flatMap(toDesired);
+  const ctx = { clusters: loaded.map(flavorOf), transports, handWritten };
+  const intents = loadIntents(dir, ctx, errors.length === 0);
+  errors.push(...(intents?.errors ?? []));
   if (errors.length > 0) throw new ConfigErrors(errors);
 
   const chosen = loaded.filter((c) => selected.includes(c.name));
   return {
     dir,
     clusters: chosen.map(toClusterConfig),
-    desired: chosen.flatMap(toDesired),
-    transports: Object.fromEntries(
-      loaded.flatMap((c) => (c.data.connection.transport ? [[c.name, c.data.connection.transport]] : [])),
-    ),
+    desired: [...handWritten, ...(intents?.desired ?? [])].filter((d) => selected.includes(d.cluster)),
+    transports,
+    intents: intents?.intents ?? [],
   };
+}
+
+const flavorOf = (c: ClusterFileData) => ({ name: c.name, flavor: c.data.connection.flavor });
+
+/**
+ * Reads xcluster/intents.yml when there is one, and expands it when `expand` (the cluster files
+ * it refers to are valid): its own syntax and schema errors are reported either way.
+ */
+function loadIntents(dir: string, ctx: IntentContext, expand: boolean): Expansion | undefined {
+  const found = INTENTS_FILES.map((f) => path.resolve(dir, f)).filter((f) => existsSync(f));
+  if (found.length === 0) return undefined;
+  const errors: ConfigError[] = [];
+  if (found.length > 1) {
+    const both = found.map(displayPath).join(' and ');
+    return { intents: [], desired: [], errors: [new ConfigError(`${both} both exist; keep one intents file`)] };
+  }
+  const file = readYamlFile(found[0]!, intentsFileSchema, errors);
+  if (!file || !expand) return { intents: [], desired: [], errors: sortBySource(errors) };
+  return expandIntents(file, ctx);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -99,9 +128,19 @@ function listClusterFiles(dir: string): FoundFile[] {
 }
 
 function readClusterFile(f: FoundFile, errors: ConfigError[]): ClusterFileData | undefined {
+  const read = readYamlFile(f.abs, clusterFileSchema, errors);
+  return read && { name: f.name, ...read };
+}
+
+/** Parses one YAML file and validates it against `schema`; problems go to `errors`, each with file:line:column. */
+function readYamlFile<S extends z.ZodType>(
+  abs: string,
+  schema: S,
+  errors: ConfigError[],
+): { yaml: YamlFile; data: z.output<S> } | undefined {
   const lines = new LineCounter();
-  const doc = parseDocument(readFileSync(f.abs, 'utf8'), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const yaml: YamlFile = { file: displayPath(f.abs), doc, lines };
+  const doc = parseDocument(readFileSync(abs, 'utf8'), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const yaml: YamlFile = { file: displayPath(abs), doc, lines };
   if (doc.errors.length > 0) {
     errors.push(...doc.errors.map((e) => yamlError(yaml, e)));
     return undefined;
@@ -114,12 +153,12 @@ function readClusterFile(f: FoundFile, errors: ConfigError[]): ClusterFileData |
     return undefined;
   }
   // An empty file reads as null: report the missing keys rather than "expected a map".
-  const result = clusterFileSchema.safeParse(raw ?? {}, { error: errorMessage });
+  const result = schema.safeParse(raw ?? {}, { error: errorMessage });
   if (!result.success) {
-    errors.push(...result.error.issues.flatMap((i) => issueErrors(yaml, raw, i)));
+    errors.push(...result.error.issues.flatMap((i) => issueErrors({ yaml, raw, schema }, i)));
     return undefined;
   }
-  return { name: f.name, yaml, data: result.data };
+  return { yaml, data: result.data };
 }
 
 /**
@@ -129,7 +168,7 @@ function readClusterFile(f: FoundFile, errors: ConfigError[]): ClusterFileData |
 function yamlError(y: YamlFile, e: YAMLError): ConfigError {
   const message =
     e.code === 'MULTIPLE_DOCS'
-      ? 'a cluster file holds a single YAML document (remove the extra ---)'
+      ? 'an xcluster file holds a single YAML document (remove the extra ---)'
       : e.message.split('\n')[0];
   return new ConfigError(`invalid YAML: ${message}`, sourceAt(y, e.pos[0]));
 }
@@ -173,11 +212,19 @@ function errorMessage(issue: z.core.$ZodRawIssue): string | undefined {
 
 type Issue = z.core.$ZodIssue;
 
+/** The file being validated: its YAML, the data it holds, and the schema it must follow. */
+interface Checked {
+  yaml: YamlFile;
+  raw: unknown;
+  schema: z.ZodType;
+}
+
 /** One ConfigError per problem, placed on the YAML node the issue is about. */
-function issueErrors(y: YamlFile, raw: unknown, issue: Issue): ConfigError[] {
-  if (issue.code === 'invalid_union' && issue.message === UNION) return unionErrors(y, raw, issue);
+function issueErrors(c: Checked, issue: Issue): ConfigError[] {
+  const { yaml: y, raw } = c;
+  if (issue.code === 'invalid_union' && issue.message === UNION) return unionErrors(c, issue);
   if (issue.code === 'unrecognized_keys') {
-    const known = knownKeysAt(clusterFileSchema, issue.path);
+    const known = knownKeysAt(c.schema, issue.path);
     return issue.keys.map(
       (key) =>
         new ConfigError(unknownKeyMessage(key, formatPath(issue.path), known), sourceOfPath(y, [...issue.path, key])),
@@ -194,14 +241,15 @@ function issueErrors(y: YamlFile, raw: unknown, issue: Issue): ConfigError[] {
  * A value that matched no branch of a union. If exactly one branch accepted its type, that is
  * the branch the author meant: report its errors. Otherwise name the types that would do.
  */
-function unionErrors(y: YamlFile, raw: unknown, issue: z.core.$ZodIssueInvalidUnion): ConfigError[] {
+function unionErrors(c: Checked, issue: z.core.$ZodIssueInvalidUnion): ConfigError[] {
+  const { yaml: y, raw } = c;
   // A branch that rejected the value's type (or, for a literal, its value) was not the one meant.
   const typeMismatch = (errs: Issue[]) =>
     errs.every((e) => (e.code === 'invalid_type' || e.code === 'invalid_value') && e.path.length === 0);
   if (isMissing(raw, issue.path)) return [missingKey(y, issue.path)];
   const meant = issue.errors.filter((errs) => !typeMismatch(errs));
   if (meant.length === 1 && meant[0]) {
-    return meant[0].flatMap((e) => issueErrors(y, raw, { ...e, path: [...issue.path, ...e.path] }));
+    return meant[0].flatMap((e) => issueErrors(c, { ...e, path: [...issue.path, ...e.path] }));
   }
   const expected = issue.errors.flat().flatMap((e) => {
     if (e.code === 'invalid_type') return [describeExpected(e.expected)];

@@ -63,7 +63,7 @@ export const secretSchema = z.union([envRef, fileRef], { error: (issue) => secre
 // ---------------------------------------------------------------------------------------------
 // Connection
 
-const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):\d{1,5}$/;
+export const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):\d{1,5}$/;
 const hostPort = (description: string) =>
   z.string().regex(HOST_PORT, { error: 'must be host:port, e.g. east.example.com:9300' }).meta({ description });
 
@@ -379,9 +379,117 @@ export const clusterFileSchema = z
 export type ClusterFile = z.output<typeof clusterFileSchema>;
 export type SecretInput = z.output<typeof secretSchema>;
 
-/** The JSON schema of a cluster file, for editors (yaml-language-server handles draft-07 best). */
+// ---------------------------------------------------------------------------------------------
+// The intents file, xcluster/intents.yml (expanded by config/intents.ts)
+
+const clusterName = (description: string) => z.string().min(1).meta({ description });
+const indexNames = (description: string) => z.array(z.string().min(1)).min(1).meta({ description });
+
+const intentUserSchema = z
+  .strictObject({
+    name: z.string().min(1).meta({ description: 'User name.' }),
+    password: secretSchema.optional().meta({ description: 'Password: { env: NAME } or { file: PATH }.' }),
+    roles: stringList
+      .optional()
+      .meta({ description: 'Further roles the user also holds, e.g. a role that grants access to Kibana.' }),
+  })
+  .meta({ id: 'intentUser', title: 'Intent user', description: 'The user the intent creates.' });
+
+const intentCommon = {
+  name: z.string().min(1).meta({ description: 'Name of the intent; the plan says "from intent <name>".' }),
+  alias: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: 'Alias of the remote connection on the local cluster. Default: the remote cluster name.' }),
+  user: intentUserSchema,
+};
+
+export const replicationIntentSchema = z
+  .strictObject({
+    ...intentCommon,
+    security: z
+      .enum(['certificate', 'api_key'])
+      .meta({ description: 'Remote cluster security model: certificate (TLS) or api_key (Elasticsearch).' }),
+    leader: z
+      .strictObject({
+        cluster: clusterName('The cluster that holds the leader indices (the remote cluster).'),
+        indices: indexNames('Leader indices or patterns.'),
+      })
+      .meta({ description: 'The remote side.' }),
+    follower: z
+      .strictObject({
+        cluster: clusterName('The cluster that holds the follower indices (the local cluster).'),
+        indices: indexNames('Follower indices or patterns.'),
+      })
+      .meta({ description: 'The local side.' }),
+    role: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'Elasticsearch: the role name, the same on both clusters (required).' }),
+    roles: z
+      .strictObject({
+        leader: z.string().min(1).optional(),
+        follower: z.string().min(1).optional(),
+      })
+      .optional()
+      .meta({
+        description:
+          'OpenSearch: the roles the user is mapped to. Default: cross_cluster_replication_leader_full_access and cross_cluster_replication_follower_full_access.',
+      }),
+  })
+  .meta({
+    id: 'replicationIntent',
+    title: 'Replication intent',
+    description: 'Replicate leader indices to a follower.',
+  });
+
+export const searchIntentSchema = z
+  .strictObject({
+    ...intentCommon,
+    security: z.enum(['certificate']).meta({ description: 'Remote cluster security model: certificate (TLS).' }),
+    local: clusterName('The cluster that runs the searches.'),
+    remote: clusterName('The cluster that is searched.'),
+    indices: indexNames('Indices or patterns searched on the remote cluster.'),
+    role: z.string().min(1).meta({ description: 'The role name, the same on both clusters.' }),
+    kibana: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Searching from Kibana: read and view_index_metadata on both sides. Default false.' }),
+  })
+  .meta({ id: 'searchIntent', title: 'Search intent', description: 'Search indices of a remote cluster.' });
+
+export const intentsFileSchema = z
+  .strictObject({
+    replication: z.array(replicationIntentSchema).nullish().meta({ description: 'Cross-cluster replication intents.' }),
+    search: z.array(searchIntentSchema).nullish().meta({ description: 'Cross-cluster search intents.' }),
+  })
+  .meta({
+    title: 'xcluster intents file',
+    description: 'xcluster/intents.yml: replication and search intents that expand to roles, users and connections.',
+  });
+
+export type IntentsFile = z.output<typeof intentsFileSchema>;
+export type ReplicationIntentInput = z.output<typeof replicationIntentSchema>;
+export type SearchIntentInput = z.output<typeof searchIntentSchema>;
+
+const toJsonSchema = (schema: z.ZodType): Record<string, unknown> =>
+  z.toJSONSchema(schema, { target: 'draft-7', io: 'input', unrepresentable: 'any' });
+
+/** The name, under `definitions`, of the intents file's schema inside xcluster.schema.json. */
+export const INTENTS_DEFINITION = 'intentsFile';
+
+/**
+ * The JSON schema of a cluster file, for editors (yaml-language-server handles draft-07 best).
+ * It also carries the intents file's schema under `definitions.intentsFile`, so that one
+ * generated file serves both; schema/intents.schema.json is a fixed pointer to that definition.
+ */
 export function clusterFileJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(clusterFileSchema, { target: 'draft-7', io: 'input', unrepresentable: 'any' });
+  const cluster = toJsonSchema(clusterFileSchema);
+  const { $schema: _, definitions: intentDefinitions, ...intents } = toJsonSchema(intentsFileSchema);
+  const definitions = { ...(cluster.definitions as object), ...(intentDefinitions as object) };
+  return { ...cluster, definitions: { ...definitions, [INTENTS_DEFINITION]: intents } };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -66,6 +66,7 @@ function created(d: Desired): Change {
     diff,
     body: d.body,
     ...(d.password ? { password: d.password } : {}),
+    ...(d.intent ? { intent: d.intent } : {}),
   };
 }
 
@@ -86,6 +87,7 @@ function updated(d: Desired, current: Canonical, passwordStale: boolean): Change
     body: d.body,
     before: current,
     ...(passwordStale && d.password ? { password: d.password } : {}),
+    ...(d.intent ? { intent: d.intent } : {}),
   };
 }
 

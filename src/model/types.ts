@@ -42,6 +42,8 @@ export interface Desired {
   password?: SecretSpec;
   /** A remote cluster's link to the cluster file of the cluster it points at. */
   linkedCluster?: string;
+  /** The intent(s) of xcluster/intents.yml this object was expanded from (names, comma-separated). */
+  intent?: string;
 }
 
 export type Auth =
@@ -68,6 +70,30 @@ export interface ClusterConfig {
   prune: boolean;
 }
 
+/**
+ * A replication or search intent of xcluster/intents.yml, as the rules see it. Its objects are
+ * in Config.desired already (expanded by config/intents.ts); this is what they were for.
+ */
+export interface Intent {
+  name: string;
+  kind: 'replication' | 'search';
+  security: 'certificate' | 'api_key';
+  /** The cluster that holds the remote connection: the follower (replication) or the searching cluster. */
+  local: string;
+  /** The cluster it connects to: the leader (replication) or the searched cluster. */
+  remote: string;
+  /** The alias of the remote connection on the local cluster. */
+  alias: string;
+  /** Follower indices (replication); the local indices of a Kibana search. */
+  localIndices: string[];
+  /** Leader indices (replication) or the indices searched. */
+  remoteIndices: string[];
+  /** The role the user holds (Elasticsearch: the same name on both clusters in the certificate model). */
+  role?: string;
+  user: string;
+  source: SourceRef;
+}
+
 /** Everything the xcluster/ folder says. */
 export interface Config {
   dir: string;
@@ -75,6 +101,8 @@ export interface Config {
   desired: Desired[];
   /** The transport address (host:port) of every cluster file that states one, selected or not. */
   transports: Record<string, string>;
+  /** The intents of xcluster/intents.yml, every one (their objects are in `desired`, for the selected clusters). */
+  intents?: Intent[];
 }
 
 /** A live object, in canonical form, with what the server says about who owns it. */
@@ -147,6 +175,8 @@ export interface Change {
   before?: Canonical;
   /** A user's password reference, for creates and password changes (never its value). */
   password?: SecretSpec;
+  /** The intent(s) the desired object was expanded from. */
+  intent?: string;
 }
 
 export interface Unmanaged {

@@ -11,6 +11,7 @@ export function changeToJson(ch: Change): object {
     kind: ch.kind,
     name: ch.name,
     source: ch.source ? formatSource(ch.source) : null,
+    ...(ch.intent ? { intent: ch.intent } : {}),
     diff: ch.diff,
   };
 }

@@ -12,8 +12,11 @@ export interface Line {
 
 const headerSign: Record<Change['action'], Sign> = { create: 'add', update: 'change', delete: 'remove' };
 
+/** "from intent orders": the object was expanded from xcluster/intents.yml, not written by hand. */
+export const fromIntent = (ch: Change): string[] => (ch.intent ? [`from intent ${ch.intent}`] : []);
+
 export function changeLines(ch: Change): Line[] {
-  const where = ch.source ? `  (${formatSource(ch.source)})` : '';
+  const where = ch.source ? `  (${[formatSource(ch.source), ...fromIntent(ch)].join(', ')})` : '';
   const lines: Line[] = [{ sign: headerSign[ch.action], text: `${ch.kind} ${ch.name}${where}` }];
   for (const d of ch.diff) {
     const field = `    ${showPath(d.path)}: `;

@@ -2,7 +2,15 @@
 // touches the diff or the renderers.
 
 import { type Change, type ClusterState, type Config, type Finding, type Severity } from '../model/types.js';
+import { apiKeyRules } from './apikeys.js';
+import { ccrRules } from './ccr.js';
+import { ccsRules } from './ccs.js';
+import { openSearchRules } from './opensearch.js';
+import { privilegeRules } from './privileges.js';
+import { remoteRules } from './remotes.js';
 import { reservedRules } from './reserved.js';
+import { userRules } from './users.js';
+import { versionRules } from './versions.js';
 
 /** What a rule sees. `live` and `changes` are absent when linting offline. */
 export interface RuleContext {
@@ -21,7 +29,17 @@ export interface Rule {
   check(ctx: RuleContext): Finding[];
 }
 
-export const rules: Rule[] = [...reservedRules];
+export const rules: Rule[] = [
+  ...reservedRules,
+  ...privilegeRules,
+  ...ccrRules,
+  ...ccsRules,
+  ...apiKeyRules,
+  ...remoteRules,
+  ...versionRules,
+  ...userRules,
+  ...openSearchRules,
+];
 
 export function runRules(ctx: RuleContext): Finding[] {
   return rules.filter((r) => !r.needsLive || ctx.live).flatMap((r) => r.check(ctx));

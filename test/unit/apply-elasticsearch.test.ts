@@ -51,9 +51,9 @@ async function xcluster(...args: string[]) {
 
 const line = (r: Recorded) => `${r.method} ${r.path.split('?')[0]}`;
 
-/** Edits xcluster/clusters/<file> in place. */
+/** Edits xcluster/clusters/<file> (or, with a path, any file of xcluster/) in place. */
 function edit(file: string, fn: (text: string) => string): void {
-  const p = path.join(root, 'xcluster', 'clusters', file);
+  const p = path.join(root, 'xcluster', file.includes('/') ? file : path.join('clusters', file));
   writeFileSync(p, fn(readFileSync(p, 'utf8')));
 }
 
@@ -97,8 +97,18 @@ describe('apply of examples/ccr to empty clusters', () => {
 
 describe('remote clusters', () => {
   it('prune: removing a remote from the config sends null for each of its settings and nothing else', async () => {
+    // The intents of the example need remote east; a second remote to east is free to go.
+    const archive = [
+      '  archive:',
+      '    cluster: east',
+      '    seeds: [east.example.com:9300]',
+      '    skip_unavailable: true',
+      '    transport: { compress: true, ping_schedule: 60s }',
+      '',
+    ].join('\n');
+    edit('west.yml', (t) => t + archive);
     await xcluster('apply', '--yes');
-    edit('west.yml', (t) => t.replace(/remote_clusters:[\s\S]*$/, 'prune: true\n'));
+    edit('west.yml', (t) => t.replace(archive, '') + 'prune: true\n');
     const before = west.writes().length;
     const r = await xcluster('apply', '--yes');
     expect(r.code).toBe(0);
@@ -106,14 +116,14 @@ describe('remote clusters', () => {
     expect(writes.map(line)).toEqual(['PUT /_cluster/settings']);
     expect(writes[0]!.body).toEqual({
       persistent: {
-        'cluster.remote.east.mode': null,
-        'cluster.remote.east.seeds': null,
-        'cluster.remote.east.skip_unavailable': null,
-        'cluster.remote.east.transport.compress': null,
-        'cluster.remote.east.transport.ping_schedule': null,
+        'cluster.remote.archive.mode': null,
+        'cluster.remote.archive.seeds': null,
+        'cluster.remote.archive.skip_unavailable': null,
+        'cluster.remote.archive.transport.compress': null,
+        'cluster.remote.archive.transport.ping_schedule': null,
       },
     });
-    expect(Object.keys(west.persistent)).toEqual([]);
+    expect(Object.keys(west.persistent).filter((k) => !k.startsWith('cluster.remote.east.'))).toEqual([]);
   });
 
   it('changing skip_unavailable sends only that remote setting', async () => {
@@ -139,14 +149,14 @@ describe('remote clusters', () => {
 
 describe('safety', () => {
   it('a reserved role or user named in the config is refused at plan time, and apply changes nothing', async () => {
-    edit('west.yml', (t) => t.replace('users:\n', 'users:\n  elastic:\n    roles: [superuser]\n'));
+    edit('west.yml', (t) => t + 'users:\n  elastic:\n    roles: [superuser]\n');
     edit('east.yml', (t) => t.replace('roles:\n', 'roles:\n  superuser:\n    cluster: [all]\n'));
     const plan = await xcluster('plan', '--format', 'json');
     const findings = JSON.parse(plan.stdout).findings;
     expect(findings).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ rule: 'reserved-object', cluster: 'east', source: 'xcluster/clusters/east.yml:11' }),
-        expect.objectContaining({ rule: 'reserved-object', cluster: 'west', source: 'xcluster/clusters/west.yml:21' }),
+        expect.objectContaining({ rule: 'reserved-object', cluster: 'west', source: 'xcluster/clusters/west.yml:28' }),
       ]),
     );
     expect(plan.code).toBe(1);
@@ -170,12 +180,9 @@ describe('safety', () => {
 
   it('with prune, an object carrying the marker that the config no longer names is deleted, users before roles', async () => {
     await xcluster('apply', '--yes');
-    edit('west.yml', (t) =>
-      t
-        .replace(/ {2}cross-search-user:\n.*\n.*\n/, '')
-        .replace(/ {2}remote-search: \{\}\n/, '')
-        .concat('prune: true\n'),
-    );
+    // cross-search-user and remote-search come from the search intent.
+    edit('./intents.yml', (t) => t.replace(/\nsearch:[\s\S]*$/, '\n'));
+    edit('west.yml', (t) => t.concat('prune: true\n'));
     const before = west.writes().length;
     const r = await xcluster('apply', '--yes');
     expect(r.code).toBe(0);

@@ -32,9 +32,9 @@ var __export = (target, all) => {
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key) && key !== except)
-        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+    for (let key2 of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key2) && key2 !== except)
+        __defProp(to, key2, { get: () => from[key2], enumerable: !(desc = __getOwnPropDesc(from, key2)) || desc.enumerable });
   }
   return to;
 };
@@ -125,11 +125,11 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path3) {
-      const ctrl = callVisitor(key, node2, visitor, path3);
+    function visit_(key2, node2, visitor, path3) {
+      const ctrl = callVisitor(key2, node2, visitor, path3);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path3, ctrl);
-        return visit_(key, ctrl, visitor, path3);
+        replaceNode(key2, path3, ctrl);
+        return visit_(key2, ctrl, visitor, path3);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
@@ -173,11 +173,11 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path3) {
-      const ctrl = await callVisitor(key, node2, visitor, path3);
+    async function visitAsync_(key2, node2, visitor, path3) {
+      const ctrl = await callVisitor(key2, node2, visitor, path3);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path3, ctrl);
-        return visitAsync_(key, ctrl, visitor, path3);
+        replaceNode(key2, path3, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path3);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
@@ -227,27 +227,27 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path3) {
+    function callVisitor(key2, node2, visitor, path3) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path3);
+        return visitor(key2, node2, path3);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path3);
+        return visitor.Map?.(key2, node2, path3);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path3);
+        return visitor.Seq?.(key2, node2, path3);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path3);
+        return visitor.Pair?.(key2, node2, path3);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path3);
+        return visitor.Scalar?.(key2, node2, path3);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path3);
+        return visitor.Alias?.(key2, node2, path3);
       return void 0;
     }
-    function replaceNode(key, path3, node2) {
+    function replaceNode(key2, path3, node2) {
       const parent = path3[path3.length - 1];
       if (identity.isCollection(parent)) {
-        parent.items[key] = node2;
+        parent.items[key2] = node2;
       } else if (identity.isPair(parent)) {
-        if (key === "key")
+        if (key2 === "key")
           parent.key = node2;
         else
           parent.value = node2;
@@ -508,7 +508,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
-    function applyReviver(reviver, obj, key, val) {
+    function applyReviver(reviver, obj, key2, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
           for (let i = 0, len = val.length; i < len; ++i) {
@@ -548,7 +548,7 @@ var require_applyReviver = __commonJS({
           }
         }
       }
-      return reviver.call(obj, key, val);
+      return reviver.call(obj, key2, val);
     }
     exports.applyReviver = applyReviver;
   }
@@ -911,14 +911,14 @@ var require_Collection = __commonJS({
         if (isEmptyPath(path3))
           this.add(value);
         else {
-          const [key, ...rest] = path3;
-          const node2 = this.get(key, true);
+          const [key2, ...rest] = path3;
+          const node2 = this.get(key2, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
           else if (node2 === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
       /**
@@ -926,14 +926,14 @@ var require_Collection = __commonJS({
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path3) {
-        const [key, ...rest] = path3;
+        const [key2, ...rest] = path3;
         if (rest.length === 0)
-          return this.delete(key);
-        const node2 = this.get(key, true);
+          return this.delete(key2);
+        const node2 = this.get(key2, true);
         if (identity.isCollection(node2))
           return node2.deleteIn(rest);
         else
-          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+          throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -941,8 +941,8 @@ var require_Collection = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path3, keepScalar) {
-        const [key, ...rest] = path3;
-        const node2 = this.get(key, true);
+        const [key2, ...rest] = path3;
+        const node2 = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
         else
@@ -960,10 +960,10 @@ var require_Collection = __commonJS({
        * Checks if the collection includes a value with the key `key`.
        */
       hasIn(path3) {
-        const [key, ...rest] = path3;
+        const [key2, ...rest] = path3;
         if (rest.length === 0)
-          return this.has(key);
-        const node2 = this.get(key, true);
+          return this.has(key2);
+        const node2 = this.get(key2, true);
         return identity.isCollection(node2) ? node2.hasIn(rest) : false;
       }
       /**
@@ -971,17 +971,17 @@ var require_Collection = __commonJS({
        * boolean to add/remove the item from the set.
        */
       setIn(path3, value) {
-        const [key, ...rest] = path3;
+        const [key2, ...rest] = path3;
         if (rest.length === 0) {
-          this.set(key, value);
+          this.set(key2, value);
         } else {
-          const node2 = this.get(key, true);
+          const node2 = this.get(key2, true);
           if (identity.isCollection(node2))
             node2.setIn(rest, value);
           else if (node2 === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
     };
@@ -1559,19 +1559,19 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key: key2, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity.isNode(key) && key.comment || null;
+      let keyComment = identity.isNode(key2) && key2.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
+        if (identity.isCollection(key2) || !identity.isNode(key2) && typeof key2 === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key2 || keyComment && value == null && !ctx.inFlow || identity.isCollection(key2) || (identity.isScalar(key2) ? key2.type === Scalar.Scalar.BLOCK_FOLDED || key2.type === Scalar.Scalar.BLOCK_LITERAL : typeof key2 === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -1579,7 +1579,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str = stringify2.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -1723,7 +1723,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key2) => (merge2.identify(key2) || identity.isScalar(key2) && (!key2.type || key2.type === Scalar.Scalar.PLAIN) && merge2.identify(key2.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -1740,14 +1740,14 @@ var require_merge = __commonJS({
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key, value2] of srcMap) {
+      for (const [key2, value2] of srcMap) {
         if (map2 instanceof Map) {
-          if (!map2.has(key))
-            map2.set(key, value2);
+          if (!map2.has(key2))
+            map2.set(key2, value2);
         } else if (map2 instanceof Set) {
-          map2.add(key);
-        } else if (!Object.prototype.hasOwnProperty.call(map2, key)) {
-          Object.defineProperty(map2, key, {
+          map2.add(key2);
+        } else if (!Object.prototype.hasOwnProperty.call(map2, key2)) {
+          Object.defineProperty(map2, key2, {
             value: value2,
             writable: true,
             enumerable: true,
@@ -1775,19 +1775,19 @@ var require_addPairToJSMap = __commonJS({
     var stringify2 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map2, { key, value }) {
-      if (identity.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map2, value);
-      else if (merge2.isMergeKey(ctx, key))
+    function addPairToJSMap(ctx, map2, { key: key2, value }) {
+      if (identity.isNode(key2) && key2.addToJSMap)
+        key2.addToJSMap(ctx, map2, value);
+      else if (merge2.isMergeKey(ctx, key2))
         merge2.addMergeToJSMap(ctx, map2, value);
       else {
-        const jsKey = toJS.toJS(key, "", ctx);
+        const jsKey = toJS.toJS(key2, "", ctx);
         if (map2 instanceof Map) {
           map2.set(jsKey, toJS.toJS(value, jsKey, ctx));
         } else if (map2 instanceof Set) {
           map2.add(jsKey);
         } else {
-          const stringKey = stringifyKey(key, jsKey, ctx);
+          const stringKey = stringifyKey(key2, jsKey, ctx);
           const jsValue = toJS.toJS(value, stringKey, ctx);
           if (stringKey in map2)
             Object.defineProperty(map2, stringKey, {
@@ -1802,19 +1802,19 @@ var require_addPairToJSMap = __commonJS({
       }
       return map2;
     }
-    function stringifyKey(key, jsKey, ctx) {
+    function stringifyKey(key2, jsKey, ctx) {
       if (jsKey === null)
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity.isNode(key) && ctx?.doc) {
+      if (identity.isNode(key2) && ctx?.doc) {
         const strCtx = stringify2.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node2 of ctx.anchors.keys())
           strCtx.anchors.add(node2.anchor);
         strCtx.inFlow = true;
         strCtx.inStringifyKey = true;
-        const strKey = key.toString(strCtx);
+        const strKey = key2.toString(strCtx);
         if (!ctx.mapKeyWarned) {
           let jsonStr = JSON.stringify(strKey);
           if (jsonStr.length > 40)
@@ -1838,24 +1838,24 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
-    function createPair(key, value, ctx) {
-      const k = createNode.createNode(key, void 0, ctx);
+    function createPair(key2, value, ctx) {
+      const k = createNode.createNode(key2, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
       return new Pair(k, v);
     }
     var Pair = class _Pair {
-      constructor(key, value = null) {
+      constructor(key2, value = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
-        this.key = key;
+        this.key = key2;
         this.value = value;
       }
       clone(schema) {
-        let { key, value } = this;
-        if (identity.isNode(key))
-          key = key.clone(schema);
+        let { key: key2, value } = this;
+        if (identity.isNode(key2))
+          key2 = key2.clone(schema);
         if (identity.isNode(value))
           value = value.clone(schema);
-        return new _Pair(key, value);
+        return new _Pair(key2, value);
       }
       toJSON(_, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -2031,11 +2031,11 @@ var require_YAMLMap = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key) {
-      const k = identity.isScalar(key) ? key.value : key;
+    function findPair(items, key2) {
+      const k = identity.isScalar(key2) ? key2.value : key2;
       for (const it of items) {
         if (identity.isPair(it)) {
-          if (it.key === key || it.key === k)
+          if (it.key === key2 || it.key === k)
             return it;
           if (identity.isScalar(it.key) && it.key.value === k)
             return it;
@@ -2058,20 +2058,20 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema);
-        const add = (key, value) => {
+        const add = (key2, value) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key, value);
-          else if (Array.isArray(replacer) && !replacer.includes(key))
+            value = replacer.call(obj, key2, value);
+          else if (Array.isArray(replacer) && !replacer.includes(key2))
             return;
           if (value !== void 0 || keepUndefined)
-            map2.items.push(Pair.createPair(key, value, ctx));
+            map2.items.push(Pair.createPair(key2, value, ctx));
         };
         if (obj instanceof Map) {
-          for (const [key, value] of obj)
-            add(key, value);
+          for (const [key2, value] of obj)
+            add(key2, value);
         } else if (obj && typeof obj === "object") {
-          for (const key of Object.keys(obj))
-            add(key, obj[key]);
+          for (const key2 of Object.keys(obj))
+            add(key2, obj[key2]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map2.items.sort(schema.sortMapEntries);
@@ -2111,23 +2111,23 @@ var require_YAMLMap = __commonJS({
           this.items.push(_pair);
         }
       }
-      delete(key) {
-        const it = findPair(this.items, key);
+      delete(key2) {
+        const it = findPair(this.items, key2);
         if (!it)
           return false;
         const del = this.items.splice(this.items.indexOf(it), 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const it = findPair(this.items, key);
+      get(key2, keepScalar) {
+        const it = findPair(this.items, key2);
         const node2 = it?.value;
         return (!keepScalar && identity.isScalar(node2) ? node2.value : node2) ?? void 0;
       }
-      has(key) {
-        return !!findPair(this.items, key);
+      has(key2) {
+        return !!findPair(this.items, key2);
       }
-      set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+      set(key2, value) {
+        this.add(new Pair.Pair(key2, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -2216,15 +2216,15 @@ var require_YAMLSeq = __commonJS({
        *
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        const idx = asItemIndex(key);
+      delete(key2) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return false;
         const del = this.items.splice(idx, 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const idx = asItemIndex(key);
+      get(key2, keepScalar) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
@@ -2236,8 +2236,8 @@ var require_YAMLSeq = __commonJS({
        * `key` must contain a representation of an integer for this to succeed.
        * It may be wrapped in a `Scalar`.
        */
-      has(key) {
-        const idx = asItemIndex(key);
+      has(key2) {
+        const idx = asItemIndex(key2);
         return typeof idx === "number" && idx < this.items.length;
       }
       /**
@@ -2247,10 +2247,10 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key, value) {
-        const idx = asItemIndex(key);
+      set(key2, value) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
-          throw new Error(`Expected a valid index, not ${key}.`);
+          throw new Error(`Expected a valid index, not ${key2}.`);
         const prev = this.items[idx];
         if (identity.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
@@ -2284,8 +2284,8 @@ var require_YAMLSeq = __commonJS({
           let i = 0;
           for (let it of obj) {
             if (typeof replacer === "function") {
-              const key = obj instanceof Set ? it : String(i++);
-              it = replacer.call(obj, key, it);
+              const key2 = obj instanceof Set ? it : String(i++);
+              it = replacer.call(obj, key2, it);
             }
             seq.items.push(createNode.createNode(it, void 0, ctx));
           }
@@ -2293,8 +2293,8 @@ var require_YAMLSeq = __commonJS({
         return seq;
       }
     };
-    function asItemIndex(key) {
-      let idx = identity.isScalar(key) ? key.value : key;
+    function asItemIndex(key2) {
+      let idx = identity.isScalar(key2) ? key2.value : key2;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -2708,25 +2708,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i++), it);
-          let key, value;
+          let key2, value;
           if (Array.isArray(it)) {
             if (it.length === 2) {
-              key = it[0];
+              key2 = it[0];
               value = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
-              key = keys[0];
-              value = it[key];
+              key2 = keys[0];
+              value = it[key2];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
-            key = it;
+            key2 = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx));
+          pairs2.items.push(Pair.createPair(key2, value, ctx));
         }
       return pairs2;
     }
@@ -2773,16 +2773,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map2);
         for (const pair of this.items) {
-          let key, value;
+          let key2, value;
           if (identity.isPair(pair)) {
-            key = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key, ctx);
+            key2 = toJS.toJS(pair.key, "", ctx);
+            value = toJS.toJS(pair.value, key2, ctx);
           } else {
-            key = toJS.toJS(pair, "", ctx);
+            key2 = toJS.toJS(pair, "", ctx);
           }
-          if (map2.has(key))
+          if (map2.has(key2))
             throw new Error("Ordered maps must not include duplicate keys");
-          map2.set(key, value);
+          map2.set(key2, value);
         }
         return map2;
       }
@@ -2803,12 +2803,12 @@ var require_omap = __commonJS({
       resolve(seq, onError) {
         const pairs$1 = pairs.resolvePairs(seq, onError);
         const seenKeys = [];
-        for (const { key } of pairs$1.items) {
-          if (identity.isScalar(key)) {
-            if (seenKeys.includes(key.value)) {
-              onError(`Ordered maps must not include duplicate keys: ${key.value}`);
+        for (const { key: key2 } of pairs$1.items) {
+          if (identity.isScalar(key2)) {
+            if (seenKeys.includes(key2.value)) {
+              onError(`Ordered maps must not include duplicate keys: ${key2.value}`);
             } else {
-              seenKeys.push(key.value);
+              seenKeys.push(key2.value);
             }
           }
         }
@@ -2993,14 +2993,14 @@ var require_set = __commonJS({
         super(schema);
         this.tag = _YAMLSet.tag;
       }
-      add(key) {
+      add(key2) {
         let pair;
-        if (identity.isPair(key))
-          pair = key;
-        else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair.Pair(key.key, null);
+        if (identity.isPair(key2))
+          pair = key2;
+        else if (key2 && typeof key2 === "object" && "key" in key2 && "value" in key2 && key2.value === null)
+          pair = new Pair.Pair(key2.key, null);
         else
-          pair = new Pair.Pair(key, null);
+          pair = new Pair.Pair(key2, null);
         const prev = YAMLMap.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
@@ -3009,18 +3009,18 @@ var require_set = __commonJS({
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
-      get(key, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key);
+      get(key2, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key2);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key, value) {
+      set(key2, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key);
+        const prev = YAMLMap.findPair(this.items, key2);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key));
+          this.items.push(new Pair.Pair(key2));
         }
       }
       toJSON(_, ctx) {
@@ -3267,7 +3267,7 @@ var require_tags = __commonJS({
         if (Array.isArray(customTags))
           tags = [];
         else {
-          const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
+          const keys = Array.from(schemas.keys()).filter((key2) => key2 !== "yaml11").map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
         }
       }
@@ -3283,7 +3283,7 @@ var require_tags = __commonJS({
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
-          const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
+          const keys = Object.keys(tagsByName).map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
         if (!tags2.includes(tagObj))
@@ -3547,8 +3547,8 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key, value, options = {}) {
-        const k = this.createNode(key, null, options);
+      createPair(key2, value, options = {}) {
+        const k = this.createNode(key2, null, options);
         const v = this.createNode(value, null, options);
         return new Pair.Pair(k, v);
       }
@@ -3556,8 +3556,8 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        return assertCollection(this.contents) ? this.contents.delete(key) : false;
+      delete(key2) {
+        return assertCollection(this.contents) ? this.contents.delete(key2) : false;
       }
       /**
        * Removes a value from the document.
@@ -3577,8 +3577,8 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      get(key, keepScalar) {
-        return identity.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+      get(key2, keepScalar) {
+        return identity.isCollection(this.contents) ? this.contents.get(key2, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -3593,8 +3593,8 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value with the key `key`.
        */
-      has(key) {
-        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+      has(key2) {
+        return identity.isCollection(this.contents) ? this.contents.has(key2) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -3608,11 +3608,11 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key, value) {
+      set(key2, value) {
         if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, [key], value);
+          this.contents = Collection.collectionFromPath(this.schema, [key2], value);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key, value);
+          this.contents.set(key2, value);
         }
       }
       /**
@@ -3920,24 +3920,24 @@ var require_resolve_props = __commonJS({
 var require_util_contains_newline = __commonJS({
   "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
-    function containsNewline(key) {
-      if (!key)
+    function containsNewline(key2) {
+      if (!key2)
         return null;
-      switch (key.type) {
+      switch (key2.type) {
         case "alias":
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
-          if (key.source.includes("\n"))
+          if (key2.source.includes("\n"))
             return true;
-          if (key.end) {
-            for (const st of key.end)
+          if (key2.end) {
+            for (const st of key2.end)
               if (st.type === "newline")
                 return true;
           }
           return false;
         case "flow-collection":
-          for (const it of key.items) {
+          for (const it of key2.items) {
             for (const st of it.start)
               if (st.type === "newline")
                 return true;
@@ -4011,10 +4011,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep, value } = collItem;
+        const { start, key: key2, sep, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key2 ?? sep?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4022,10 +4022,10 @@ var require_resolve_block_map = __commonJS({
         });
         const implicitKey = !keyProps.found;
         if (implicitKey) {
-          if (key) {
-            if (key.type === "block-seq")
+          if (key2) {
+            if (key2.type === "block-seq")
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
-            else if ("indent" in key && key.indent !== bm.indent)
+            else if ("indent" in key2 && key2.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
           if (!keyProps.anchor && !keyProps.tag && !sep) {
@@ -4038,17 +4038,17 @@ var require_resolve_block_map = __commonJS({
             }
             continue;
           }
-          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
-            onError(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key2)) {
+            onError(key2 ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        const keyNode = key2 ? composeNode(ctx, key2, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
+          utilFlowIndentCheck.flowIndentCheck(bm.indent, key2, onError);
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4058,7 +4058,7 @@ var require_resolve_block_map = __commonJS({
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
-          startOnNewline: !key || key.type === "block-scalar"
+          startOnNewline: !key2 || key2.type === "block-scalar"
         });
         offset = valueProps.end;
         if (valueProps.found) {
@@ -4222,11 +4222,11 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep, value } = collItem;
+        const { start, key: key2, sep, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key2 ?? sep?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
@@ -4247,9 +4247,9 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
             onError(
-              key,
+              key2,
               // checked by containsNewline()
               "MULTILINE_IMPLICIT_KEY",
               "Implicit keys of flow sequence pairs need to be on a single line"
@@ -4296,8 +4296,8 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
-          if (isBlock(key))
+          const keyNode = key2 ? composeNode(ctx, key2, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+          if (isBlock(key2))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
           const valueProps = resolveProps.resolveProps(sep ?? [], {
@@ -5447,9 +5447,9 @@ var require_cst_scalar = __commonJS({
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
-        for (const key of Object.keys(token))
-          if (key !== "type" && key !== "offset")
-            delete token[key];
+        for (const key2 of Object.keys(token))
+          if (key2 !== "type" && key2 !== "offset")
+            delete token[key2];
         Object.assign(token, { type: "block-scalar", indent, props, source: body });
       }
     }
@@ -5497,9 +5497,9 @@ var require_cst_scalar = __commonJS({
         default: {
           const indent = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
-          for (const key of Object.keys(token))
-            if (key !== "type" && key !== "offset")
-              delete token[key];
+          for (const key2 of Object.keys(token))
+            if (key2 !== "type" && key2 !== "offset")
+              delete token[key2];
           Object.assign(token, { type, indent, source, end });
         }
       }
@@ -5554,12 +5554,12 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep, value }) {
+    function stringifyItem({ start, key: key2, sep, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
-      if (key)
-        res += stringifyToken(key);
+      if (key2)
+        res += stringifyToken(key2);
       if (sep)
         for (const st of sep)
           res += st.source;
@@ -6362,15 +6362,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list, type) {
-      for (let i = 0; i < list.length; ++i)
-        if (list[i].type === type)
+    function includesToken(list3, type) {
+      for (let i = 0; i < list3.length; ++i)
+        if (list3[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list) {
-      for (let i = 0; i < list.length; ++i) {
-        switch (list[i].type) {
+    function findNonEmptyIndex(list3) {
+      for (let i = 0; i < list3.length; ++i) {
+        switch (list3[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -6891,7 +6891,7 @@ var require_parser = __commonJS({
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
-                  const key = it.key;
+                  const key2 = it.key;
                   const sep = it.sep;
                   sep.push(this.sourceToken);
                   delete it.key;
@@ -6900,7 +6900,7 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep }]
+                    items: [{ start: start2, key: key2, sep }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7500,43 +7500,43 @@ var require_deep_diff = __commonJS({
         }
         return hash2;
       }
-      function getOrderIndependentHash(object2) {
+      function getOrderIndependentHash(object3) {
         var accum = 0;
-        var type = realTypeOf(object2);
+        var type = realTypeOf(object3);
         if (type === "array") {
-          object2.forEach(function(item) {
+          object3.forEach(function(item) {
             accum += getOrderIndependentHash(item);
           });
           var arrayString = "[type: array, hash: " + accum + "]";
           return accum + hashThisString(arrayString);
         }
         if (type === "object") {
-          for (var key in object2) {
-            if (object2.hasOwnProperty(key)) {
-              var keyValueString = "[ type: object, key: " + key + ", value hash: " + getOrderIndependentHash(object2[key]) + "]";
+          for (var key2 in object3) {
+            if (object3.hasOwnProperty(key2)) {
+              var keyValueString = "[ type: object, key: " + key2 + ", value hash: " + getOrderIndependentHash(object3[key2]) + "]";
               accum += hashThisString(keyValueString);
             }
           }
           return accum;
         }
-        var stringToHash = "[ type: " + type + " ; value: " + object2 + "]";
+        var stringToHash = "[ type: " + type + " ; value: " + object3 + "]";
         return accum + hashThisString(stringToHash);
       }
-      function deepDiff2(lhs, rhs, changes, prefilter, path3, key, stack, orderIndependent) {
+      function deepDiff2(lhs, rhs, changes, prefilter, path3, key2, stack, orderIndependent) {
         changes = changes || [];
         path3 = path3 || [];
         stack = stack || [];
         var currentPath = path3.slice(0);
-        if (typeof key !== "undefined" && key !== null) {
+        if (typeof key2 !== "undefined" && key2 !== null) {
           if (prefilter) {
-            if (typeof prefilter === "function" && prefilter(currentPath, key)) {
+            if (typeof prefilter === "function" && prefilter(currentPath, key2)) {
               return;
             } else if (typeof prefilter === "object") {
-              if (prefilter.prefilter && prefilter.prefilter(currentPath, key)) {
+              if (prefilter.prefilter && prefilter.prefilter(currentPath, key2)) {
                 return;
               }
               if (prefilter.normalize) {
-                var alt = prefilter.normalize(currentPath, key, lhs, rhs);
+                var alt = prefilter.normalize(currentPath, key2, lhs, rhs);
                 if (alt) {
                   lhs = alt[0];
                   rhs = alt[1];
@@ -7544,7 +7544,7 @@ var require_deep_diff = __commonJS({
               }
             }
           }
-          currentPath.push(key);
+          currentPath.push(key2);
         }
         if (realTypeOf(lhs) === "regexp" && realTypeOf(rhs) === "regexp") {
           lhs = lhs.toString();
@@ -7553,8 +7553,8 @@ var require_deep_diff = __commonJS({
         var ltype = typeof lhs;
         var rtype = typeof rhs;
         var i, j, k, other;
-        var ldefined = ltype !== "undefined" || stack && stack.length > 0 && stack[stack.length - 1].lhs && Object.getOwnPropertyDescriptor(stack[stack.length - 1].lhs, key);
-        var rdefined = rtype !== "undefined" || stack && stack.length > 0 && stack[stack.length - 1].rhs && Object.getOwnPropertyDescriptor(stack[stack.length - 1].rhs, key);
+        var ldefined = ltype !== "undefined" || stack && stack.length > 0 && stack[stack.length - 1].lhs && Object.getOwnPropertyDescriptor(stack[stack.length - 1].lhs, key2);
+        var rdefined = rtype !== "undefined" || stack && stack.length > 0 && stack[stack.length - 1].rhs && Object.getOwnPropertyDescriptor(stack[stack.length - 1].rhs, key2);
         if (!ldefined && rdefined) {
           changes.push(new DiffNew(currentPath, rhs));
         } else if (!rdefined && ldefined) {
@@ -7632,8 +7632,8 @@ var require_deep_diff = __commonJS({
         }
         return changes;
       }
-      function orderIndependentDeepDiff(lhs, rhs, changes, prefilter, path3, key, stack) {
-        return deepDiff2(lhs, rhs, changes, prefilter, path3, key, stack, true);
+      function orderIndependentDeepDiff(lhs, rhs, changes, prefilter, path3, key2, stack) {
+        return deepDiff2(lhs, rhs, changes, prefilter, path3, key2, stack, true);
       }
       function accumulateDiff(lhs, rhs, prefilter, accum) {
         var observer = accum ? function(difference) {
@@ -7967,8 +7967,8 @@ var require_common = __commonJS({
       createDebug.enabled = enabled;
       createDebug.humanize = require_ms();
       createDebug.destroy = destroy;
-      Object.keys(env).forEach((key) => {
-        createDebug[key] = env[key];
+      Object.keys(env).forEach((key2) => {
+        createDebug[key2] = env[key2];
       });
       createDebug.names = [];
       createDebug.skips = [];
@@ -8518,13 +8518,13 @@ var require_node = __commonJS({
       }
     } catch (error62) {
     }
-    exports.inspectOpts = Object.keys(process.env).filter((key) => {
-      return /^debug_/i.test(key);
-    }).reduce((obj, key) => {
-      const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_, k) => {
+    exports.inspectOpts = Object.keys(process.env).filter((key2) => {
+      return /^debug_/i.test(key2);
+    }).reduce((obj, key2) => {
+      const prop = key2.substring(6).toLowerCase().replace(/_([a-z])/g, (_, k) => {
         return k.toUpperCase();
       });
-      let val = process.env[key];
+      let val = process.env[key2];
       if (/^(yes|on|true|enabled)$/i.test(val)) {
         val = true;
       } else if (/^(no|off|false|disabled)$/i.test(val)) {
@@ -8668,8 +8668,8 @@ var require_secure_json_parse = __commonJS({
             }
             delete node2.constructor;
           }
-          for (const key in node2) {
-            const value = node2[key];
+          for (const key2 in node2) {
+            const value = node2[key2];
             if (value && typeof value === "object") {
               next.push(value);
             }
@@ -8988,11 +8988,11 @@ var BaggageImpl;
 var init_baggage_impl = __esm({
   "node_modules/@opentelemetry/api/build/esm/baggage/internal/baggage-impl.js"() {
     BaggageImpl = class _BaggageImpl {
-      constructor(entries) {
-        this._entries = entries ? new Map(entries) : /* @__PURE__ */ new Map();
+      constructor(entries2) {
+        this._entries = entries2 ? new Map(entries2) : /* @__PURE__ */ new Map();
       }
-      getEntry(key) {
-        const entry = this._entries.get(key);
+      getEntry(key2) {
+        const entry = this._entries.get(key2);
         if (!entry) {
           return void 0;
         }
@@ -9001,20 +9001,20 @@ var init_baggage_impl = __esm({
       getAllEntries() {
         return Array.from(this._entries.entries());
       }
-      setEntry(key, entry) {
+      setEntry(key2, entry) {
         const newBaggage = new _BaggageImpl(this._entries);
-        newBaggage._entries.set(key, entry);
+        newBaggage._entries.set(key2, entry);
         return newBaggage;
       }
-      removeEntry(key) {
+      removeEntry(key2) {
         const newBaggage = new _BaggageImpl(this._entries);
-        newBaggage._entries.delete(key);
+        newBaggage._entries.delete(key2);
         return newBaggage;
       }
       removeEntries(...keys) {
         const newBaggage = new _BaggageImpl(this._entries);
-        for (const key of keys) {
-          newBaggage._entries.delete(key);
+        for (const key2 of keys) {
+          newBaggage._entries.delete(key2);
         }
         return newBaggage;
       }
@@ -9034,8 +9034,8 @@ var init_symbol = __esm({
 });
 
 // node_modules/@opentelemetry/api/build/esm/baggage/utils.js
-function createBaggage(entries = {}) {
-  return new BaggageImpl(new Map(Object.entries(entries)));
+function createBaggage(entries2 = {}) {
+  return new BaggageImpl(new Map(Object.entries(entries2)));
 }
 function baggageEntryMetadataFromString(str) {
   if (typeof str !== "string") {
@@ -9075,15 +9075,15 @@ var init_context = __esm({
       constructor(parentContext) {
         const self2 = this;
         self2._currentContext = parentContext ? new Map(parentContext) : /* @__PURE__ */ new Map();
-        self2.getValue = (key) => self2._currentContext.get(key);
-        self2.setValue = (key, value) => {
+        self2.getValue = (key2) => self2._currentContext.get(key2);
+        self2.setValue = (key2, value) => {
           const context2 = new _BaseContext(self2._currentContext);
-          context2._currentContext.set(key, value);
+          context2._currentContext.set(key2, value);
           return context2;
         };
-        self2.deleteValue = (key) => {
+        self2.deleteValue = (key2) => {
           const context2 = new _BaseContext(self2._currentContext);
-          context2._currentContext.delete(key);
+          context2._currentContext.delete(key2);
           return context2;
         };
       }
@@ -9113,9 +9113,9 @@ var init_consoleLogger = __esm({
         "trace",
         "log"
       ];
-      for (const key of keys) {
-        if (typeof console[key] === "function") {
-          _originalConsoleMethods[key] = console[key];
+      for (const key2 of keys) {
+        if (typeof console[key2] === "function") {
+          _originalConsoleMethods[key2] = console[key2];
         }
       }
     }
@@ -9266,11 +9266,11 @@ var defaultTextMapGetter, defaultTextMapSetter;
 var init_TextMapPropagator = __esm({
   "node_modules/@opentelemetry/api/build/esm/propagation/TextMapPropagator.js"() {
     defaultTextMapGetter = {
-      get(carrier, key) {
+      get(carrier, key2) {
         if (carrier == null) {
           return void 0;
         }
-        return carrier[key];
+        return carrier[key2];
       },
       keys(carrier) {
         if (carrier == null) {
@@ -9280,11 +9280,11 @@ var init_TextMapPropagator = __esm({
       }
     };
     defaultTextMapSetter = {
-      set(carrier, key, value) {
+      set(carrier, key2, value) {
         if (carrier == null) {
           return;
         }
-        carrier[key] = value;
+        carrier[key2] = value;
       }
     };
   }
@@ -9800,8 +9800,8 @@ var init_status = __esm({
 });
 
 // node_modules/@opentelemetry/api/build/esm/trace/internal/tracestate-validators.js
-function validateKey(key) {
-  return VALID_KEY_REGEX.test(key);
+function validateKey(key2) {
+  return VALID_KEY_REGEX.test(key2);
 }
 function validateValue(value) {
   return VALID_VALUE_BASE_REGEX.test(value) && !INVALID_VALUE_COMMA_EQUAL_REGEX.test(value);
@@ -9833,25 +9833,25 @@ var init_tracestate_impl = __esm({
         if (rawTraceState)
           this._parse(rawTraceState);
       }
-      set(key, value) {
+      set(key2, value) {
         const traceState = this._clone();
-        if (traceState._internalState.has(key)) {
-          traceState._internalState.delete(key);
+        if (traceState._internalState.has(key2)) {
+          traceState._internalState.delete(key2);
         }
-        traceState._internalState.set(key, value);
+        traceState._internalState.set(key2, value);
         return traceState;
       }
-      unset(key) {
+      unset(key2) {
         const traceState = this._clone();
-        traceState._internalState.delete(key);
+        traceState._internalState.delete(key2);
         return traceState;
       }
-      get(key) {
-        return this._internalState.get(key);
+      get(key2) {
+        return this._internalState.get(key2);
       }
       serialize() {
-        return Array.from(this._internalState.keys()).reduceRight((agg, key) => {
-          agg.push(key + LIST_MEMBER_KEY_VALUE_SPLITTER + this.get(key));
+        return Array.from(this._internalState.keys()).reduceRight((agg, key2) => {
+          agg.push(key2 + LIST_MEMBER_KEY_VALUE_SPLITTER + this.get(key2));
           return agg;
         }, []).join(LIST_MEMBERS_SEPARATOR);
       }
@@ -9862,10 +9862,10 @@ var init_tracestate_impl = __esm({
           const listMember = part.trim();
           const i = listMember.indexOf(LIST_MEMBER_KEY_VALUE_SPLITTER);
           if (i !== -1) {
-            const key = listMember.slice(0, i);
+            const key2 = listMember.slice(0, i);
             const value = listMember.slice(i + 1, part.length);
-            if (validateKey(key) && validateValue(value)) {
-              agg.set(key, value);
+            if (validateKey(key2) && validateValue(value)) {
+              agg.set(key2, value);
             } else {
             }
           }
@@ -10301,8 +10301,8 @@ var require_utils = __commonJS({
     }
     exports.serializeKeyPairs = serializeKeyPairs;
     function getKeyPairs(baggage) {
-      return baggage.getAllEntries().map(([key, value]) => {
-        let entry = `${encodeURIComponent(key)}=${encodeURIComponent(value.value)}`;
+      return baggage.getAllEntries().map(([key2, value]) => {
+        let entry = `${encodeURIComponent(key2)}=${encodeURIComponent(value.value)}`;
         if (value.metadata !== void 0) {
           entry += constants_1.BAGGAGE_PROPERTIES_SEPARATOR + value.metadata.toString();
         }
@@ -10322,10 +10322,10 @@ var require_utils = __commonJS({
       const rawValue = keyPairPart.substring(separatorIndex + 1).trim();
       if (!rawKey || !rawValue)
         return;
-      let key;
+      let key2;
       let value;
       try {
-        key = decodeURIComponent(rawKey);
+        key2 = decodeURIComponent(rawKey);
         value = decodeURIComponent(rawValue);
       } catch {
         return;
@@ -10335,7 +10335,7 @@ var require_utils = __commonJS({
         const metadataString = entry.substring(metadataSeparatorIndex + 1);
         metadata2 = (0, api_1.baggageEntryMetadataFromString)(metadataString);
       }
-      return { key, value, metadata: metadata2 };
+      return { key: key2, value, metadata: metadata2 };
     }
     exports.parsePairKeyValue = parsePairKeyValue;
     function parseBaggageHeaderString(value, baggage, count, totalSize) {
@@ -10475,30 +10475,30 @@ var require_attributes = __commonJS({
       if (typeof attributes !== "object" || attributes == null) {
         return out;
       }
-      for (const key in attributes) {
-        if (!Object.prototype.hasOwnProperty.call(attributes, key)) {
+      for (const key2 in attributes) {
+        if (!Object.prototype.hasOwnProperty.call(attributes, key2)) {
           continue;
         }
-        if (!isAttributeKey(key)) {
-          api_1.diag.warn(`Invalid attribute key: ${key}`);
+        if (!isAttributeKey(key2)) {
+          api_1.diag.warn(`Invalid attribute key: ${key2}`);
           continue;
         }
-        const val = attributes[key];
+        const val = attributes[key2];
         if (!isAttributeValue(val)) {
-          api_1.diag.warn(`Invalid attribute value set for key: ${key}`);
+          api_1.diag.warn(`Invalid attribute value set for key: ${key2}`);
           continue;
         }
         if (Array.isArray(val)) {
-          out[key] = val.slice();
+          out[key2] = val.slice();
         } else {
-          out[key] = val;
+          out[key2] = val;
         }
       }
       return out;
     }
     exports.sanitizeAttributes = sanitizeAttributes;
-    function isAttributeKey(key) {
-      return typeof key === "string" && key !== "";
+    function isAttributeKey(key2) {
+      return typeof key2 === "string" && key2 !== "";
     }
     exports.isAttributeKey = isAttributeKey;
     function isAttributeValue(val) {
@@ -10612,29 +10612,29 @@ var require_environment = __commonJS({
     exports.getStringListFromEnv = exports.getBooleanFromEnv = exports.getStringFromEnv = exports.getNumberFromEnv = void 0;
     var api_1 = (init_esm(), __toCommonJS(esm_exports));
     var util_1 = __require("util");
-    function getNumberFromEnv(key) {
-      const raw = process.env[key];
+    function getNumberFromEnv(key2) {
+      const raw = process.env[key2];
       if (raw == null || raw.trim() === "") {
         return void 0;
       }
       const value = Number(raw);
       if (isNaN(value)) {
-        api_1.diag.warn(`Unknown value ${(0, util_1.inspect)(raw)} for ${key}, expected a number, using defaults`);
+        api_1.diag.warn(`Unknown value ${(0, util_1.inspect)(raw)} for ${key2}, expected a number, using defaults`);
         return void 0;
       }
       return value;
     }
     exports.getNumberFromEnv = getNumberFromEnv;
-    function getStringFromEnv(key) {
-      const raw = process.env[key];
+    function getStringFromEnv(key2) {
+      const raw = process.env[key2];
       if (raw == null || raw.trim() === "") {
         return void 0;
       }
       return raw;
     }
     exports.getStringFromEnv = getStringFromEnv;
-    function getBooleanFromEnv(key) {
-      const raw = process.env[key]?.trim().toLowerCase();
+    function getBooleanFromEnv(key2) {
+      const raw = process.env[key2]?.trim().toLowerCase();
       if (raw == null || raw === "") {
         return false;
       }
@@ -10643,13 +10643,13 @@ var require_environment = __commonJS({
       } else if (raw === "false") {
         return false;
       } else {
-        api_1.diag.warn(`Unknown value ${(0, util_1.inspect)(raw)} for ${key}, expected 'true' or 'false', falling back to 'false' (default)`);
+        api_1.diag.warn(`Unknown value ${(0, util_1.inspect)(raw)} for ${key2}, expected 'true' or 'false', falling back to 'false' (default)`);
         return false;
       }
     }
     exports.getBooleanFromEnv = getBooleanFromEnv;
-    function getStringListFromEnv(key) {
-      return getStringFromEnv(key)?.split(",").map((v) => v.trim()).filter((s) => s !== "");
+    function getStringListFromEnv(key2) {
+      return getStringFromEnv(key2)?.split(",").map((v) => v.trim()).filter((s) => s !== "");
     }
     exports.getStringListFromEnv = getStringListFromEnv;
   }
@@ -12383,7 +12383,7 @@ var require_stable_attributes = __commonJS({
     var ATTR_EXCEPTION_MESSAGE = "exception.message";
     var ATTR_EXCEPTION_STACKTRACE = "exception.stacktrace";
     var ATTR_EXCEPTION_TYPE = "exception.type";
-    var ATTR_HTTP_REQUEST_HEADER = (key) => `http.request.header.${key}`;
+    var ATTR_HTTP_REQUEST_HEADER = (key2) => `http.request.header.${key2}`;
     var ATTR_HTTP_REQUEST_METHOD = "http.request.method";
     var HTTP_REQUEST_METHOD_VALUE_OTHER = "_OTHER";
     var HTTP_REQUEST_METHOD_VALUE_CONNECT = "CONNECT";
@@ -12397,7 +12397,7 @@ var require_stable_attributes = __commonJS({
     var HTTP_REQUEST_METHOD_VALUE_TRACE = "TRACE";
     var ATTR_HTTP_REQUEST_METHOD_ORIGINAL = "http.request.method_original";
     var ATTR_HTTP_REQUEST_RESEND_COUNT = "http.request.resend_count";
-    var ATTR_HTTP_RESPONSE_HEADER = (key) => `http.response.header.${key}`;
+    var ATTR_HTTP_RESPONSE_HEADER = (key2) => `http.response.header.${key2}`;
     var ATTR_HTTP_RESPONSE_STATUS_CODE = "http.response.status_code";
     var ATTR_HTTP_ROUTE = "http.route";
     var ATTR_JVM_GC_ACTION = "jvm.gc.action";
@@ -12418,42 +12418,42 @@ var require_stable_attributes = __commonJS({
     var ATTR_K8S_CLUSTER_UID = "k8s.cluster.uid";
     var ATTR_K8S_CONTAINER_NAME = "k8s.container.name";
     var ATTR_K8S_CONTAINER_RESTART_COUNT = "k8s.container.restart_count";
-    var ATTR_K8S_CRONJOB_ANNOTATION = (key) => `k8s.cronjob.annotation.${key}`;
-    var ATTR_K8S_CRONJOB_LABEL = (key) => `k8s.cronjob.label.${key}`;
+    var ATTR_K8S_CRONJOB_ANNOTATION = (key2) => `k8s.cronjob.annotation.${key2}`;
+    var ATTR_K8S_CRONJOB_LABEL = (key2) => `k8s.cronjob.label.${key2}`;
     var ATTR_K8S_CRONJOB_NAME = "k8s.cronjob.name";
     var ATTR_K8S_CRONJOB_UID = "k8s.cronjob.uid";
-    var ATTR_K8S_DAEMONSET_ANNOTATION = (key) => `k8s.daemonset.annotation.${key}`;
-    var ATTR_K8S_DAEMONSET_LABEL = (key) => `k8s.daemonset.label.${key}`;
+    var ATTR_K8S_DAEMONSET_ANNOTATION = (key2) => `k8s.daemonset.annotation.${key2}`;
+    var ATTR_K8S_DAEMONSET_LABEL = (key2) => `k8s.daemonset.label.${key2}`;
     var ATTR_K8S_DAEMONSET_NAME = "k8s.daemonset.name";
     var ATTR_K8S_DAEMONSET_UID = "k8s.daemonset.uid";
-    var ATTR_K8S_DEPLOYMENT_ANNOTATION = (key) => `k8s.deployment.annotation.${key}`;
-    var ATTR_K8S_DEPLOYMENT_LABEL = (key) => `k8s.deployment.label.${key}`;
+    var ATTR_K8S_DEPLOYMENT_ANNOTATION = (key2) => `k8s.deployment.annotation.${key2}`;
+    var ATTR_K8S_DEPLOYMENT_LABEL = (key2) => `k8s.deployment.label.${key2}`;
     var ATTR_K8S_DEPLOYMENT_NAME = "k8s.deployment.name";
     var ATTR_K8S_DEPLOYMENT_UID = "k8s.deployment.uid";
-    var ATTR_K8S_JOB_ANNOTATION = (key) => `k8s.job.annotation.${key}`;
-    var ATTR_K8S_JOB_LABEL = (key) => `k8s.job.label.${key}`;
+    var ATTR_K8S_JOB_ANNOTATION = (key2) => `k8s.job.annotation.${key2}`;
+    var ATTR_K8S_JOB_LABEL = (key2) => `k8s.job.label.${key2}`;
     var ATTR_K8S_JOB_NAME = "k8s.job.name";
     var ATTR_K8S_JOB_UID = "k8s.job.uid";
-    var ATTR_K8S_NAMESPACE_ANNOTATION = (key) => `k8s.namespace.annotation.${key}`;
-    var ATTR_K8S_NAMESPACE_LABEL = (key) => `k8s.namespace.label.${key}`;
+    var ATTR_K8S_NAMESPACE_ANNOTATION = (key2) => `k8s.namespace.annotation.${key2}`;
+    var ATTR_K8S_NAMESPACE_LABEL = (key2) => `k8s.namespace.label.${key2}`;
     var ATTR_K8S_NAMESPACE_NAME = "k8s.namespace.name";
-    var ATTR_K8S_NODE_ANNOTATION = (key) => `k8s.node.annotation.${key}`;
-    var ATTR_K8S_NODE_LABEL = (key) => `k8s.node.label.${key}`;
+    var ATTR_K8S_NODE_ANNOTATION = (key2) => `k8s.node.annotation.${key2}`;
+    var ATTR_K8S_NODE_LABEL = (key2) => `k8s.node.label.${key2}`;
     var ATTR_K8S_NODE_NAME = "k8s.node.name";
     var ATTR_K8S_NODE_UID = "k8s.node.uid";
-    var ATTR_K8S_POD_ANNOTATION = (key) => `k8s.pod.annotation.${key}`;
+    var ATTR_K8S_POD_ANNOTATION = (key2) => `k8s.pod.annotation.${key2}`;
     var ATTR_K8S_POD_HOSTNAME = "k8s.pod.hostname";
     var ATTR_K8S_POD_IP = "k8s.pod.ip";
-    var ATTR_K8S_POD_LABEL = (key) => `k8s.pod.label.${key}`;
+    var ATTR_K8S_POD_LABEL = (key2) => `k8s.pod.label.${key2}`;
     var ATTR_K8S_POD_NAME = "k8s.pod.name";
     var ATTR_K8S_POD_START_TIME = "k8s.pod.start_time";
     var ATTR_K8S_POD_UID = "k8s.pod.uid";
-    var ATTR_K8S_REPLICASET_ANNOTATION = (key) => `k8s.replicaset.annotation.${key}`;
-    var ATTR_K8S_REPLICASET_LABEL = (key) => `k8s.replicaset.label.${key}`;
+    var ATTR_K8S_REPLICASET_ANNOTATION = (key2) => `k8s.replicaset.annotation.${key2}`;
+    var ATTR_K8S_REPLICASET_LABEL = (key2) => `k8s.replicaset.label.${key2}`;
     var ATTR_K8S_REPLICASET_NAME = "k8s.replicaset.name";
     var ATTR_K8S_REPLICASET_UID = "k8s.replicaset.uid";
-    var ATTR_K8S_STATEFULSET_ANNOTATION = (key) => `k8s.statefulset.annotation.${key}`;
-    var ATTR_K8S_STATEFULSET_LABEL = (key) => `k8s.statefulset.label.${key}`;
+    var ATTR_K8S_STATEFULSET_ANNOTATION = (key2) => `k8s.statefulset.annotation.${key2}`;
+    var ATTR_K8S_STATEFULSET_LABEL = (key2) => `k8s.statefulset.label.${key2}`;
     var ATTR_K8S_STATEFULSET_NAME = "k8s.statefulset.name";
     var ATTR_K8S_STATEFULSET_UID = "k8s.statefulset.uid";
     var ATTR_NETWORK_LOCAL_ADDRESS = "network.local.address";
@@ -13819,8 +13819,8 @@ var require_validators = __commonJS({
     var VALID_KEY_REGEX2 = new RegExp(`^(?:${VALID_KEY2}|${VALID_VENDOR_KEY2})$`);
     var VALID_VALUE_BASE_REGEX2 = /^[ -~]{0,255}[!-~]$/;
     var INVALID_VALUE_COMMA_EQUAL_REGEX2 = /,|=/;
-    function validateKey2(key) {
-      return VALID_KEY_REGEX2.test(key);
+    function validateKey2(key2) {
+      return VALID_KEY_REGEX2.test(key2);
     }
     exports.validateKey = validateKey2;
     function validateValue2(value) {
@@ -13849,43 +13849,43 @@ var require_TraceState = __commonJS({
         this._rawTraceState = typeof rawTraceState === "string" ? rawTraceState : "";
         this._length = this._rawTraceState.length;
       }
-      set(key, value) {
-        if (!(0, validators_1.validateKey)(key) || !(0, validators_1.validateValue)(value)) {
+      set(key2, value) {
+        if (!(0, validators_1.validateKey)(key2) || !(0, validators_1.validateValue)(value)) {
           return this;
         }
         const currState = this._getState();
-        const currValue = currState.get(key);
+        const currValue = currState.get(key2);
         let newLength = this._length;
         if (typeof currValue === "string") {
           newLength += value.length - currValue.length;
         } else {
-          newLength += key.length + value.length + (currState.size > 0 ? 2 : 1);
+          newLength += key2.length + value.length + (currState.size > 0 ? 2 : 1);
         }
         if (newLength > MAX_TRACE_STATE_LEN2) {
           return this;
         }
         const newState = new Map(currState);
-        newState.delete(key);
-        newState.set(key, value);
+        newState.delete(key2);
+        newState.set(key2, value);
         return this._fromState(newState, newLength);
       }
-      unset(key) {
+      unset(key2) {
         const currState = this._getState();
-        const currValue = currState.get(key);
+        const currValue = currState.get(key2);
         if (typeof currValue !== "string") {
           return this;
         }
-        let newLength = this._length - (key.length + currValue.length + 1);
+        let newLength = this._length - (key2.length + currValue.length + 1);
         if (currState.size > 1) {
           newLength = newLength - 1;
         }
         const newState = new Map(currState);
-        newState.delete(key);
+        newState.delete(key2);
         return this._fromState(newState, newLength);
       }
-      get(key) {
+      get(key2) {
         const currState = this._getState();
-        return currState.get(key);
+        return currState.get(key2);
       }
       serialize() {
         let serialized = "";
@@ -13912,16 +13912,16 @@ var require_TraceState = __commonJS({
           if (idx === -1) {
             continue;
           }
-          const key = m.slice(0, idx);
+          const key2 = m.slice(0, idx);
           const value = m.slice(idx + 1);
-          if (!(0, validators_1.validateKey)(key) || !(0, validators_1.validateValue)(value)) {
+          if (!(0, validators_1.validateKey)(key2) || !(0, validators_1.validateValue)(value)) {
             continue;
           }
           const futureLength = currentLength + m.length + (vendorEntries.size > 0 ? 1 : 0);
           if (futureLength > MAX_TRACE_STATE_LEN2) {
             continue;
           }
-          vendorEntries.set(key, value);
+          vendorEntries.set(key2, value);
           currentLength = futureLength;
           if (vendorEntries.size >= MAX_TRACE_STATE_ITEMS2) {
             break;
@@ -14135,50 +14135,50 @@ var require_merge2 = __commonJS({
           for (let i = 0, j = two.length; i < j; i++) {
             result.push(takeValue(two[i]));
           }
-        } else if (isObject8(two)) {
+        } else if (isObject9(two)) {
           const keys = Object.keys(two);
           for (let i = 0, j = keys.length; i < j; i++) {
-            const key = keys[i];
-            if (key === "__proto__" || key === "constructor" || key === "prototype") {
+            const key2 = keys[i];
+            if (key2 === "__proto__" || key2 === "constructor" || key2 === "prototype") {
               continue;
             }
-            result[key] = takeValue(two[key]);
+            result[key2] = takeValue(two[key2]);
           }
         }
-      } else if (isObject8(one)) {
-        if (isObject8(two)) {
+      } else if (isObject9(one)) {
+        if (isObject9(two)) {
           if (!shouldMerge(one, two)) {
             return two;
           }
           result = Object.assign({}, one);
           const keys = Object.keys(two);
           for (let i = 0, j = keys.length; i < j; i++) {
-            const key = keys[i];
-            if (key === "__proto__" || key === "constructor" || key === "prototype") {
+            const key2 = keys[i];
+            if (key2 === "__proto__" || key2 === "constructor" || key2 === "prototype") {
               continue;
             }
-            const twoValue = two[key];
+            const twoValue = two[key2];
             if (isPrimitive(twoValue)) {
               if (typeof twoValue === "undefined") {
-                delete result[key];
+                delete result[key2];
               } else {
-                result[key] = twoValue;
+                result[key2] = twoValue;
               }
             } else {
-              const obj1 = result[key];
+              const obj1 = result[key2];
               const obj2 = twoValue;
-              if (wasObjectReferenced(one, key, objects) || wasObjectReferenced(two, key, objects)) {
-                delete result[key];
+              if (wasObjectReferenced(one, key2, objects) || wasObjectReferenced(two, key2, objects)) {
+                delete result[key2];
               } else {
-                if (isObject8(obj1) && isObject8(obj2)) {
+                if (isObject9(obj1) && isObject9(obj2)) {
                   const arr1 = objects.get(obj1) || [];
                   const arr2 = objects.get(obj2) || [];
-                  arr1.push({ obj: one, key });
-                  arr2.push({ obj: two, key });
+                  arr1.push({ obj: one, key: key2 });
+                  arr2.push({ obj: two, key: key2 });
                   objects.set(obj1, arr1);
                   objects.set(obj2, arr2);
                 }
-                result[key] = mergeTwoObjects(result[key], twoValue, level, objects);
+                result[key2] = mergeTwoObjects(result[key2], twoValue, level, objects);
               }
             }
           }
@@ -14188,11 +14188,11 @@ var require_merge2 = __commonJS({
       }
       return result;
     }
-    function wasObjectReferenced(obj, key, objects) {
-      const arr = objects.get(obj[key]) || [];
+    function wasObjectReferenced(obj, key2, objects) {
+      const arr = objects.get(obj[key2]) || [];
       for (let i = 0, j = arr.length; i < j; i++) {
         const info = arr[i];
-        if (info.key === key && info.obj === obj) {
+        if (info.key === key2 && info.obj === obj) {
           return true;
         }
       }
@@ -14204,7 +14204,7 @@ var require_merge2 = __commonJS({
     function isFunction(value) {
       return typeof value === "function";
     }
-    function isObject8(value) {
+    function isObject9(value) {
       return !isPrimitive(value) && !isArray(value) && !isFunction(value) && typeof value === "object";
     }
     function isPrimitive(value) {
@@ -15526,9 +15526,9 @@ var require_constants2 = __commonJS({
       return buffer5;
     }
     for (let i = 0; i < wellknownHeaderNames.length; ++i) {
-      const key = wellknownHeaderNames[i];
-      const lowerCasedKey = key.toLowerCase();
-      headerNameLowerCasedRecord[key] = headerNameLowerCasedRecord[lowerCasedKey] = lowerCasedKey;
+      const key2 = wellknownHeaderNames[i];
+      const lowerCasedKey = key2.toLowerCase();
+      headerNameLowerCasedRecord[key2] = headerNameLowerCasedRecord[lowerCasedKey] = lowerCasedKey;
     }
     module.exports = {
       wellknownHeaderNames,
@@ -15562,16 +15562,16 @@ var require_tree = __commonJS({
        * @param {any} value
        * @param {number} index
        */
-      constructor(key, value, index) {
-        if (index === void 0 || index >= key.length) {
+      constructor(key2, value, index) {
+        if (index === void 0 || index >= key2.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key.charCodeAt(index);
+        const code = this.code = key2.charCodeAt(index);
         if (code > 127) {
           throw new TypeError("key must be ascii string");
         }
-        if (key.length !== ++index) {
-          this.middle = new _TstNode(key, value, index);
+        if (key2.length !== ++index) {
+          this.middle = new _TstNode(key2, value, index);
         } else {
           this.value = value;
         }
@@ -15581,15 +15581,15 @@ var require_tree = __commonJS({
        * @param {any} value
        * @returns {void}
        */
-      add(key, value) {
-        const length = key.length;
+      add(key2, value) {
+        const length = key2.length;
         if (length === 0) {
           throw new TypeError("Unreachable");
         }
         let index = 0;
         let node2 = this;
         while (true) {
-          const code = key.charCodeAt(index);
+          const code = key2.charCodeAt(index);
           if (code > 127) {
             throw new TypeError("key must be ascii string");
           }
@@ -15600,20 +15600,20 @@ var require_tree = __commonJS({
             } else if (node2.middle !== null) {
               node2 = node2.middle;
             } else {
-              node2.middle = new _TstNode(key, value, index);
+              node2.middle = new _TstNode(key2, value, index);
               break;
             }
           } else if (node2.code < code) {
             if (node2.left !== null) {
               node2 = node2.left;
             } else {
-              node2.left = new _TstNode(key, value, index);
+              node2.left = new _TstNode(key2, value, index);
               break;
             }
           } else if (node2.right !== null) {
             node2 = node2.right;
           } else {
-            node2.right = new _TstNode(key, value, index);
+            node2.right = new _TstNode(key2, value, index);
             break;
           }
         }
@@ -15622,12 +15622,12 @@ var require_tree = __commonJS({
        * @param {Uint8Array} key
        * @returns {TstNode | null}
        */
-      search(key) {
-        const keylength = key.length;
+      search(key2) {
+        const keylength = key2.length;
         let index = 0;
         let node2 = this;
         while (node2 !== null && index < keylength) {
-          let code = key[index];
+          let code = key2[index];
           if (code <= 90 && code >= 65) {
             code |= 32;
           }
@@ -15653,25 +15653,25 @@ var require_tree = __commonJS({
        * @param {any} value
        * @returns {void}
        * */
-      insert(key, value) {
+      insert(key2, value) {
         if (this.node === null) {
-          this.node = new TstNode(key, value, 0);
+          this.node = new TstNode(key2, value, 0);
         } else {
-          this.node.add(key, value);
+          this.node.add(key2, value);
         }
       }
       /**
        * @param {Uint8Array} key
        * @returns {any}
        */
-      lookup(key) {
-        return this.node?.search(key)?.value ?? null;
+      lookup(key2) {
+        return this.node?.search(key2)?.value ?? null;
       }
     };
     var tree = new TernarySearchTree();
     for (let i = 0; i < wellknownHeaderNames.length; ++i) {
-      const key = headerNameLowerCasedRecord[wellknownHeaderNames[i]];
-      tree.insert(key, key);
+      const key2 = headerNameLowerCasedRecord[wellknownHeaderNames[i]];
+      tree.insert(key2, key2);
     }
     module.exports = {
       TernarySearchTree,
@@ -15736,16 +15736,16 @@ var require_util = __commonJS({
     function isStream4(obj) {
       return obj && typeof obj === "object" && typeof obj.pipe === "function" && typeof obj.on === "function";
     }
-    function isBlobLike(object2) {
-      if (object2 === null) {
+    function isBlobLike(object3) {
+      if (object3 === null) {
         return false;
-      } else if (object2 instanceof Blob) {
+      } else if (object3 instanceof Blob) {
         return true;
-      } else if (typeof object2 !== "object") {
+      } else if (typeof object3 !== "object") {
         return false;
       } else {
-        const sTag = object2[Symbol.toStringTag];
-        return (sTag === "Blob" || sTag === "File") && ("stream" in object2 && typeof object2.stream === "function" || "arrayBuffer" in object2 && typeof object2.arrayBuffer === "function");
+        const sTag = object3[Symbol.toStringTag];
+        return (sTag === "Blob" || sTag === "File") && ("stream" in object3 && typeof object3.stream === "function" || "arrayBuffer" in object3 && typeof object3.arrayBuffer === "function");
       }
     }
     function pathHasQueryOrFragment(url2) {
@@ -15904,31 +15904,31 @@ var require_util = __commonJS({
     function parseHeaders(headers, obj) {
       if (obj === void 0) obj = {};
       for (let i = 0; i < headers.length; i += 2) {
-        const key = headerNameToString(headers[i]);
-        let val = obj[key];
+        const key2 = headerNameToString(headers[i]);
+        let val = obj[key2];
         if (val !== void 0) {
-          if (!Object.hasOwn(obj, key)) {
+          if (!Object.hasOwn(obj, key2)) {
             const headersValue = typeof headers[i + 1] === "string" ? headers[i + 1] : Array.isArray(headers[i + 1]) ? headers[i + 1].map((x) => x.toString("latin1")) : headers[i + 1].toString("latin1");
-            if (key === "__proto__") {
-              Object.defineProperty(obj, key, {
+            if (key2 === "__proto__") {
+              Object.defineProperty(obj, key2, {
                 value: headersValue,
                 enumerable: true,
                 configurable: true,
                 writable: true
               });
             } else {
-              obj[key] = headersValue;
+              obj[key2] = headersValue;
             }
           } else {
             if (typeof val === "string") {
               val = [val];
-              obj[key] = val;
+              obj[key2] = val;
             }
             val.push(headers[i + 1].toString("latin1"));
           }
         } else {
           const headersValue = typeof headers[i + 1] === "string" ? headers[i + 1] : Array.isArray(headers[i + 1]) ? headers[i + 1].map((x) => x.toString("latin1")) : headers[i + 1].toString("latin1");
-          obj[key] = headersValue;
+          obj[key2] = headersValue;
         }
       }
       return obj;
@@ -15936,14 +15936,14 @@ var require_util = __commonJS({
     function parseRawHeaders(headers) {
       const headersLength = headers.length;
       const ret = new Array(headersLength);
-      let key;
+      let key2;
       let val;
       for (let n = 0; n < headersLength; n += 2) {
-        key = headers[n];
+        key2 = headers[n];
         val = headers[n + 1];
-        typeof key !== "string" && (key = key.toString());
+        typeof key2 !== "string" && (key2 = key2.toString());
         typeof val !== "string" && (val = val.toString("latin1"));
-        ret[n] = key;
+        ret[n] = key2;
         ret[n + 1] = val;
       }
       return ret;
@@ -16048,8 +16048,8 @@ var require_util = __commonJS({
         }
       );
     }
-    function isFormDataLike(object2) {
-      return object2 && typeof object2 === "object" && typeof object2.append === "function" && typeof object2.delete === "function" && typeof object2.get === "function" && typeof object2.getAll === "function" && typeof object2.has === "function" && typeof object2.set === "function" && object2[Symbol.toStringTag] === "FormData";
+    function isFormDataLike(object3) {
+      return object3 && typeof object3 === "object" && typeof object3.append === "function" && typeof object3.delete === "function" && typeof object3.get === "function" && typeof object3.getAll === "function" && typeof object3.has === "function" && typeof object3.set === "function" && object3[Symbol.toStringTag] === "FormData";
     }
     function addAbortListener(signal, listener) {
       if ("addEventListener" in signal) {
@@ -17066,20 +17066,20 @@ var require_request = __commonJS({
           this.endHandler = null;
         }
       }
-      addHeader(key, value) {
-        processHeader(this, key, value);
+      addHeader(key2, value) {
+        processHeader(this, key2, value);
         return this;
       }
     };
-    function processHeader(request, key, val) {
+    function processHeader(request, key2, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
-        throw new InvalidArgumentError(`invalid ${key} header`);
+        throw new InvalidArgumentError(`invalid ${key2} header`);
       } else if (val === void 0) {
         return;
       }
-      let headerName = headerNameLowerCasedRecord[key];
+      let headerName = headerNameLowerCasedRecord[key2];
       if (headerName === void 0) {
-        headerName = key.toLowerCase();
+        headerName = key2.toLowerCase();
         if (headerNameLowerCasedRecord[headerName] === void 0 && !isValidHTTPToken(headerName)) {
           throw new InvalidArgumentError("invalid header key");
         }
@@ -17089,17 +17089,17 @@ var require_request = __commonJS({
         for (let i = 0; i < val.length; i++) {
           if (typeof val[i] === "string") {
             if (!isValidHeaderValue(val[i])) {
-              throw new InvalidArgumentError(`invalid ${key} header`);
+              throw new InvalidArgumentError(`invalid ${key2} header`);
             }
             arr.push(val[i]);
           } else if (val[i] === null) {
             arr.push("");
           } else if (typeof val[i] === "object") {
-            throw new InvalidArgumentError(`invalid ${key} header`);
+            throw new InvalidArgumentError(`invalid ${key2} header`);
           } else {
             const str = `${val[i]}`;
             if (!isValidHeaderValue(str)) {
-              throw new InvalidArgumentError(`invalid ${key} header`);
+              throw new InvalidArgumentError(`invalid ${key2} header`);
             }
             arr.push(str);
           }
@@ -17107,14 +17107,14 @@ var require_request = __commonJS({
         val = arr;
       } else if (typeof val === "string") {
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key} header`);
+          throw new InvalidArgumentError(`invalid ${key2} header`);
         }
       } else if (val === null) {
         val = "";
       } else {
         val = `${val}`;
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key} header`);
+          throw new InvalidArgumentError(`invalid ${key2} header`);
         }
       }
       if (headerName === "host") {
@@ -17135,7 +17135,7 @@ var require_request = __commonJS({
         request.contentLength = parseInt(val, 10);
       } else if (request.contentType === null && headerName === "content-type") {
         request.contentType = val;
-        request.headers.push(key, val);
+        request.headers.push(key2, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
@@ -17155,7 +17155,7 @@ var require_request = __commonJS({
       } else if (headerName === "expect") {
         throw new NotSupportedError("expect header not supported");
       } else {
-        request.headers.push(key, val);
+        request.headers.push(key2, val);
       }
     }
     module.exports = Request;
@@ -17206,15 +17206,15 @@ var require_wrap_handler = __commonJS({
       }
       onRequestUpgrade(controller, statusCode, headers, socket) {
         const rawHeaders = [];
-        for (const [key, val] of Object.entries(headers)) {
-          rawHeaders.push(Buffer.from(key, "latin1"), toRawHeaderValue(val));
+        for (const [key2, val] of Object.entries(headers)) {
+          rawHeaders.push(Buffer.from(key2, "latin1"), toRawHeaderValue(val));
         }
         this.#handler.onUpgrade?.(statusCode, rawHeaders, socket);
       }
       onResponseStart(controller, statusCode, headers, statusMessage) {
         const rawHeaders = [];
-        for (const [key, val] of Object.entries(headers)) {
-          rawHeaders.push(Buffer.from(key, "latin1"), toRawHeaderValue(val));
+        for (const [key2, val] of Object.entries(headers)) {
+          rawHeaders.push(Buffer.from(key2, "latin1"), toRawHeaderValue(val));
         }
         if (this.#handler.onHeaders?.(statusCode, rawHeaders, () => controller.resume(), statusMessage) === false) {
           controller.pause();
@@ -17227,8 +17227,8 @@ var require_wrap_handler = __commonJS({
       }
       onResponseEnd(controller, trailers) {
         const rawTrailers = [];
-        for (const [key, val] of Object.entries(trailers)) {
-          rawTrailers.push(Buffer.from(key, "latin1"), toRawHeaderValue(val));
+        for (const [key2, val] of Object.entries(trailers)) {
+          rawTrailers.push(Buffer.from(key2, "latin1"), toRawHeaderValue(val));
         }
         this.#handler.onComplete?.(rawTrailers);
       }
@@ -17279,7 +17279,7 @@ var require_dispatcher = __commonJS({
           }
         }
         return new Proxy(this, {
-          get: (target, key) => key === "dispatch" ? dispatch : target[key]
+          get: (target, key2) => key2 === "dispatch" ? dispatch : target[key2]
         });
       }
     };
@@ -17551,13 +17551,13 @@ var require_connect = __commonJS({
       constructor(maxCachedSessions) {
         this._maxCachedSessions = maxCachedSessions;
         this._sessionCache = /* @__PURE__ */ new Map();
-        this._sessionRegistry = new FinalizationRegistry((key) => {
+        this._sessionRegistry = new FinalizationRegistry((key2) => {
           if (this._sessionCache.size < this._maxCachedSessions) {
             return;
           }
-          const ref = this._sessionCache.get(key);
+          const ref = this._sessionCache.get(key2);
           if (ref !== void 0 && ref.deref() === void 0) {
-            this._sessionCache.delete(key);
+            this._sessionCache.delete(key2);
           }
         });
       }
@@ -17573,9 +17573,9 @@ var require_connect = __commonJS({
           this._sessionCache.delete(sessionKey);
         } else if (this._sessionCache.size >= this._maxCachedSessions) {
           let evicted = false;
-          for (const [key, ref] of this._sessionCache) {
+          for (const [key2, ref] of this._sessionCache) {
             if (ref.deref() === void 0) {
-              this._sessionCache.delete(key);
+              this._sessionCache.delete(key2);
               evicted = true;
               break;
             }
@@ -19376,20 +19376,20 @@ var require_webidl = __commonJS({
         const result = {};
         if (!types.isProxy(O)) {
           const keys2 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
-          for (const key of keys2) {
-            const keyName = webidl.util.Stringify(key);
-            const typedKey = keyConverter(key, prefix, `Key ${keyName} in ${argument}`);
-            const typedValue = valueConverter(O[key], prefix, `${argument}[${keyName}]`);
+          for (const key2 of keys2) {
+            const keyName = webidl.util.Stringify(key2);
+            const typedKey = keyConverter(key2, prefix, `Key ${keyName} in ${argument}`);
+            const typedValue = valueConverter(O[key2], prefix, `${argument}[${keyName}]`);
             result[typedKey] = typedValue;
           }
           return result;
         }
         const keys = Reflect.ownKeys(O);
-        for (const key of keys) {
-          const desc = Reflect.getOwnPropertyDescriptor(O, key);
+        for (const key2 of keys) {
+          const desc = Reflect.getOwnPropertyDescriptor(O, key2);
           if (desc?.enumerable) {
-            const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O[key], prefix, argument);
+            const typedKey = keyConverter(key2, prefix, argument);
+            const typedValue = valueConverter(O[key2], prefix, argument);
             result[typedKey] = typedValue;
           }
         }
@@ -19418,29 +19418,29 @@ var require_webidl = __commonJS({
           });
         }
         for (const options of converters) {
-          const { key, defaultValue, required: required2, converter } = options;
+          const { key: key2, defaultValue, required: required2, converter } = options;
           if (required2 === true) {
-            if (dictionary == null || !Object.hasOwn(dictionary, key)) {
+            if (dictionary == null || !Object.hasOwn(dictionary, key2)) {
               throw webidl.errors.exception({
                 header: prefix,
-                message: `Missing required key "${key}".`
+                message: `Missing required key "${key2}".`
               });
             }
           }
-          let value = dictionary?.[key];
+          let value = dictionary?.[key2];
           const hasDefault = defaultValue !== void 0;
           if (hasDefault && value === void 0) {
             value = defaultValue();
           }
           if (required2 || hasDefault || value !== void 0) {
-            value = converter(value, prefix, `${argument}.${key}`);
+            value = converter(value, prefix, `${argument}.${key2}`);
             if (options.allowedValues && !options.allowedValues.includes(value)) {
               throw webidl.errors.exception({
                 header: prefix,
                 message: `${value} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
               });
             }
-            dict[key] = value;
+            dict[key2] = value;
           }
         }
         return dict;
@@ -19778,8 +19778,8 @@ var require_util2 = __commonJS({
       }
       return "allowed";
     }
-    function isErrorLike(object2) {
-      return object2 instanceof Error || (object2?.constructor?.name === "Error" || object2?.constructor?.name === "DOMException");
+    function isErrorLike(object3) {
+      return object3 instanceof Error || (object3?.constructor?.name === "Error" || object3?.constructor?.name === "DOMException");
     }
     function isValidReasonPhrase(statusText) {
       for (let i = 0; i < statusText.length; ++i) {
@@ -20087,18 +20087,18 @@ var require_util2 = __commonJS({
               done: true
             };
           }
-          const { [keyIndex]: key, [valueIndex]: value } = values[index];
+          const { [keyIndex]: key2, [valueIndex]: value } = values[index];
           this.#index = index + 1;
           let result;
           switch (this.#kind) {
             case "key":
-              result = key;
+              result = key2;
               break;
             case "value":
               result = value;
               break;
             case "key+value":
-              result = [key, value];
+              result = [key2, value];
               break;
           }
           return {
@@ -20122,7 +20122,7 @@ var require_util2 = __commonJS({
         return new FastIterableIterator(target, kind);
       };
     }
-    function iteratorMixin(name, object2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+    function iteratorMixin(name, object3, kInternalIterator, keyIndex = 0, valueIndex = 1) {
       const makeIterator = createIterator(name, kInternalIterator, keyIndex, valueIndex);
       const properties = {
         keys: {
@@ -20130,7 +20130,7 @@ var require_util2 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function keys() {
-            webidl.brandCheck(this, object2);
+            webidl.brandCheck(this, object3);
             return makeIterator(this, "key");
           }
         },
@@ -20139,7 +20139,7 @@ var require_util2 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function values() {
-            webidl.brandCheck(this, object2);
+            webidl.brandCheck(this, object3);
             return makeIterator(this, "value");
           }
         },
@@ -20147,8 +20147,8 @@ var require_util2 = __commonJS({
           writable: true,
           enumerable: true,
           configurable: true,
-          value: function entries() {
-            webidl.brandCheck(this, object2);
+          value: function entries2() {
+            webidl.brandCheck(this, object3);
             return makeIterator(this, "key+value");
           }
         },
@@ -20157,20 +20157,20 @@ var require_util2 = __commonJS({
           enumerable: true,
           configurable: true,
           value: function forEach(callbackfn, thisArg = globalThis) {
-            webidl.brandCheck(this, object2);
+            webidl.brandCheck(this, object3);
             webidl.argumentLengthCheck(arguments, 1, `${name}.forEach`);
             if (typeof callbackfn !== "function") {
               throw new TypeError(
                 `Failed to execute 'forEach' on '${name}': parameter 1 is not of type 'Function'.`
               );
             }
-            for (const { 0: key, 1: value } of makeIterator(this, "key+value")) {
-              callbackfn.call(thisArg, value, key, this);
+            for (const { 0: key2, 1: value } of makeIterator(this, "key+value")) {
+              callbackfn.call(thisArg, value, key2, this);
             }
           }
         }
       };
-      return Object.defineProperties(object2.prototype, {
+      return Object.defineProperties(object3.prototype, {
         ...properties,
         [Symbol.iterator]: {
           writable: true,
@@ -20405,8 +20405,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list) {
-      const value = list.get(name, true);
+    function getDecodeSplit(name, list3) {
+      const value = list3.get(name, true);
       if (value === null) {
         return null;
       }
@@ -21029,12 +21029,12 @@ var require_body = __commonJS({
         stream.cancel("Response object has been garbage collected").catch(noop3);
       }
     });
-    function extractBody(object2, keepalive = false) {
+    function extractBody(object3, keepalive = false) {
       let stream = null;
-      if (webidl.is.ReadableStream(object2)) {
-        stream = object2;
-      } else if (webidl.is.Blob(object2)) {
-        stream = object2.stream();
+      if (webidl.is.ReadableStream(object3)) {
+        stream = object3;
+      } else if (webidl.is.Blob(object3)) {
+        stream = object3.stream();
       } else {
         stream = new ReadableStream({
           start() {
@@ -21072,15 +21072,15 @@ var require_body = __commonJS({
       let source = null;
       let length = null;
       let type = null;
-      if (typeof object2 === "string") {
-        source = object2;
+      if (typeof object3 === "string") {
+        source = object3;
         type = "text/plain;charset=UTF-8";
-      } else if (webidl.is.URLSearchParams(object2)) {
-        source = object2.toString();
+      } else if (webidl.is.URLSearchParams(object3)) {
+        source = object3.toString();
         type = "application/x-www-form-urlencoded;charset=UTF-8";
-      } else if (webidl.is.BufferSource(object2)) {
-        source = webidl.util.getCopyOfBytesHeldByBufferSource(object2);
-      } else if (webidl.is.FormData(object2)) {
+      } else if (webidl.is.BufferSource(object3)) {
+        source = webidl.util.getCopyOfBytesHeldByBufferSource(object3);
+      } else if (webidl.is.FormData(object3)) {
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
@@ -21090,7 +21090,7 @@ Content-Disposition: form-data`;
         const rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
-        for (const [name, value] of object2) {
+        for (const [name, value] of object3) {
           if (typeof value === "string") {
             const chunk2 = textEncoder.encode(prefix + `; name="${formdataEscape(normalizeLinefeeds(name))}"\r
 \r
@@ -21118,7 +21118,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         if (hasUnknownSizeValue) {
           length = null;
         }
-        source = object2;
+        source = object3;
         const parts = (async function* () {
           for (const part of blobParts) {
             if (part.stream) {
@@ -21130,22 +21130,22 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         })();
         action = () => parts;
         type = `multipart/form-data; boundary=${boundary}`;
-      } else if (webidl.is.Blob(object2)) {
-        source = object2;
-        length = object2.size;
-        if (object2.type) {
-          type = object2.type;
+      } else if (webidl.is.Blob(object3)) {
+        source = object3;
+        length = object3.size;
+        if (object3.type) {
+          type = object3.type;
         }
-      } else if (typeof object2[Symbol.asyncIterator] === "function") {
+      } else if (typeof object3[Symbol.asyncIterator] === "function") {
         if (keepalive) {
           throw new TypeError("keepalive");
         }
-        if (util.isDisturbed(object2) || object2.locked) {
+        if (util.isDisturbed(object3) || object3.locked) {
           throw new TypeError(
             "Response body object should not be disturbed or locked"
           );
         }
-        stream = webidl.is.ReadableStream(object2) ? object2 : ReadableStreamFrom(object2);
+        stream = webidl.is.ReadableStream(object3) ? object3 : ReadableStreamFrom(object3);
       }
       if (typeof source === "string" || isUint8Array(source)) {
         action = () => source;
@@ -21154,12 +21154,12 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       const body = { stream, source, length };
       return [body, type];
     }
-    function safelyExtractBody(object2, keepalive = false) {
-      if (webidl.is.ReadableStream(object2)) {
-        assert5(!util.isDisturbed(object2), "The body has already been consumed.");
-        assert5(!object2.locked, "The stream is locked.");
+    function safelyExtractBody(object3, keepalive = false) {
+      if (webidl.is.ReadableStream(object3)) {
+        assert5(!util.isDisturbed(object3), "The body has already been consumed.");
+        assert5(!object3.locked, "The stream is locked.");
       }
-      return extractBody(object2, keepalive);
+      return extractBody(object3, keepalive);
     }
     function cloneBody(body) {
       const { 0: out1, 1: out2 } = body.stream.tee();
@@ -21206,9 +21206,9 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                   return fd;
                 }
                 case "application/x-www-form-urlencoded": {
-                  const entries = new URLSearchParams(value.toString());
+                  const entries2 = new URLSearchParams(value.toString());
                   const fd = new FormData();
-                  for (const [name, value2] of entries) {
+                  for (const [name, value2] of entries2) {
                     fd.append(name, value2);
                   }
                   return fd;
@@ -21231,14 +21231,14 @@ Content-Type: ${value.type || "application/octet-stream"}\r
     function mixinBody(prototype, getInternalState) {
       Object.assign(prototype.prototype, bodyMixinMethods(prototype, getInternalState));
     }
-    function consumeBody(object2, convertBytesToJSValue, instance, getInternalState) {
+    function consumeBody(object3, convertBytesToJSValue, instance, getInternalState) {
       try {
-        webidl.brandCheck(object2, instance);
+        webidl.brandCheck(object3, instance);
       } catch (e) {
         return Promise.reject(e);
       }
-      object2 = getInternalState(object2);
-      if (bodyUnusable(object2)) {
+      object3 = getInternalState(object3);
+      if (bodyUnusable(object3)) {
         return Promise.reject(new TypeError("Body is unusable: Body has already been read"));
       }
       const promise2 = createDeferredPromise();
@@ -21250,15 +21250,15 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           errorSteps(e);
         }
       };
-      if (object2.body == null) {
+      if (object3.body == null) {
         successSteps(Buffer.allocUnsafe(0));
         return promise2.promise;
       }
-      fullyReadBody(object2.body, successSteps, errorSteps);
+      fullyReadBody(object3.body, successSteps, errorSteps);
       return promise2.promise;
     }
-    function bodyUnusable(object2) {
-      const body = object2.body;
+    function bodyUnusable(object3) {
+      const body = object3.body;
       return body != null && (body.stream.locked || util.isDisturbed(body.stream));
     }
     function bodyMimeType(requestOrResponse) {
@@ -21680,15 +21680,15 @@ var require_client_h1 = __commonJS({
         } else {
           this.headers[len - 1] = Buffer.concat([this.headers[len - 1], buf]);
         }
-        const key = this.headers[len - 2];
-        if (key.length === 10) {
-          const headerName = util.bufferToLowerCasedHeaderName(key);
+        const key2 = this.headers[len - 2];
+        if (key2.length === 10) {
+          const headerName = util.bufferToLowerCasedHeaderName(key2);
           if (headerName === "keep-alive") {
             this.keepAlive += buf.toString();
           } else if (headerName === "connection") {
             this.connection += buf.toString();
           }
-        } else if (key.length === 14 && util.bufferToLowerCasedHeaderName(key) === "content-length") {
+        } else if (key2.length === 14 && util.bufferToLowerCasedHeaderName(key2) === "content-length") {
           this.contentLength += buf.toString();
         }
         this.trackHeader(buf.length);
@@ -22244,15 +22244,15 @@ upgrade: ${upgrade}\r
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
-          const key = headers[n + 0];
+          const key2 = headers[n + 0];
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key}: ${val[i]}\r
+              header += `${key2}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header += `${key2}: ${val}\r
 `;
           }
         }
@@ -22910,28 +22910,28 @@ var require_client_h2 = __commonJS({
       }
       const headers = {};
       for (let n = 0; n < reqHeaders.length; n += 2) {
-        const key = reqHeaders[n + 0];
+        const key2 = reqHeaders[n + 0];
         const val = reqHeaders[n + 1];
-        if (key === "cookie") {
-          if (headers[key] != null) {
-            headers[key] = Array.isArray(headers[key]) ? (headers[key].push(val), headers[key]) : [headers[key], val];
+        if (key2 === "cookie") {
+          if (headers[key2] != null) {
+            headers[key2] = Array.isArray(headers[key2]) ? (headers[key2].push(val), headers[key2]) : [headers[key2], val];
           } else {
-            headers[key] = val;
+            headers[key2] = val;
           }
           continue;
         }
         if (Array.isArray(val)) {
           for (let i = 0; i < val.length; i++) {
-            if (headers[key]) {
-              headers[key] += `, ${val[i]}`;
+            if (headers[key2]) {
+              headers[key2] += `, ${val[i]}`;
             } else {
-              headers[key] = val[i];
+              headers[key2] = val[i];
             }
           }
-        } else if (headers[key]) {
-          headers[key] += `, ${val}`;
+        } else if (headers[key2]) {
+          headers[key2] += `, ${val}`;
         } else {
-          headers[key] = val;
+          headers[key2] = val;
         }
       }
       let stream = null;
@@ -23057,8 +23057,8 @@ var require_client_h2 = __commonJS({
       session.ref();
       if (channels.sendHeaders.hasSubscribers) {
         let header = "";
-        for (const key in headers) {
-          header += `${key}: ${headers[key]}\r
+        for (const key2 in headers) {
+          header += `${key2}: ${headers[key2]}\r
 `;
         }
         channels.sendHeaders.publish({ request, headers: header, socket: session[kSocket] });
@@ -24005,15 +24005,15 @@ var require_pool_base = __commonJS({
       }
       get [kConnected]() {
         let ret = 0;
-        for (const { [kConnected]: connected } of this[kClients]) {
-          ret += connected;
+        for (const { [kConnected]: connected2 } of this[kClients]) {
+          ret += connected2;
         }
         return ret;
       }
       get [kFree]() {
         let ret = 0;
-        for (const { [kConnected]: connected, [kNeedDrain]: needDrain } of this[kClients]) {
-          ret += connected && !needDrain;
+        for (const { [kConnected]: connected2, [kNeedDrain]: needDrain } of this[kClients]) {
+          ret += connected2 && !needDrain;
         }
         return ret;
       }
@@ -24548,33 +24548,33 @@ var require_agent = __commonJS({
         return ret;
       }
       [kDispatch](opts, handler) {
-        let key;
+        let key2;
         if (opts.origin && (typeof opts.origin === "string" || opts.origin instanceof URL)) {
-          key = String(opts.origin);
+          key2 = String(opts.origin);
         } else {
           throw new InvalidArgumentError("opts.origin must be a non-empty string or URL.");
         }
-        if (this[kOrigins].size >= this[kOptions].maxOrigins && !this[kOrigins].has(key)) {
+        if (this[kOrigins].size >= this[kOptions].maxOrigins && !this[kOrigins].has(key2)) {
           throw new MaxOriginsReachedError();
         }
-        const result = this[kClients].get(key);
+        const result = this[kClients].get(key2);
         let dispatcher = result && result.dispatcher;
         if (!dispatcher) {
-          const closeClientIfUnused = (connected) => {
-            const result2 = this[kClients].get(key);
+          const closeClientIfUnused = (connected2) => {
+            const result2 = this[kClients].get(key2);
             if (result2) {
-              if (connected) result2.count -= 1;
+              if (connected2) result2.count -= 1;
               if (result2.count <= 0) {
-                this[kClients].delete(key);
+                this[kClients].delete(key2);
                 if (!result2.dispatcher.destroyed) {
                   result2.dispatcher.close();
                 }
               }
-              this[kOrigins].delete(key);
+              this[kOrigins].delete(key2);
             }
           };
           dispatcher = this[kFactory](opts.origin, this[kOptions]).on("drain", this[kOnDrain]).on("connect", (origin, targets) => {
-            const result2 = this[kClients].get(key);
+            const result2 = this[kClients].get(key2);
             if (result2) {
               result2.count += 1;
             }
@@ -24586,8 +24586,8 @@ var require_agent = __commonJS({
             closeClientIfUnused(false);
             this[kOnConnectionError](origin, targets, err);
           });
-          this[kClients].set(key, { count: 0, dispatcher });
-          this[kOrigins].add(key);
+          this[kClients].set(key2, { count: 0, dispatcher });
+          this[kOrigins].add(key2);
         }
         return dispatcher.dispatch(opts, handler);
       }
@@ -25566,7 +25566,7 @@ var require_proxy_agent = __commonJS({
       return headers;
     }
     function throwIfProxyAuthIsSent(headers) {
-      const existProxyAuth = headers && Object.keys(headers).find((key) => key.toLowerCase() === "proxy-authorization");
+      const existProxyAuth = headers && Object.keys(headers).find((key2) => key2.toLowerCase() === "proxy-authorization");
       if (existProxyAuth) {
         throw new InvalidArgumentError("Proxy-Authorization should be sent in ProxyAgent constructor");
       }
@@ -27475,27 +27475,27 @@ var require_mock_utils = __commonJS({
         })
       );
     }
-    function getHeaderByName(headers, key) {
+    function getHeaderByName(headers, key2) {
       if (Array.isArray(headers)) {
         for (let i = 0; i < headers.length; i += 2) {
-          if (headers[i].toLocaleLowerCase() === key.toLocaleLowerCase()) {
+          if (headers[i].toLocaleLowerCase() === key2.toLocaleLowerCase()) {
             return headers[i + 1];
           }
         }
         return void 0;
       } else if (typeof headers.get === "function") {
-        return headers.get(key);
+        return headers.get(key2);
       } else {
-        return lowerCaseEntries(headers)[key.toLocaleLowerCase()];
+        return lowerCaseEntries(headers)[key2.toLocaleLowerCase()];
       }
     }
     function buildHeadersFromArray(headers) {
       const clone2 = headers.slice();
-      const entries = [];
+      const entries2 = [];
       for (let index = 0; index < clone2.length; index += 2) {
-        entries.push([clone2[index], clone2[index + 1]]);
+        entries2.push([clone2[index], clone2[index + 1]]);
       }
-      return Object.fromEntries(entries);
+      return Object.fromEntries(entries2);
     }
     function matchHeaders(mockDispatch2, headers) {
       if (typeof mockDispatch2.headers === "function") {
@@ -27524,21 +27524,21 @@ var require_mock_utils = __commonJS({
       }
       const originalQp = new URLSearchParams(query2);
       const normalizedQp = new URLSearchParams();
-      for (let [key, value] of originalQp.entries()) {
-        key = key.replace("[]", "");
+      for (let [key2, value] of originalQp.entries()) {
+        key2 = key2.replace("[]", "");
         const valueRepresentsString = /^(['"]).*\1$/.test(value);
         if (valueRepresentsString) {
-          normalizedQp.append(key, value);
+          normalizedQp.append(key2, value);
           continue;
         }
         if (value.includes(",")) {
           const values = value.split(",");
           for (const v of values) {
-            normalizedQp.append(key, v);
+            normalizedQp.append(key2, v);
           }
           continue;
         }
-        normalizedQp.append(key, value);
+        normalizedQp.append(key2, value);
       }
       return normalizedQp;
     }
@@ -27576,8 +27576,8 @@ var require_mock_utils = __commonJS({
         return "";
       }
     }
-    function getMockDispatch(mockDispatches, key) {
-      const basePath = key.query ? serializePathWithQuery(key.path, key.query) : key.path;
+    function getMockDispatch(mockDispatches, key2) {
+      const basePath = key2.query ? serializePathWithQuery(key2.path, key2.query) : key2.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
       const resolvedPathWithoutTrailingSlash = removeTrailingSlash(resolvedPath);
       let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path3, ignoreTrailingSlash }) => {
@@ -27586,35 +27586,35 @@ var require_mock_utils = __commonJS({
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue(method, key.method));
+      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue(method, key2.method));
       if (matchedMockDispatches.length === 0) {
-        throw new MockNotMatchedError(`Mock dispatch not matched for method '${key.method}' on path '${resolvedPath}'`);
+        throw new MockNotMatchedError(`Mock dispatch not matched for method '${key2.method}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue(body, key.body) : true);
+      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue(body, key2.body) : true);
       if (matchedMockDispatches.length === 0) {
-        throw new MockNotMatchedError(`Mock dispatch not matched for body '${key.body}' on path '${resolvedPath}'`);
+        throw new MockNotMatchedError(`Mock dispatch not matched for body '${key2.body}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter((mockDispatch2) => matchHeaders(mockDispatch2, key.headers));
+      matchedMockDispatches = matchedMockDispatches.filter((mockDispatch2) => matchHeaders(mockDispatch2, key2.headers));
       if (matchedMockDispatches.length === 0) {
-        const headers = typeof key.headers === "object" ? JSON.stringify(key.headers) : key.headers;
+        const headers = typeof key2.headers === "object" ? JSON.stringify(key2.headers) : key2.headers;
         throw new MockNotMatchedError(`Mock dispatch not matched for headers '${headers}' on path '${resolvedPath}'`);
       }
       return matchedMockDispatches[0];
     }
-    function addMockDispatch(mockDispatches, key, data, opts) {
+    function addMockDispatch(mockDispatches, key2, data, opts) {
       const baseData = { timesInvoked: 0, times: 1, persist: false, consumed: false, ...opts };
       const replyData = typeof data === "function" ? { callback: data } : { ...data };
-      const newMockDispatch = { ...baseData, ...key, pending: true, data: { error: null, ...replyData } };
+      const newMockDispatch = { ...baseData, ...key2, pending: true, data: { error: null, ...replyData } };
       mockDispatches.push(newMockDispatch);
       mockDispatches[kTotalDispatchCount] = (mockDispatches[kTotalDispatchCount] || 0) + 1;
       return newMockDispatch;
     }
-    function deleteMockDispatch(mockDispatches, key) {
+    function deleteMockDispatch(mockDispatches, key2) {
       const index = mockDispatches.findIndex((dispatch) => {
         if (!dispatch.consumed) {
           return false;
         }
-        return matchKey(dispatch, key);
+        return matchKey(dispatch, key2);
       });
       if (index !== -1) {
         mockDispatches.splice(index, 1);
@@ -27643,9 +27643,9 @@ var require_mock_utils = __commonJS({
       const keys = Object.keys(data);
       const result = [];
       for (let i = 0; i < keys.length; ++i) {
-        const key = keys[i];
-        const value = data[key];
-        const name = Buffer.from(`${key}`);
+        const key2 = keys[i];
+        const value = data[key2];
+        const name = Buffer.from(`${key2}`);
         if (Array.isArray(value)) {
           for (let j = 0; j < value.length; ++j) {
             result.push(name, Buffer.from(`${value[j]}`));
@@ -27667,8 +27667,8 @@ var require_mock_utils = __commonJS({
       return Buffer.concat(buffers).toString("utf8");
     }
     function mockDispatch(opts, handler) {
-      const key = buildKey(opts);
-      const mockDispatch2 = getMockDispatch(this[kDispatches], key);
+      const key2 = buildKey(opts);
+      const mockDispatch2 = getMockDispatch(this[kDispatches], key2);
       mockDispatch2.timesInvoked++;
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
@@ -27678,7 +27678,7 @@ var require_mock_utils = __commonJS({
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
       if (error62 !== null) {
-        deleteMockDispatch(this[kDispatches], key);
+        deleteMockDispatch(this[kDispatches], key2);
         handler.onError(error62);
         return true;
       }
@@ -27722,7 +27722,7 @@ var require_mock_utils = __commonJS({
         handler.onHeaders?.(statusCode, responseHeaders, resume, getStatusText(statusCode));
         handler.onData?.(Buffer.from(responseData));
         handler.onComplete?.(responseTrailers);
-        deleteMockDispatch(mockDispatches, key);
+        deleteMockDispatch(mockDispatches, key2);
       }
       function resume() {
       }
@@ -28129,12 +28129,12 @@ var require_mock_call_history = __commonJS({
       toString() {
         const options = { betweenKeyValueSeparator: "->", betweenPairSeparator: "|" };
         let result = "";
-        this.toMap().forEach((value, key) => {
+        this.toMap().forEach((value, key2) => {
           if (typeof value === "string" || value === void 0 || value === null) {
-            result = `${result}${key}${options.betweenKeyValueSeparator}${value}${options.betweenPairSeparator}`;
+            result = `${result}${key2}${options.betweenKeyValueSeparator}${value}${options.betweenPairSeparator}`;
           }
           if (typeof value === "object" && value !== null || Array.isArray(value)) {
-            result = `${result}${key}${options.betweenKeyValueSeparator}${JSON.stringify(value)}${options.betweenPairSeparator}`;
+            result = `${result}${key2}${options.betweenKeyValueSeparator}${JSON.stringify(value)}${options.betweenPairSeparator}`;
           }
         });
         return result.slice(0, -1);
@@ -28570,10 +28570,10 @@ var require_snapshot_utils = __commonJS({
       if (!headers) return normalizedHeaders;
       if (isUndiciHeaders(headers)) {
         for (let i = 0; i < headers.length; i += 2) {
-          const key = headers[i];
+          const key2 = headers[i];
           const value = headers[i + 1];
-          if (key && value !== void 0) {
-            const keyStr = Buffer.isBuffer(key) ? key.toString() : key;
+          if (key2 && value !== void 0) {
+            const keyStr = Buffer.isBuffer(key2) ? key2.toString() : key2;
             const valueStr = Buffer.isBuffer(value) ? value.toString() : value;
             normalizedHeaders[keyStr.toLowerCase()] = valueStr;
           }
@@ -28581,9 +28581,9 @@ var require_snapshot_utils = __commonJS({
         return normalizedHeaders;
       }
       if (headers && typeof headers === "object") {
-        for (const [key, value] of Object.entries(headers)) {
-          if (key && typeof key === "string") {
-            normalizedHeaders[key.toLowerCase()] = Array.isArray(value) ? value.join(", ") : String(value);
+        for (const [key2, value] of Object.entries(headers)) {
+          if (key2 && typeof key2 === "string") {
+            normalizedHeaders[key2.toLowerCase()] = Array.isArray(value) ? value.join(", ") : String(value);
           }
         }
       }
@@ -28638,8 +28638,8 @@ var require_snapshot_recorder = __commonJS({
       } = matchOptions;
       const filtered = {};
       const { ignore, exclude, match } = headerFilters;
-      for (const [key, value] of Object.entries(headers)) {
-        const headerKey = caseSensitive ? key : key.toLowerCase();
+      for (const [key2, value] of Object.entries(headers)) {
+        const headerKey = caseSensitive ? key2 : key2.toLowerCase();
         if (exclude.has(headerKey)) continue;
         if (ignore.has(headerKey)) continue;
         if (match.size !== 0) {
@@ -28656,8 +28656,8 @@ var require_snapshot_recorder = __commonJS({
       } = matchOptions;
       const filtered = {};
       const { exclude: excludeSet } = headerFilters;
-      for (const [key, value] of Object.entries(headers)) {
-        const headerKey = caseSensitive ? key : key.toLowerCase();
+      for (const [key2, value] of Object.entries(headers)) {
+        const headerKey = caseSensitive ? key2 : key2.toLowerCase();
         if (excludeSet.has(headerKey)) continue;
         filtered[headerKey] = value;
       }
@@ -28670,9 +28670,9 @@ var require_snapshot_recorder = __commonJS({
       ];
       if (formattedRequest.headers && typeof formattedRequest.headers === "object") {
         const headerKeys = Object.keys(formattedRequest.headers).sort();
-        for (const key of headerKeys) {
-          const values = Array.isArray(formattedRequest.headers[key]) ? formattedRequest.headers[key] : [formattedRequest.headers[key]];
-          parts.push(key);
+        for (const key2 of headerKeys) {
+          const values = Array.isArray(formattedRequest.headers[key2]) ? formattedRequest.headers[key2] : [formattedRequest.headers[key2]];
+          parts.push(key2);
           for (const value of values.sort()) {
             parts.push(String(value));
           }
@@ -29531,9 +29531,9 @@ var require_redirect_handler = __commonJS({
       const ret = [];
       if (Array.isArray(headers)) {
         if (headers.length > 0 && Array.isArray(headers[0])) {
-          for (const [key, value] of headers) {
-            if (!shouldRemoveHeader(key, removeContent, unknownOrigin)) {
-              ret.push(key, value);
+          for (const [key2, value] of headers) {
+            if (!shouldRemoveHeader(key2, removeContent, unknownOrigin)) {
+              ret.push(key2, value);
             }
           }
         } else {
@@ -29544,10 +29544,10 @@ var require_redirect_handler = __commonJS({
           }
         }
       } else if (headers && typeof headers === "object") {
-        const entries = util.hasSafeIterator(headers) ? headers : Object.entries(headers);
-        for (const [key, value] of entries) {
-          if (!shouldRemoveHeader(key, removeContent, unknownOrigin)) {
-            ret.push(key, value);
+        const entries2 = util.hasSafeIterator(headers) ? headers : Object.entries(headers);
+        for (const [key2, value] of entries2) {
+          if (!shouldRemoveHeader(key2, removeContent, unknownOrigin)) {
+            ret.push(key2, value);
           }
         }
       } else {
@@ -29778,8 +29778,8 @@ var require_dns = __commonJS({
       const ownIterator = Object.prototype.hasOwnProperty.call(headers, Symbol.iterator);
       return ownIterator || prototype != null && prototype !== Object.prototype && typeof headers[Symbol.iterator] === "function";
     }
-    function isHostHeader(key) {
-      return typeof key === "string" && key.toLowerCase() === "host";
+    function isHostHeader(key2) {
+      return typeof key2 === "string" && key2.toLowerCase() === "host";
     }
     function normalizeHeaders(headers) {
       if (headers == null) {
@@ -29828,8 +29828,8 @@ var require_dns = __commonJS({
         return false;
       }
       if (typeof headers === "object") {
-        for (const key in headers) {
-          if (isHostHeader(key)) {
+        for (const key2 in headers) {
+          if (isHostHeader(key2)) {
             return true;
           }
         }
@@ -30293,7 +30293,7 @@ var require_cache = __commonJS({
       });
       return directives;
     }
-    function markInvalidCacheControlDirective(directives, key) {
+    function markInvalidCacheControlDirective(directives, key2) {
       let invalidDirectives = directives[kInvalidCacheControlDirectives];
       if (invalidDirectives === void 0) {
         invalidDirectives = /* @__PURE__ */ new Set();
@@ -30301,22 +30301,22 @@ var require_cache = __commonJS({
           value: invalidDirectives
         });
       }
-      invalidDirectives.add(key);
+      invalidDirectives.add(key2);
     }
-    function hasInvalidCacheControlDirective(directives, key) {
-      return directives[kInvalidCacheControlDirectives]?.has(key) === true;
+    function hasInvalidCacheControlDirective(directives, key2) {
+      return directives[kInvalidCacheControlDirectives]?.has(key2) === true;
     }
-    function getMalformedRestrictiveDirectiveName(key) {
+    function getMalformedRestrictiveDirectiveName(key2) {
       for (const directiveName of RESTRICTIVE_DIRECTIVE_NAMES) {
-        if (key.startsWith(directiveName) && key.length > directiveName.length && !isValidHTTPToken(key[directiveName.length])) {
+        if (key2.startsWith(directiveName) && key2.length > directiveName.length && !isValidHTTPToken(key2[directiveName.length])) {
           return directiveName;
         }
       }
       let tokenOnlyKey = "";
       let hasInvalidTokenChar = false;
-      for (let i = 0; i < key.length; i++) {
-        if (isValidHTTPToken(key[i])) {
-          tokenOnlyKey += key[i];
+      for (let i = 0; i < key2.length; i++) {
+        if (isValidHTTPToken(key2[i])) {
+          tokenOnlyKey += key2[i];
         } else {
           hasInvalidTokenChar = true;
         }
@@ -30340,8 +30340,8 @@ var require_cache = __commonJS({
         headers: opts.headers
       };
     }
-    function appendHeader(headers, key, val) {
-      const headerName = key.toLowerCase();
+    function appendHeader(headers, key2, val) {
+      const headerName = key2.toLowerCase();
       const current = headers[headerName];
       const values = Array.isArray(val) ? val : [val];
       if (current === void 0) {
@@ -30365,26 +30365,26 @@ var require_cache = __commonJS({
                 if (!Array.isArray(x)) {
                   throw new Error("opts.headers is not a valid header map");
                 }
-                const [key, val] = x;
-                if (typeof key !== "string" || typeof val !== "string") {
+                const [key2, val] = x;
+                if (typeof key2 !== "string" || typeof val !== "string") {
                   throw new Error("opts.headers is not a valid header map");
                 }
-                appendHeader(headers, key, val);
+                appendHeader(headers, key2, val);
               }
             } else {
               if (opts.headers.length % 2 !== 0) {
                 throw new Error("opts.headers is not a valid header map");
               }
               for (let i = 0; i < opts.headers.length; i += 2) {
-                const key = opts.headers[i];
+                const key2 = opts.headers[i];
                 const val = opts.headers[i + 1];
-                if (typeof key !== "string" || typeof val !== "string" && !Array.isArray(val)) {
+                if (typeof key2 !== "string" || typeof val !== "string" && !Array.isArray(val)) {
                   throw new Error("opts.headers is not a valid header map");
                 }
                 if (typeof val === "string") {
-                  appendHeader(headers, key, val);
+                  appendHeader(headers, key2, val);
                 } else {
-                  appendHeader(headers, key, val.map((item) => typeof item === "string" ? item : item.toString("latin1")));
+                  appendHeader(headers, key2, val.map((item) => typeof item === "string" ? item : item.toString("latin1")));
                 }
               }
             }
@@ -30393,16 +30393,16 @@ var require_cache = __commonJS({
               if (!Array.isArray(x)) {
                 throw new Error("opts.headers is not a valid header map");
               }
-              const [key, val] = x;
-              if (typeof key !== "string" || typeof val !== "string") {
+              const [key2, val] = x;
+              if (typeof key2 !== "string" || typeof val !== "string") {
                 throw new Error("opts.headers is not a valid header map");
               }
-              appendHeader(headers, key, val);
+              appendHeader(headers, key2, val);
             }
           }
         } else {
-          for (const key of Object.keys(opts.headers)) {
-            appendHeader(headers, key, opts.headers[key]);
+          for (const key2 of Object.keys(opts.headers)) {
+            appendHeader(headers, key2, opts.headers[key2]);
           }
         }
       } else {
@@ -30410,17 +30410,17 @@ var require_cache = __commonJS({
       }
       return headers;
     }
-    function assertCacheKey(key) {
-      if (typeof key !== "object") {
-        throw new TypeError(`expected key to be object, got ${typeof key}`);
+    function assertCacheKey(key2) {
+      if (typeof key2 !== "object") {
+        throw new TypeError(`expected key to be object, got ${typeof key2}`);
       }
       for (const property of ["origin", "method", "path"]) {
-        if (typeof key[property] !== "string") {
-          throw new TypeError(`expected key.${property} to be string, got ${typeof key[property]}`);
+        if (typeof key2[property] !== "string") {
+          throw new TypeError(`expected key.${property} to be string, got ${typeof key2[property]}`);
         }
       }
-      if (key.headers !== void 0 && typeof key.headers !== "object") {
-        throw new TypeError(`expected headers to be object, got ${typeof key}`);
+      if (key2.headers !== void 0 && typeof key2.headers !== "object") {
+        throw new TypeError(`expected headers to be object, got ${typeof key2}`);
       }
     }
     function assertCacheValue(value) {
@@ -30455,7 +30455,7 @@ var require_cache = __commonJS({
         const directive = directiveRecord.value.toLowerCase();
         const fromMalformedQuote = directiveRecord.fromMalformedQuote;
         const keyValueDelimiter = directive.indexOf("=");
-        let key;
+        let key2;
         let value;
         let keyHasTrailingWhitespace = false;
         let valueHasLeadingWhitespace = false;
@@ -30464,59 +30464,59 @@ var require_cache = __commonJS({
           const rawValue = directive.substring(keyValueDelimiter + 1);
           keyHasTrailingWhitespace = trimOWSEnd(rawKey) !== rawKey;
           valueHasLeadingWhitespace = trimOWSStart(rawValue) !== rawValue;
-          key = trimOWS(rawKey);
+          key2 = trimOWS(rawKey);
           value = trimOWSStart(rawValue);
         } else {
-          key = trimOWS(directive);
+          key2 = trimOWS(directive);
         }
-        const malformedRestrictiveDirectiveName = getMalformedRestrictiveDirectiveName(key);
+        const malformedRestrictiveDirectiveName = getMalformedRestrictiveDirectiveName(key2);
         if (malformedRestrictiveDirectiveName !== void 0) {
           output2[malformedRestrictiveDirectiveName] = true;
           continue;
         }
-        switch (key) {
+        switch (key2) {
           case "min-fresh":
           case "max-stale":
           case "max-age":
           case "s-maxage":
           case "stale-while-revalidate":
           case "stale-if-error": {
-            if (fromMalformedQuote || invalidNumericDirectives.has(key)) {
+            if (fromMalformedQuote || invalidNumericDirectives.has(key2)) {
               continue;
             }
             if (value === void 0 || keyHasTrailingWhitespace || valueHasLeadingWhitespace) {
-              delete output2[key];
-              invalidNumericDirectives.add(key);
-              markInvalidCacheControlDirective(output2, key);
+              delete output2[key2];
+              invalidNumericDirectives.add(key2);
+              markInvalidCacheControlDirective(output2, key2);
               continue;
             }
             if (value.length >= 2 && value[0] === '"' && value[value.length - 1] === '"') {
               value = value.substring(1, value.length - 1);
             }
             if (!/^[0-9]+$/.test(value)) {
-              delete output2[key];
-              invalidNumericDirectives.add(key);
-              markInvalidCacheControlDirective(output2, key);
+              delete output2[key2];
+              invalidNumericDirectives.add(key2);
+              markInvalidCacheControlDirective(output2, key2);
               continue;
             }
             const parsedValue = Math.min(parseInt(value, 10), MAX_DELTA_SECONDS);
-            if (key === "min-fresh") {
-              if (!(key in output2) || output2[key] < parsedValue) {
-                output2[key] = parsedValue;
+            if (key2 === "min-fresh") {
+              if (!(key2 in output2) || output2[key2] < parsedValue) {
+                output2[key2] = parsedValue;
               }
-            } else if (!(key in output2) || output2[key] > parsedValue) {
-              output2[key] = parsedValue;
+            } else if (!(key2 in output2) || output2[key2] > parsedValue) {
+              output2[key2] = parsedValue;
             }
             break;
           }
           case "private":
           case "no-cache": {
             if (fromMalformedQuote) {
-              output2[key] = true;
+              output2[key2] = true;
               break;
             }
             if (value !== void 0 && value.length === 0) {
-              output2[key] = true;
+              output2[key2] = true;
               break;
             }
             if (value) {
@@ -30545,7 +30545,7 @@ var require_cache = __commonJS({
                   fieldList = fieldListParts.join(",");
                 }
                 if (!foundEndingQuote) {
-                  output2[key] = true;
+                  output2[key2] = true;
                   break;
                 }
                 i = lastQuotedPart;
@@ -30558,23 +30558,23 @@ var require_cache = __commonJS({
                   }
                 }
                 if (!validFieldNames) {
-                  output2[key] = true;
-                } else if (output2[key] !== true) {
-                  if (key in output2) {
-                    output2[key] = output2[key].concat(headers);
+                  output2[key2] = true;
+                } else if (output2[key2] !== true) {
+                  if (key2 in output2) {
+                    output2[key2] = output2[key2].concat(headers);
                   } else {
-                    output2[key] = headers;
+                    output2[key2] = headers;
                   }
                 }
               } else {
                 const fieldName = trimOWS(value);
                 if (!isValidHTTPToken(fieldName)) {
-                  output2[key] = true;
-                } else if (output2[key] !== true) {
-                  if (key in output2) {
-                    output2[key] = output2[key].concat(fieldName);
+                  output2[key2] = true;
+                } else if (output2[key2] !== true) {
+                  if (key2 in output2) {
+                    output2[key2] = output2[key2].concat(fieldName);
                   } else {
-                    output2[key] = [fieldName];
+                    output2[key2] = [fieldName];
                   }
                 }
               }
@@ -30589,18 +30589,18 @@ var require_cache = __commonJS({
           case "no-transform":
           case "must-understand":
           case "only-if-cached":
-            if (fromMalformedQuote || invalidNoArgumentDirectives.has(key)) {
+            if (fromMalformedQuote || invalidNoArgumentDirectives.has(key2)) {
               continue;
             }
             if (value !== void 0) {
-              delete output2[key];
-              invalidNoArgumentDirectives.add(key);
+              delete output2[key2];
+              invalidNoArgumentDirectives.add(key2);
               continue;
             }
-            output2[key] = true;
+            output2[key2] = true;
             break;
           case "no-store":
-            output2[key] = true;
+            output2[key2] = true;
             break;
           default:
             continue;
@@ -32031,12 +32031,12 @@ var require_memory_cache_store = __commonJS({
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheKey} req
        * @returns {import('../../types/cache-interceptor.d.ts').default.GetResult | undefined}
        */
-      get(key) {
-        assertCacheKey(key);
-        const topLevelKey = `${key.origin}:${key.path}`;
+      get(key2) {
+        assertCacheKey(key2);
+        const topLevelKey = `${key2.origin}:${key2.path}`;
         const now = Date.now();
-        const entries = this.#entries.get(topLevelKey);
-        const entry = entries ? findEntry(key, entries, now) : null;
+        const entries2 = this.#entries.get(topLevelKey);
+        const entry = entries2 ? findEntry(key2, entries2, now) : null;
         return entry == null ? void 0 : {
           statusMessage: entry.statusMessage,
           statusCode: entry.statusCode,
@@ -32055,12 +32055,12 @@ var require_memory_cache_store = __commonJS({
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheValue} val
        * @returns {Writable | undefined}
        */
-      createWriteStream(key, val) {
-        assertCacheKey(key);
+      createWriteStream(key2, val) {
+        assertCacheKey(key2);
         assertCacheValue(val);
-        const topLevelKey = `${key.origin}:${key.path}`;
+        const topLevelKey = `${key2.origin}:${key2.path}`;
         const store = this;
-        const entry = { ...key, ...val, body: [], size: 0 };
+        const entry = { ...key2, ...val, body: [], size: 0 };
         return new Writable({
           write(chunk, encoding, callback) {
             if (typeof chunk === "string") {
@@ -32075,18 +32075,18 @@ var require_memory_cache_store = __commonJS({
             callback(null);
           },
           final(callback) {
-            let entries = store.#entries.get(topLevelKey);
-            if (!entries) {
-              entries = [];
-              store.#entries.set(topLevelKey, entries);
+            let entries2 = store.#entries.get(topLevelKey);
+            if (!entries2) {
+              entries2 = [];
+              store.#entries.set(topLevelKey, entries2);
             }
-            const previousEntry = findEntry(key, entries, Date.now());
+            const previousEntry = findEntry(key2, entries2, Date.now());
             if (previousEntry) {
-              const index = entries.indexOf(previousEntry);
-              entries.splice(index, 1, entry);
+              const index = entries2.indexOf(previousEntry);
+              entries2.splice(index, 1, entry);
               store.#size -= previousEntry.size;
             } else {
-              entries.push(entry);
+              entries2.push(entry);
               store.#count += 1;
             }
             store.#size += entry.size;
@@ -32100,13 +32100,13 @@ var require_memory_cache_store = __commonJS({
                 });
                 store.#hasEmittedMaxSizeEvent = true;
               }
-              for (const [key2, entries2] of store.#entries) {
-                for (const entry2 of entries2.splice(0, entries2.length / 2)) {
+              for (const [key3, entries3] of store.#entries) {
+                for (const entry2 of entries3.splice(0, entries3.length / 2)) {
                   store.#size -= entry2.size;
                   store.#count -= 1;
                 }
-                if (entries2.length === 0) {
-                  store.#entries.delete(key2);
+                if (entries3.length === 0) {
+                  store.#entries.delete(key3);
                 }
               }
               if (store.#size < store.#maxSize && store.#count < store.#maxCount) {
@@ -32120,11 +32120,11 @@ var require_memory_cache_store = __commonJS({
       /**
        * @param {CacheKey} key
        */
-      delete(key) {
-        if (typeof key !== "object") {
-          throw new TypeError(`expected key to be object, got ${typeof key}`);
+      delete(key2) {
+        if (typeof key2 !== "object") {
+          throw new TypeError(`expected key to be object, got ${typeof key2}`);
         }
-        const topLevelKey = `${key.origin}:${key.path}`;
+        const topLevelKey = `${key2.origin}:${key2.path}`;
         for (const entry of this.#entries.get(topLevelKey) ?? []) {
           this.#size -= entry.size;
           this.#count -= 1;
@@ -32132,20 +32132,20 @@ var require_memory_cache_store = __commonJS({
         this.#entries.delete(topLevelKey);
       }
     };
-    function findEntry(key, entries, now) {
-      for (let i = 0; i < entries.length; i++) {
-        const entry = entries[i];
-        if (entry.deleteAt > now && entry.method === key.method && varyMatches(key, entry)) {
+    function findEntry(key2, entries2, now) {
+      for (let i = 0; i < entries2.length; i++) {
+        const entry = entries2[i];
+        if (entry.deleteAt > now && entry.method === key2.method && varyMatches(key2, entry)) {
           return entry;
         }
       }
     }
-    function varyMatches(key, entry) {
+    function varyMatches(key2, entry) {
       if (entry.vary == null) {
         return true;
       }
       for (const headerName in entry.vary) {
-        if (Object.hasOwn(entry.vary, headerName) && !headerValueEquals(key.headers?.[headerName], entry.vary[headerName])) {
+        if (Object.hasOwn(entry.vary, headerName) && !headerValueEquals(key2.headers?.[headerName], entry.vary[headerName])) {
           return false;
         }
       }
@@ -32364,8 +32364,8 @@ var require_cache2 = __commonJS({
       if (!varyDirectives) {
         return false;
       }
-      for (const key in varyDirectives) {
-        if (result.vary == null || !Object.hasOwn(result.vary, key)) {
+      for (const key2 in varyDirectives) {
+        if (result.vary == null || !Object.hasOwn(result.vary, key2)) {
           return true;
         }
       }
@@ -32392,9 +32392,9 @@ var require_cache2 = __commonJS({
         headers["if-none-match"] = result.etag;
       }
       if (result.vary) {
-        for (const key in result.vary) {
-          if (result.vary[key] != null) {
-            headers[key] = result.vary[key];
+        for (const key2 in result.vary) {
+          if (result.vary[key2] != null) {
+            headers[key2] = result.vary[key2];
           }
         }
       }
@@ -33902,9 +33902,9 @@ var require_sqlite_cache_store = __commonJS({
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheKey} key
        * @returns {(import('../../types/cache-interceptor.d.ts').default.GetResult & { body?: Buffer }) | undefined}
        */
-      get(key) {
-        assertCacheKey(key);
-        const value = this.#findValue(key);
+      get(key2) {
+        assertCacheKey(key2);
+        const value = this.#findValue(key2);
         return value ? {
           body: value.body ? Buffer.from(value.body.buffer, value.body.byteOffset, value.body.byteLength) : void 0,
           statusCode: value.statusCode,
@@ -33922,15 +33922,15 @@ var require_sqlite_cache_store = __commonJS({
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheKey} key
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheValue & { body: null | Buffer | Array<Buffer>}} value
        */
-      set(key, value) {
-        assertCacheKey(key);
-        const url2 = this.#makeValueUrl(key);
+      set(key2, value) {
+        assertCacheKey(key2);
+        const url2 = this.#makeValueUrl(key2);
         const body = Array.isArray(value.body) ? Buffer.concat(value.body) : value.body;
         const size = body?.byteLength;
         if (size && size > this.#maxEntrySize) {
           return;
         }
-        const existingValue = this.#findValue(key, true);
+        const existingValue = this.#findValue(key2, true);
         if (existingValue) {
           this.#updateValueQuery.run(
             body,
@@ -33947,7 +33947,7 @@ var require_sqlite_cache_store = __commonJS({
         } else {
           this.#insertValueQuery.run(
             url2,
-            key.method,
+            key2.method,
             body,
             value.deleteAt,
             value.statusCode,
@@ -33967,8 +33967,8 @@ var require_sqlite_cache_store = __commonJS({
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheValue} value
        * @returns {Writable | undefined}
        */
-      createWriteStream(key, value) {
-        assertCacheKey(key);
+      createWriteStream(key2, value) {
+        assertCacheKey(key2);
         assertCacheValue(value);
         let size = 0;
         const body = [];
@@ -33985,7 +33985,7 @@ var require_sqlite_cache_store = __commonJS({
             callback();
           },
           final(callback) {
-            store.set(key, { ...value, body });
+            store.set(key2, { ...value, body });
             callback();
           }
         });
@@ -33993,11 +33993,11 @@ var require_sqlite_cache_store = __commonJS({
       /**
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheKey} key
        */
-      delete(key) {
-        if (typeof key !== "object") {
-          throw new TypeError(`expected key to be object, got ${typeof key}`);
+      delete(key2) {
+        if (typeof key2 !== "object") {
+          throw new TypeError(`expected key to be object, got ${typeof key2}`);
         }
-        this.#deleteByUrlQuery.run(this.#makeValueUrl(key));
+        this.#deleteByUrlQuery.run(this.#makeValueUrl(key2));
       }
       #prune() {
         if (Number.isFinite(this.#maxCount) && this.size <= this.#maxCount) {
@@ -34029,17 +34029,17 @@ var require_sqlite_cache_store = __commonJS({
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheKey} key
        * @returns {string}
        */
-      #makeValueUrl(key) {
-        return `${key.origin}/${key.path}`;
+      #makeValueUrl(key2) {
+        return `${key2.origin}/${key2.path}`;
       }
       /**
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheKey} key
        * @param {boolean} [canBeExpired=false]
        * @returns {SqliteStoreValue | undefined}
        */
-      #findValue(key, canBeExpired = false) {
-        const url2 = this.#makeValueUrl(key);
-        const { headers, method } = key;
+      #findValue(key2, canBeExpired = false) {
+        const url2 = this.#makeValueUrl(key2);
+        const { headers, method } = key2;
         const values = this.#getValuesQuery.all(url2, method);
         if (values.length === 0) {
           return void 0;
@@ -34049,17 +34049,17 @@ var require_sqlite_cache_store = __commonJS({
           if (now >= value.deleteAt && !canBeExpired) {
             continue;
           }
-          let matches = true;
+          let matches2 = true;
           if (value.vary) {
             const vary = JSON.parse(value.vary);
             for (const header in vary) {
               if (!headerValueEquals(headers[header], vary[header])) {
-                matches = false;
+                matches2 = false;
                 break;
               }
             }
           }
-          if (matches) {
+          if (matches2) {
             return value;
           }
         }
@@ -34113,10 +34113,10 @@ var require_headers = __commonJS({
       while (j > i && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i))) ++i;
       return i === 0 && j === potentialValue.length ? potentialValue : potentialValue.substring(i, j);
     }
-    function fill(headers, object2) {
-      if (Array.isArray(object2)) {
-        for (let i = 0; i < object2.length; ++i) {
-          const header = object2[i];
+    function fill(headers, object3) {
+      if (Array.isArray(object3)) {
+        for (let i = 0; i < object3.length; ++i) {
+          const header = object3[i];
           if (header.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
@@ -34125,10 +34125,10 @@ var require_headers = __commonJS({
           }
           appendHeader(headers, header[0], header[1]);
         }
-      } else if (typeof object2 === "object" && object2 !== null) {
-        const keys = Object.keys(object2);
+      } else if (typeof object3 === "object" && object3 !== null) {
+        const keys = Object.keys(object3);
         for (let i = 0; i < keys.length; ++i) {
-          appendHeader(headers, keys[i], object2[keys[i]]);
+          appendHeader(headers, keys[i], object3[keys[i]]);
         }
       } else {
         throw webidl.errors.conversionFailed({
@@ -34465,9 +34465,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list = this.#headersList.cookies;
-        if (list) {
-          return [...list];
+        const list3 = this.#headersList.cookies;
+        if (list3) {
+          return [...list3];
         }
         return [];
       }
@@ -34491,8 +34491,8 @@ var require_headers = __commonJS({
        * @param {Headers} target
        * @param {HeadersList} list
        */
-      static setHeadersList(target, list) {
-        target.#headersList = list;
+      static setHeadersList(target, list3) {
+        target.#headersList = list3;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers;
@@ -35443,13 +35443,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list = dependentControllerMap.get(this.signal);
-          if (list === void 0) {
-            list = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list);
+          let list3 = dependentControllerMap.get(this.signal);
+          if (list3 === void 0) {
+            list3 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list3);
           }
           const acRef = new WeakRef(ac);
-          list.add(acRef);
+          list3.add(acRef);
           util.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -36838,13 +36838,13 @@ var require_fetch = __commonJS({
             body: null,
             abort: null,
             onConnect(abort) {
-              const { connection } = fetchParams.controller;
+              const { connection: connection2 } = fetchParams.controller;
               timingInfo.finalConnectionTimingInfo = clampAndCoarsenConnectionTimingInfo(void 0, timingInfo.postRedirectStartTime, fetchParams.crossOriginIsolatedCapability);
-              if (connection.destroyed) {
+              if (connection2.destroyed) {
                 abort(new DOMException("The operation was aborted.", "AbortError"));
               } else {
                 fetchParams.controller.on("terminated", abort);
-                this.abort = connection.abort = abort;
+                this.abort = connection2.abort = abort;
               }
               timingInfo.finalNetworkRequestStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability);
             },
@@ -37904,8 +37904,8 @@ var require_util4 = __commonJS({
         if (!part.includes("=")) {
           throw new Error("Invalid unparsed");
         }
-        const [key, ...value] = part.split("=");
-        const trimmedKey = key.trim();
+        const [key2, ...value] = part.split("=");
+        const trimmedKey = key2.trim();
         const joinedValue = value.join("=");
         validateCookieName(trimmedKey);
         validateCookieValue(joinedValue);
@@ -38906,15 +38906,15 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(object2, code, reason, validate2 = false) {
+    function closeWebSocketConnection(object3, code, reason, validate2 = false) {
       code ??= null;
       reason ??= "";
       if (validate2) validateCloseCodeAndReason(code, reason);
-      if (isClosed(object2.readyState) || isClosing(object2.readyState)) {
-      } else if (!isEstablished(object2.readyState)) {
-        failWebsocketConnection(object2);
-        object2.readyState = states.CLOSING;
-      } else if (!object2.closeState.has(sentCloseFrameState.SENT) && !object2.closeState.has(sentCloseFrameState.RECEIVED)) {
+      if (isClosed(object3.readyState) || isClosing(object3.readyState)) {
+      } else if (!isEstablished(object3.readyState)) {
+        failWebsocketConnection(object3);
+        object3.readyState = states.CLOSING;
+      } else if (!object3.closeState.has(sentCloseFrameState.SENT) && !object3.closeState.has(sentCloseFrameState.RECEIVED)) {
         const frame = new WebsocketFrameSend();
         if (reason.length !== 0 && code === null) {
           code = 1e3;
@@ -38932,11 +38932,11 @@ var require_connection = __commonJS({
         } else {
           frame.frameData = emptyBuffer;
         }
-        object2.socket.write(frame.createFrame(opcodes.CLOSE));
-        object2.closeState.add(sentCloseFrameState.SENT);
-        object2.readyState = states.CLOSING;
+        object3.socket.write(frame.createFrame(opcodes.CLOSE));
+        object3.closeState.add(sentCloseFrameState.SENT);
+        object3.readyState = states.CLOSING;
       } else {
-        object2.readyState = states.CLOSING;
+        object3.readyState = states.CLOSING;
       }
     }
     function failHandshake(handler, response, code, reason, cause) {
@@ -41580,10 +41580,10 @@ function validateConcurrency(concurrency) {
 // src/apply/apply.ts
 function steps(changes) {
   const out = [];
-  const key = (c) => `${c.action === "delete"}:${KIND_ORDER.indexOf(c.kind)}`;
+  const key2 = (c) => `${c.action === "delete"}:${KIND_ORDER.indexOf(c.kind)}`;
   for (const c of changes) {
     const last = out[out.length - 1];
-    if (last && key(last[0]) === key(c)) last.push(c);
+    if (last && key2(last[0]) === key2(c)) last.push(c);
     else out.push([c]);
   }
   return out;
@@ -42319,9 +42319,9 @@ function assertNever(_x3) {
 }
 function assert(_) {
 }
-function getEnumValues(entries) {
-  const numericValues = Object.values(entries).filter((v) => typeof v === "number");
-  const values = Object.entries(entries).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
+function getEnumValues(entries2) {
+  const numericValues = Object.values(entries2).filter((v) => typeof v === "number");
+  const values = Object.entries(entries2).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
   return values;
 }
 function joinValues(array2, separator = "|") {
@@ -42366,9 +42366,9 @@ function floatSafeRemainder(val, step) {
   return ratio - roundedRatio;
 }
 var EVALUATING = /* @__PURE__ */ Symbol("evaluating");
-function defineLazy(object2, key, getter) {
+function defineLazy(object3, key2, getter) {
   let value = void 0;
-  Object.defineProperty(object2, key, {
+  Object.defineProperty(object3, key2, {
     get() {
       if (value === EVALUATING) {
         return void 0;
@@ -42380,7 +42380,7 @@ function defineLazy(object2, key, getter) {
       return value;
     },
     set(v) {
-      Object.defineProperty(object2, key, {
+      Object.defineProperty(object3, key2, {
         value: v
         // configurable: true,
       });
@@ -42406,47 +42406,47 @@ function rawShape(def) {
 function sourceShape(schema) {
   return rawShape(schema._zod.def) ?? schema._zod.def.shape;
 }
-function deferProp(target, key, getter) {
-  Object.defineProperty(target, key, {
+function deferProp(target, key2, getter) {
+  Object.defineProperty(target, key2, {
     get() {
       const value = getter();
-      assignProp(this, key, value);
+      assignProp(this, key2, value);
       return value;
     },
     enumerable: true,
     configurable: true
   });
 }
-function putProp(target, key, value) {
-  if (key in target)
-    assignProp(target, key, value);
+function putProp(target, key2, value) {
+  if (key2 in target)
+    assignProp(target, key2, value);
   else
-    target[key] = value;
+    target[key2] = value;
 }
 function mirrorShape(target, source, keys, wrap) {
   const raw = sourceShape(source);
-  for (const key of keys) {
-    const desc = Object.getOwnPropertyDescriptor(raw, key);
+  for (const key2 of keys) {
+    const desc = Object.getOwnPropertyDescriptor(raw, key2);
     if (!desc.enumerable)
       continue;
     if (desc.get) {
-      deferProp(target, key, () => {
-        const value = source._zod.def.shape[key];
-        return wrap ? wrap(value, key) : value;
+      deferProp(target, key2, () => {
+        const value = source._zod.def.shape[key2];
+        return wrap ? wrap(value, key2) : value;
       });
     } else
-      putProp(target, key, wrap ? wrap(desc.value, key) : desc.value);
+      putProp(target, key2, wrap ? wrap(desc.value, key2) : desc.value);
   }
 }
 function mirrorProps(target, source) {
-  for (const key of Reflect.ownKeys(source)) {
-    const desc = Object.getOwnPropertyDescriptor(source, key);
+  for (const key2 of Reflect.ownKeys(source)) {
+    const desc = Object.getOwnPropertyDescriptor(source, key2);
     if (!desc.enumerable)
       continue;
     if (desc.get)
-      deferProp(target, key, () => source[key]);
+      deferProp(target, key2, () => source[key2]);
     else
-      putProp(target, key, desc.value);
+      putProp(target, key2, desc.value);
   }
 }
 function mergeDefs(...defs) {
@@ -42463,11 +42463,11 @@ function cloneDef(schema) {
 function getElementAtPath(obj, path3) {
   if (!path3)
     return obj;
-  return path3.reduce((acc, key) => acc?.[key], obj);
+  return path3.reduce((acc, key2) => acc?.[key2], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
-  const promises = keys.map((key) => promisesObj[key]);
+  const promises = keys.map((key2) => promisesObj[key2]);
   return Promise.all(promises).then((results) => {
     const resolvedObj = {};
     for (let i = 0; i < keys.length; i++) {
@@ -42539,8 +42539,8 @@ function shallowClone(o) {
 }
 function numKeys(data) {
   let keyCount = 0;
-  for (const key in data) {
-    if (Object.prototype.hasOwnProperty.call(data, key)) {
+  for (const key2 in data) {
+    if (Object.prototype.hasOwnProperty.call(data, key2)) {
       keyCount++;
     }
   }
@@ -42694,12 +42694,12 @@ function pick(schema, mask) {
 function maskedKeys(schema, mask) {
   const raw = sourceShape(schema);
   const keys = [];
-  for (const key of Reflect.ownKeys(mask)) {
-    if (!Object.getOwnPropertyDescriptor(raw, key)?.enumerable) {
-      throw new Error(`Unrecognized key: "${String(key)}"`);
+  for (const key2 of Reflect.ownKeys(mask)) {
+    if (!Object.getOwnPropertyDescriptor(raw, key2)?.enumerable) {
+      throw new Error(`Unrecognized key: "${String(key2)}"`);
     }
-    if (mask[key])
-      keys.push(key);
+    if (mask[key2])
+      keys.push(key2);
   }
   return keys;
 }
@@ -42712,7 +42712,7 @@ function omit(schema, mask) {
   }
   const omitted = new Set(maskedKeys(schema, mask));
   const newShape = {};
-  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)).filter((key) => !omitted.has(key)));
+  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)).filter((key2) => !omitted.has(key2)));
   return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
 }
 function extend(schema, shape) {
@@ -42723,8 +42723,8 @@ function extend(schema, shape) {
   const hasChecks = checks && checks.length > 0;
   if (hasChecks) {
     const existingShape = sourceShape(schema);
-    for (const key of Reflect.ownKeys(shape)) {
-      if (Object.getOwnPropertyDescriptor(existingShape, key) !== void 0) {
+    for (const key2 of Reflect.ownKeys(shape)) {
+      if (Object.getOwnPropertyDescriptor(existingShape, key2) !== void 0) {
         throw new Error("Cannot overwrite keys on object schemas containing refinements. Use `.safeExtend()` instead.");
       }
     }
@@ -42771,15 +42771,15 @@ function partial(Class2, schema, mask, name = "partial") {
   }
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
-  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class2 && ((value, key) => selected && !selected.has(key) ? value : new Class2({ type: "optional", innerType: value })));
+  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class2 && ((value, key2) => selected && !selected.has(key2) ? value : new Class2({ type: "optional", innerType: value })));
   return clone(schema, mergeDefs(schema._zod.def, { shape: newShape, checks: [] }));
 }
 function required(Class2, schema, mask) {
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
-  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value, key) => (
+  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value, key2) => (
     // overwrite with non-optional
-    selected && !selected.has(key) ? value : new Class2({ type: "nonoptional", innerType: value })
+    selected && !selected.has(key2) ? value : new Class2({ type: "nonoptional", innerType: value })
   ));
   return clone(schema, mergeDefs(schema._zod.def, { shape: newShape }));
 }
@@ -42966,46 +42966,46 @@ var Class = class {
   }
 };
 function members(proto, table) {
-  for (const key in table) {
-    const desc = Object.getOwnPropertyDescriptor(table, key);
+  for (const key2 in table) {
+    const desc = Object.getOwnPropertyDescriptor(table, key2);
     if (desc.get)
-      Object.defineProperty(proto, key, { ...desc, enumerable: false });
+      Object.defineProperty(proto, key2, { ...desc, enumerable: false });
     else
-      defineBound(proto, key, desc.value);
+      defineBound(proto, key2, desc.value);
   }
 }
-function own(inst, key, value, enumerable = true) {
-  Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value });
+function own(inst, key2, value, enumerable = true) {
+  Object.defineProperty(inst, key2, { configurable: true, writable: true, enumerable, value });
   return value;
 }
-function hide(inst, key, value) {
-  return own(inst, key, value, false);
+function hide(inst, key2, value) {
+  return own(inst, key2, value, false);
 }
 // @__NO_SIDE_EFFECTS__
 function derived(computes, table) {
-  for (const key in computes) {
-    const compute = computes[key];
-    Object.defineProperty(table, key, {
+  for (const key2 in computes) {
+    const compute = computes[key2];
+    Object.defineProperty(table, key2, {
       configurable: true,
       enumerable: true,
       get() {
-        return own(this, key, compute(this));
+        return own(this, key2, compute(this));
       },
       set(value) {
-        own(this, key, value);
+        own(this, key2, value);
       }
     });
   }
   return table;
 }
-function defineBound(proto, key, fn) {
-  Object.defineProperty(proto, key, {
+function defineBound(proto, key2, fn) {
+  Object.defineProperty(proto, key2, {
     configurable: true,
     get() {
-      return this == null ? fn : own(this, key, fn.bind(this));
+      return this == null ? fn : own(this, key2, fn.bind(this));
     },
     set(value) {
-      own(this, key, value);
+      own(this, key2, value);
     }
   });
 }
@@ -43022,53 +43022,53 @@ var breaker = {
     return void 0;
   }
 };
-function defineLazyInternal(inst, key, compute) {
+function defineLazyInternal(inst, key2, compute) {
   const proto = Object.getPrototypeOf(inst._zod);
-  if (key in proto && installing !== inst._zod) {
+  if (key2 in proto && installing !== inst._zod) {
     installing = void 0;
     return;
   }
   installing = inst._zod;
-  Object.defineProperty(proto, key, {
+  Object.defineProperty(proto, key2, {
     configurable: true,
     get() {
-      Object.defineProperty(this, key, breaker);
+      Object.defineProperty(this, key2, breaker);
       const outer = broke;
       broke = false;
       try {
         const value = compute(this);
         if (broke)
-          delete this[key];
+          delete this[key2];
         else
-          Object.defineProperty(this, key, { configurable: true, writable: true, value });
+          Object.defineProperty(this, key2, { configurable: true, writable: true, value });
         broke = broke || outer;
         return value;
       } catch (err) {
-        delete this[key];
+        delete this[key2];
         broke = broke || outer;
         throw err;
       }
     },
     set(value) {
-      Object.defineProperty(this, key, { configurable: true, writable: true, value });
+      Object.defineProperty(this, key2, { configurable: true, writable: true, value });
     }
   });
 }
-function installLazyProp(inst, key, make, enumerable) {
-  const proto = claim(inst, key);
+function installLazyProp(inst, key2, make, enumerable) {
+  const proto = claim(inst, key2);
   if (!proto)
     return;
-  Object.defineProperty(proto, key, {
+  Object.defineProperty(proto, key2, {
     configurable: true,
     get() {
       const desc = { configurable: true, writable: true, enumerable, value: void 0 };
-      Object.defineProperty(this, key, desc);
+      Object.defineProperty(this, key2, desc);
       desc.value = make(this);
-      Object.defineProperty(this, key, desc);
+      Object.defineProperty(this, key2, desc);
       return desc.value;
     },
     set(value) {
-      Object.defineProperty(this, key, { configurable: true, writable: true, enumerable, value });
+      Object.defineProperty(this, key2, { configurable: true, writable: true, enumerable, value });
     }
   });
 }
@@ -43245,15 +43245,15 @@ var $ZodError = $constructor("$ZodError", initializer);
 var $ZodRealError = $constructor("$ZodError", initializer, void 0, {
   Parent: Error
 });
-function node(obj, key, make) {
-  if (!Object.prototype.hasOwnProperty.call(obj, key)) {
-    if (key === "__proto__") {
-      Object.defineProperty(obj, key, { value: make(), writable: true, enumerable: true, configurable: true });
+function node(obj, key2, make) {
+  if (!Object.prototype.hasOwnProperty.call(obj, key2)) {
+    if (key2 === "__proto__") {
+      Object.defineProperty(obj, key2, { value: make(), writable: true, enumerable: true, configurable: true });
     } else {
-      obj[key] = make();
+      obj[key2] = make();
     }
   }
-  return obj[key];
+  return obj[key2];
 }
 function flattenError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = {};
@@ -44156,22 +44156,22 @@ var $ZodCheckProperties = /* @__PURE__ */ $constructor("$ZodCheckProperties", (i
   hide(inst, Symbol.iterator, function* () {
     yield inst;
   });
-  let entries;
+  let entries2;
   inst._zod.check = (payload) => {
     if (payload.value == null) {
       payload.issues.push({ expected: "object", code: "invalid_type", input: payload.value, inst });
       return void 0;
     }
-    entries ?? (entries = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
+    entries2 ?? (entries2 = Reflect.ownKeys(def.shape).map((key2) => [key2, def.shape[key2]]));
     const input2 = payload.value;
     let proms;
-    for (const [key, schema] of entries) {
-      const result = schema._zod.run({ value: input2[key], issues: [] }, {});
+    for (const [key2, schema] of entries2) {
+      const result = schema._zod.run({ value: input2[key2], issues: [] }, {});
       if (result instanceof Promise) {
         proms ?? (proms = []);
-        proms.push(result.then((result2) => handleCheckPropertyResult(result2, payload, key)));
+        proms.push(result.then((result2) => handleCheckPropertyResult(result2, payload, key2)));
       } else {
-        handleCheckPropertyResult(result, payload, key);
+        handleCheckPropertyResult(result, payload, key2);
       }
     }
     if (proms)
@@ -45072,8 +45072,8 @@ var $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
   };
   capSize(inst, arraySize);
 });
-function handlePropertyResult(result, final, key, input2, optin, optout) {
-  const isPresent = key in input2;
+function handlePropertyResult(result, final, key2, input2, optin, optout) {
+  const isPresent = key2 in input2;
   const isOptionalOut = optout === "optional";
   if (!isPresent && isOptionalOut && optin === "optional") {
     return;
@@ -45082,7 +45082,7 @@ function handlePropertyResult(result, final, key, input2, optin, optout) {
     if (optin !== void 0 && isOptionalOut && !isPresent) {
       return;
     }
-    final.issues.push(...prefixIssues(key, result.issues));
+    final.issues.push(...prefixIssues(key2, result.issues));
   }
   if (!isPresent && optin === void 0) {
     if (!result.issues.length) {
@@ -45090,17 +45090,17 @@ function handlePropertyResult(result, final, key, input2, optin, optout) {
         code: "invalid_type",
         expected: "nonoptional",
         input: void 0,
-        path: [key]
+        path: [key2]
       });
     }
     return;
   }
   if (result.value === void 0) {
     if (isPresent || optin === "defaulted" && !isOptionalOut) {
-      final.value[key] = void 0;
+      final.value[key2] = void 0;
     }
   } else {
-    final.value[key] = result.value;
+    final.value[key2] = result.value;
   }
 }
 var NO_SYMBOL_KEYS = [];
@@ -45133,28 +45133,28 @@ function handleCatchall(proms, input2, payload, ctx, def, inst, abortEarly) {
   const optin = _catchall.optin;
   const optout = _catchall.optout;
   let seen = 0;
-  for (const key in input2) {
+  for (const key2 in input2) {
     if (abortEarly && payload.issues.length !== seen) {
       if (aborted(payload, seen))
         break;
       seen = payload.issues.length;
     }
-    if (keySet.has(key))
+    if (keySet.has(key2))
       continue;
-    if (key === "__proto__") {
+    if (key2 === "__proto__") {
       if (t === "never")
-        unrecognized.push(key);
+        unrecognized.push(key2);
       continue;
     }
     if (t === "never") {
-      unrecognized.push(key);
+      unrecognized.push(key2);
       continue;
     }
-    const r = _catchall.run({ value: input2[key], issues: [] }, ctx);
+    const r = _catchall.run({ value: input2[key2], issues: [] }, ctx);
     if (r instanceof Promise) {
-      proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input2, optin, optout)));
+      proms.push(r.then((r2) => handlePropertyResult(r2, payload, key2, input2, optin, optout)));
     } else {
-      handlePropertyResult(r, payload, key, input2, optin, optout);
+      handlePropertyResult(r, payload, key2, input2, optin, optout);
     }
   }
   if (unrecognized.length) {
@@ -45191,21 +45191,21 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   defineLazyInternal(inst, "propValues", (zod) => {
     const shape = zod.def.shape;
     const propValues = {};
-    for (const key in shape) {
-      const field = shape[key]._zod;
+    for (const key2 in shape) {
+      const field = shape[key2]._zod;
       if (field.values) {
-        if (!Object.prototype.hasOwnProperty.call(propValues, key)) {
-          assignProp(propValues, key, /* @__PURE__ */ new Set());
+        if (!Object.prototype.hasOwnProperty.call(propValues, key2)) {
+          assignProp(propValues, key2, /* @__PURE__ */ new Set());
         }
         for (const v of field.values)
-          propValues[key].add(v);
+          propValues[key2].add(v);
         if (field.optin !== void 0)
-          propValues[key].add(void 0);
+          propValues[key2].add(void 0);
       }
     }
     return propValues;
   });
-  const isObject8 = isObject;
+  const isObject9 = isObject;
   const catchall = def.catchall;
   let value;
   const memo2 = globalConfig.memoizer;
@@ -45213,7 +45213,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject8(input2)) {
+    if (!isObject9(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -45227,22 +45227,22 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     const shape = value.shape;
     const abortEarly = ctx?.abortEarly;
     let seen = payload.issues.length;
-    for (const key of value.allKeys) {
+    for (const key2 of value.allKeys) {
       if (abortEarly && payload.issues.length !== seen) {
         if (aborted(payload, seen))
           break;
         seen = payload.issues.length;
       }
-      if (key === "__proto__")
+      if (key2 === "__proto__")
         continue;
-      const el = shape[key];
+      const el = shape[key2];
       const optin = el._zod.optin;
       const optout = el._zod.optout;
-      const r = el._zod.run({ value: input2[key], issues: [] }, ctx);
+      const r = el._zod.run({ value: input2[key2], issues: [] }, ctx);
       if (r instanceof Promise) {
-        proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input2, optin, optout)));
+        proms.push(r.then((r2) => handlePropertyResult(r2, payload, key2, input2, optin, optout)));
       } else {
-        handlePropertyResult(r, payload, key, input2, optin, optout);
+        handlePropertyResult(r, payload, key2, input2, optin, optout);
       }
     }
     if (!catchall) {
@@ -45276,17 +45276,17 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     doc.write(`const input = payload.value;`);
     const ids = /* @__PURE__ */ Object.create(null);
     let counter = 0;
-    for (const key of normalized.allKeys) {
-      ids[key] = `key_${counter++}`;
+    for (const key2 of normalized.allKeys) {
+      ids[key2] = `key_${counter++}`;
     }
     doc.write(memo2 ? `const newResult = memo.alloc(inst, payload, {}, ctx);` : `const newResult = {};`);
-    for (const key of normalized.allKeys) {
-      if (key === "__proto__")
+    for (const key2 of normalized.allKeys) {
+      if (key2 === "__proto__")
         continue;
-      const id2 = ids[key];
-      const k = typeof key === "symbol" ? `syms[${syms.indexOf(key)}]` : esc(key);
+      const id2 = ids[key2];
+      const k = typeof key2 === "symbol" ? `syms[${syms.indexOf(key2)}]` : esc(key2);
       const isPresent = `${k} in input`;
-      const schema = shape[key];
+      const schema = shape[key2];
       const optin = schema?._zod?.optin;
       const isOptionalIn = optin !== void 0;
       const isOptionalOut = schema?._zod?.optout === "optional";
@@ -45349,7 +45349,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject8 = isObject;
+  const isObject9 = isObject;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
@@ -45358,7 +45358,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject8(input2)) {
+    if (!isObject9(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -45444,16 +45444,16 @@ var $ZodUnion = /* @__PURE__ */ $constructor("$ZodUnion", (inst, def) => {
   };
 });
 function handleExclusiveUnionResults(results, final, inst, ctx) {
-  const matches = [];
+  const matches2 = [];
   for (let i = 0; i < results.length; i++) {
     if (results[i].issues.length === 0)
-      matches.push(i);
+      matches2.push(i);
   }
-  if (matches.length === 1) {
-    final.value = results[matches[0]].value;
+  if (matches2.length === 1) {
+    final.value = results[matches2[0]].value;
     return final;
   }
-  if (matches.length === 0) {
+  if (matches2.length === 0) {
     final.issues.push({
       code: "invalid_union",
       input: final.value,
@@ -45467,7 +45467,7 @@ function handleExclusiveUnionResults(results, final, inst, ctx) {
       inst,
       errors: [],
       inclusive: false,
-      matches
+      matches: matches2
     });
   }
   return final;
@@ -45620,21 +45620,21 @@ function mergeValues(a, b) {
   }
   if (isPlainObject(a) && isPlainObject(b)) {
     const bKeys = Object.keys(b);
-    const sharedKeys = Object.keys(a).filter((key) => bKeys.indexOf(key) !== -1);
+    const sharedKeys = Object.keys(a).filter((key2) => bKeys.indexOf(key2) !== -1);
     const newObj = { ...a, ...b };
     if (Object.prototype.hasOwnProperty.call(newObj, "__proto__"))
       delete newObj.__proto__;
-    for (const key of sharedKeys) {
-      if (key === "__proto__")
+    for (const key2 of sharedKeys) {
+      if (key2 === "__proto__")
         continue;
-      const sharedValue = mergeValues(a[key], b[key]);
+      const sharedValue = mergeValues(a[key2], b[key2]);
       if (!sharedValue.valid) {
         return {
           valid: false,
-          mergeErrorPath: [key, ...sharedValue.mergeErrorPath]
+          mergeErrorPath: [key2, ...sharedValue.mergeErrorPath]
         };
       }
-      newObj[key] = sharedValue.data;
+      newObj[key2] = sharedValue.data;
     }
     return { valid: true, data: newObj };
   }
@@ -45793,9 +45793,9 @@ var $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
     return handleTupleResults(itemResults, payload, items, input2, optoutStart);
   };
 });
-function getTupleOptStart(items, key) {
+function getTupleOptStart(items, key2) {
   for (let i = items.length - 1; i >= 0; i--) {
-    const omittable = key === "optin" ? items[i]._zod.optin !== void 0 : items[i]._zod.optout === "optional";
+    const omittable = key2 === "optin" ? items[i]._zod.optin !== void 0 : items[i]._zod.optout === "optional";
     if (!omittable)
       return i + 1;
   }
@@ -45853,12 +45853,12 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
     if (values && !def.partial) {
       payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
       const recordKeys = /* @__PURE__ */ new Set();
-      for (const key of values) {
-        if (typeof key === "string" || typeof key === "number" || typeof key === "symbol") {
-          recordKeys.add(typeof key === "number" ? key.toString() : key);
-          if (key === "__proto__")
+      for (const key2 of values) {
+        if (typeof key2 === "string" || typeof key2 === "number" || typeof key2 === "symbol") {
+          recordKeys.add(typeof key2 === "number" ? key2.toString() : key2);
+          if (key2 === "__proto__")
             continue;
-          const keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
+          const keyResult = def.keyType._zod.run({ value: key2, issues: [] }, ctx);
           if (keyResult instanceof Promise) {
             throw new Error("Async schemas not supported in object keys currently");
           }
@@ -45867,8 +45867,8 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
               code: "invalid_key",
               origin: "record",
               issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
-              input: key,
-              path: [key],
+              input: key2,
+              path: [key2],
               inst
             });
             continue;
@@ -45876,32 +45876,32 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
           const outKey = keyResult.value;
           if (outKey === "__proto__")
             continue;
-          const result = def.valueType._zod.run({ value: input2[key], issues: [] }, ctx);
+          const result = def.valueType._zod.run({ value: input2[key2], issues: [] }, ctx);
           if (result instanceof Promise) {
             proms.push(result.then((result2) => {
               if (result2.issues.length) {
-                payload.issues.push(...prefixIssues(key, result2.issues));
+                payload.issues.push(...prefixIssues(key2, result2.issues));
               }
               payload.value[outKey] = result2.value;
             }));
           } else {
             if (result.issues.length) {
-              payload.issues.push(...prefixIssues(key, result.issues));
+              payload.issues.push(...prefixIssues(key2, result.issues));
             }
             payload.value[outKey] = result.value;
           }
         }
       }
       let unrecognized;
-      for (const key in input2) {
-        if (!recordKeys.has(key)) {
+      for (const key2 in input2) {
+        if (!recordKeys.has(key2)) {
           if (def.mode === "loose") {
-            if (key === "__proto__")
+            if (key2 === "__proto__")
               continue;
-            payload.value[key] = input2[key];
+            payload.value[key2] = input2[key2];
           } else {
             unrecognized = unrecognized ?? [];
-            unrecognized.push(key);
+            unrecognized.push(key2);
           }
         }
       }
@@ -45917,18 +45917,18 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
     } else {
       payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
       let unrecognized;
-      for (const key of Reflect.ownKeys(input2)) {
-        if (key === "__proto__")
+      for (const key2 of Reflect.ownKeys(input2)) {
+        if (key2 === "__proto__")
           continue;
-        if (!Object.prototype.propertyIsEnumerable.call(input2, key))
+        if (!Object.prototype.propertyIsEnumerable.call(input2, key2))
           continue;
-        let keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
+        let keyResult = def.keyType._zod.run({ value: key2, issues: [] }, ctx);
         if (keyResult instanceof Promise) {
           throw new Error("Async schemas not supported in object keys currently");
         }
-        const checkNumericKey = typeof key === "string" && number.test(key) && keyResult.issues.length;
+        const checkNumericKey = typeof key2 === "string" && number.test(key2) && keyResult.issues.length;
         if (checkNumericKey) {
-          const retryResult = def.keyType._zod.run({ value: Number(key), issues: [] }, ctx);
+          const retryResult = def.keyType._zod.run({ value: Number(key2), issues: [] }, ctx);
           if (retryResult instanceof Promise) {
             throw new Error("Async schemas not supported in object keys currently");
           }
@@ -45938,17 +45938,17 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
         }
         if (keyResult.issues.length) {
           if (def.mode === "loose") {
-            payload.value[key] = input2[key];
+            payload.value[key2] = input2[key2];
           } else if (values) {
             unrecognized = unrecognized ?? [];
-            unrecognized.push(key);
+            unrecognized.push(key2);
           } else {
             payload.issues.push({
               code: "invalid_key",
               origin: "record",
               issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
-              input: key,
-              path: [key],
+              input: key2,
+              path: [key2],
               inst
             });
           }
@@ -45957,17 +45957,17 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
         const outKey = keyResult.value;
         if (outKey === "__proto__")
           continue;
-        const result = def.valueType._zod.run({ value: input2[key], issues: [] }, ctx);
+        const result = def.valueType._zod.run({ value: input2[key2], issues: [] }, ctx);
         if (result instanceof Promise) {
           proms.push(result.then((result2) => {
             if (result2.issues.length) {
-              payload.issues.push(...prefixIssues(key, result2.issues));
+              payload.issues.push(...prefixIssues(key2, result2.issues));
             }
             payload.value[outKey] = result2.value;
           }));
         } else {
           if (result.issues.length) {
-            payload.issues.push(...prefixIssues(key, result.issues));
+            payload.issues.push(...prefixIssues(key2, result.issues));
           }
           payload.value[outKey] = result.value;
         }
@@ -46007,20 +46007,20 @@ var $ZodMap = /* @__PURE__ */ $constructor("$ZodMap", (inst, def) => {
     payload.value = memo2 ? memo2.alloc(inst, payload, /* @__PURE__ */ new Map(), ctx) : /* @__PURE__ */ new Map();
     const abortEarly = ctx?.abortEarly;
     let seen = payload.issues.length;
-    for (const [key, value] of input2) {
+    for (const [key2, value] of input2) {
       if (abortEarly && payload.issues.length !== seen) {
         if (aborted(payload, seen))
           break;
         seen = payload.issues.length;
       }
-      const keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
+      const keyResult = def.keyType._zod.run({ value: key2, issues: [] }, ctx);
       const valueResult = def.valueType._zod.run({ value, issues: [] }, ctx);
       if (keyResult instanceof Promise || valueResult instanceof Promise) {
         proms.push(Promise.all([keyResult, valueResult]).then(([keyResult2, valueResult2]) => {
-          handleMapResult(keyResult2, valueResult2, payload, key, input2, inst, ctx);
+          handleMapResult(keyResult2, valueResult2, payload, key2, input2, inst, ctx);
         }));
       } else {
-        handleMapResult(keyResult, valueResult, payload, key, input2, inst, ctx);
+        handleMapResult(keyResult, valueResult, payload, key2, input2, inst, ctx);
       }
     }
     if (proms.length)
@@ -46029,10 +46029,10 @@ var $ZodMap = /* @__PURE__ */ $constructor("$ZodMap", (inst, def) => {
   };
   capSize(inst, mapSize);
 });
-function handleMapResult(keyResult, valueResult, final, key, input2, inst, ctx) {
+function handleMapResult(keyResult, valueResult, final, key2, input2, inst, ctx) {
   if (keyResult.issues.length) {
-    if (propertyKeyTypes.has(typeof key)) {
-      final.issues.push(...prefixIssues(key, keyResult.issues));
+    if (propertyKeyTypes.has(typeof key2)) {
+      final.issues.push(...prefixIssues(key2, keyResult.issues));
     } else {
       final.issues.push({
         code: "invalid_key",
@@ -46044,15 +46044,15 @@ function handleMapResult(keyResult, valueResult, final, key, input2, inst, ctx) 
     }
   }
   if (valueResult.issues.length) {
-    if (propertyKeyTypes.has(typeof key)) {
-      final.issues.push(...prefixIssues(key, valueResult.issues));
+    if (propertyKeyTypes.has(typeof key2)) {
+      final.issues.push(...prefixIssues(key2, valueResult.issues));
     } else {
       final.issues.push({
         origin: "map",
         code: "invalid_element",
         input: input2,
         inst,
-        key,
+        key: key2,
         issues: valueResult.issues.map((iss) => finalizeIssue(iss, ctx, config()))
       });
     }
@@ -46727,8 +46727,8 @@ function isRecursive(inst, stack, resolve2) {
   };
   const shape = (sh, spread) => {
     let answer = NONE;
-    for (const key of Reflect.ownKeys(sh)) {
-      const desc = Object.getOwnPropertyDescriptor(sh, key);
+    for (const key2 of Reflect.ownKeys(sh)) {
+      const desc = Object.getOwnPropertyDescriptor(sh, key2);
       if (spread && !desc.enumerable)
         continue;
       const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
@@ -46824,8 +46824,8 @@ function isRecursive(inst, stack, resolve2) {
       break;
     default: {
       kind;
-      for (const key in def) {
-        const desc = Object.getOwnPropertyDescriptor(def, key);
+      for (const key2 in def) {
+        const desc = Object.getOwnPropertyDescriptor(def, key2);
         if (!desc || desc.get)
           continue;
         const value = desc.value;
@@ -54958,11 +54958,11 @@ function generatePropertiesChecks(doc, ctx, def, accessor) {
   }
   doc.write(`if (${accessor} == null) return INVALID;`);
   const shape = def.shape;
-  for (const key of Reflect.ownKeys(shape)) {
-    const keyExpr = typeof key === "symbol" ? addConstant(ctx, key) : esc(key);
+  for (const key2 of Reflect.ownKeys(shape)) {
+    const keyExpr = typeof key2 === "symbol" ? addConstant(ctx, key2) : esc(key2);
     const inputVar = newVar(ctx);
     doc.write(`const ${inputVar} = ${accessor}[${keyExpr}];`);
-    compileChild(doc, ctx, shape[key], inputVar, false);
+    compileChild(doc, ctx, shape[key2], inputVar, false);
   }
 }
 function generatePropertyCheck(doc, ctx, def, accessor) {
@@ -55355,9 +55355,9 @@ function generateObjectCheck(doc, ctx, schema, accessor, buildsValue = true) {
     throw new ZodCompileUnsupportedError('object shape key "__proto__"');
   }
   const propOutputs = /* @__PURE__ */ new Map();
-  for (const key of allKeys) {
-    const propSchema = propShape[key];
-    const kx = keyExpr(key);
+  for (const key2 of allKeys) {
+    const propSchema = propShape[key2];
+    const kx = keyExpr(key2);
     const inputVar = newVar(ctx);
     doc.write(`const ${inputVar} = ${accessor}[${kx}];`);
     if (propSchema._zod.optin !== void 0) {
@@ -55378,14 +55378,14 @@ function generateObjectCheck(doc, ctx, schema, accessor, buildsValue = true) {
       } else {
         doc.write(`if (${outputVar2} === INVALID) return INVALID;`);
       }
-      propOutputs.set(key, outputVar2);
+      propOutputs.set(key2, outputVar2);
     } else {
       if (requiresPresenceCheck(propSchema)) {
         doc.write(`if (!(${kx} in ${accessor})) return INVALID;`);
       }
       const outputAccessor = compileChild(doc, ctx, propSchema, inputVar, buildsValue);
       if (outputAccessor !== null)
-        propOutputs.set(key, outputAccessor);
+        propOutputs.set(key2, outputAccessor);
     }
   }
   const catchall = def.catchall;
@@ -55806,9 +55806,9 @@ function generateTupleCheck(doc, ctx, schema, accessor) {
   }
   return outputVar;
 }
-function getTupleOptStart2(items, key) {
+function getTupleOptStart2(items, key2) {
   for (let i = items.length - 1; i >= 0; i--) {
-    const omittable = key === "optin" ? items[i]._zod.optin !== void 0 : items[i]._zod.optout === "optional";
+    const omittable = key2 === "optin" ? items[i]._zod.optin !== void 0 : items[i]._zod.optout === "optional";
     if (!omittable)
       return i + 1;
   }
@@ -55938,16 +55938,16 @@ function generateRecordCheck(doc, ctx, schema, accessor) {
   const keyValues = recordDef.partial ? void 0 : def.keyType._zod.values;
   if (keyValues) {
     const inputKeys = [];
-    for (const key of keyValues) {
-      if (!(typeof key === "string" || typeof key === "number" || typeof key === "symbol")) {
-        throw new ZodCompileUnsupportedError(`record key value ${String(key)}`);
+    for (const key2 of keyValues) {
+      if (!(typeof key2 === "string" || typeof key2 === "number" || typeof key2 === "symbol")) {
+        throw new ZodCompileUnsupportedError(`record key value ${String(key2)}`);
       }
-      const inputKey = typeof key === "number" ? key.toString() : key;
+      const inputKey = typeof key2 === "number" ? key2.toString() : key2;
       if (inputKey === "__proto__") {
         throw new ZodCompileUnsupportedError('record key "__proto__"');
       }
       inputKeys.push(inputKey);
-      const keyConst = addConstant(ctx, key);
+      const keyConst = addConstant(ctx, key2);
       const outKey = generateCheck(doc, ctx, def.keyType, keyConst);
       const valueVar = newVar(ctx);
       doc.write(`const ${valueVar} = ${accessor}[${literalPropertyKey(ctx, inputKey)}];`);
@@ -56025,10 +56025,10 @@ function emitOwnKeys(doc, ctx, accessor, kVar, body, onSymbol) {
   });
   doc.write(`}`);
 }
-function literalPropertyKey(ctx, key) {
-  if (typeof key === "string")
-    return esc(key);
-  return addConstant(ctx, key);
+function literalPropertyKey(ctx, key2) {
+  if (typeof key2 === "string")
+    return esc(key2);
+  return addConstant(ctx, key2);
 }
 function generateMapCheck(doc, ctx, schema, accessor) {
   const def = schema._zod.def;
@@ -56983,18 +56983,18 @@ function _set(Class2, valueType, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _enum(Class2, values, params) {
-  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new Class2({
     type: "enum",
-    entries,
+    entries: entries2,
     ...normalizeParams(params)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nativeEnum(Class2, entries, params) {
+function _nativeEnum(Class2, entries2, params) {
   return new Class2({
     type: "enum",
-    entries,
+    entries: entries2,
     ...normalizeParams(params)
   });
 }
@@ -57257,9 +57257,9 @@ function _stringFormat(Class2, format, fnOrRegex, _params = {}) {
 // node_modules/zod/v4/core/to-json-schema.js
 function assignProps(target, ...sources) {
   for (const source of sources) {
-    for (const key of Reflect.ownKeys(source)) {
-      if (Object.prototype.propertyIsEnumerable.call(source, key)) {
-        assignProp(target, key, source[key]);
+    for (const key2 of Reflect.ownKeys(source)) {
+      if (Object.prototype.propertyIsEnumerable.call(source, key2)) {
+        assignProp(target, key2, source[key2]);
       }
     }
   }
@@ -57405,8 +57405,8 @@ function extractDefs(ctx, schema) {
     if (defId)
       seen.defId = defId;
     const schema2 = seen.schema;
-    for (const key in schema2) {
-      delete schema2[key];
+    for (const key2 in schema2) {
+      delete schema2[key2];
     }
     schema2.$ref = ref;
   };
@@ -57487,41 +57487,41 @@ function foldObjects(members2) {
   for (const member of members2) {
     if (typeof member !== "object" || member.type !== "object")
       return null;
-    for (const key in member) {
-      if (!FOLDABLE_KEYS.has(key))
+    for (const key2 in member) {
+      if (!FOLDABLE_KEYS.has(key2))
         return null;
     }
     objects.push(member);
   }
   const properties = {};
   const required2 = /* @__PURE__ */ new Set();
-  for (const object2 of objects) {
-    for (const key in object2.properties) {
-      if (Object.prototype.hasOwnProperty.call(properties, key))
+  for (const object3 of objects) {
+    for (const key2 in object3.properties) {
+      if (Object.prototype.hasOwnProperty.call(properties, key2))
         continue;
       const parts = [];
       for (const other of objects) {
-        const part = other.properties?.[key] ?? undeclaredConstraint(other);
+        const part = other.properties?.[key2] ?? undeclaredConstraint(other);
         if (part === null || part === void 0)
           continue;
         if (!parts.some((seen) => JSON.stringify(seen) === JSON.stringify(part)))
           parts.push(part);
       }
       const merged = parts.length === 1 ? parts[0] : foldObjects(parts) ?? { allOf: parts };
-      assignProp(properties, key, merged);
+      assignProp(properties, key2, merged);
     }
-    for (const key of object2.required ?? [])
-      required2.add(key);
+    for (const key2 of object3.required ?? [])
+      required2.add(key2);
   }
   const folded = { type: "object", properties };
   if (required2.size)
     folded.required = [...required2];
-  if (objects.every((object2) => object2.additionalProperties === false)) {
+  if (objects.every((object3) => object3.additionalProperties === false)) {
     folded.additionalProperties = false;
   } else {
     const constraints = [];
-    for (const object2 of objects) {
-      const constraint = undeclaredConstraint(object2);
+    for (const object3 of objects) {
+      const constraint = undeclaredConstraint(object3);
       if (constraint && !constraints.some((seen) => JSON.stringify(seen) === JSON.stringify(constraint)))
         constraints.push(constraint);
     }
@@ -57536,8 +57536,8 @@ function foldIntersection(json2) {
   const allOf = json2.allOf;
   if (!Array.isArray(allOf) || allOf.length < 2)
     return;
-  for (const key of FOLDABLE_KEYS)
-    if (key in json2)
+  for (const key2 of FOLDABLE_KEYS)
+    if (key2 in json2)
       return;
   const unions = allOf.filter((m) => UNION_KEYS.some((k) => Array.isArray(m[k])));
   let folded = null;
@@ -57584,20 +57584,20 @@ function finalize(ctx, schema) {
       assignProps(schema2, _cached);
       const isParentRef = zodSchema._zod.parent === ref;
       if (isParentRef) {
-        for (const key in schema2) {
-          if (key === "$ref" || key === "allOf")
+        for (const key2 in schema2) {
+          if (key2 === "$ref" || key2 === "allOf")
             continue;
-          if (!(key in _cached)) {
-            delete schema2[key];
+          if (!(key2 in _cached)) {
+            delete schema2[key2];
           }
         }
       }
       if (refSchema.$ref && refSeen.def) {
-        for (const key in schema2) {
-          if (key === "$ref" || key === "allOf")
+        for (const key2 in schema2) {
+          if (key2 === "$ref" || key2 === "allOf")
             continue;
-          if (key in refSeen.def && JSON.stringify(schema2[key]) === JSON.stringify(refSeen.def[key])) {
-            delete schema2[key];
+          if (key2 in refSeen.def && JSON.stringify(schema2[key2]) === JSON.stringify(refSeen.def[key2])) {
+            delete schema2[key2];
           }
         }
       }
@@ -57609,11 +57609,11 @@ function finalize(ctx, schema) {
       if (parentSeen?.schema.$ref) {
         schema2.$ref = parentSeen.schema.$ref;
         if (parentSeen.def) {
-          for (const key in schema2) {
-            if (key === "$ref" || key === "allOf")
+          for (const key2 in schema2) {
+            if (key2 === "$ref" || key2 === "allOf")
               continue;
-            if (key in parentSeen.def && JSON.stringify(schema2[key]) === JSON.stringify(parentSeen.def[key])) {
-              delete schema2[key];
+            if (key2 in parentSeen.def && JSON.stringify(schema2[key2]) === JSON.stringify(parentSeen.def[key2])) {
+              delete schema2[key2];
             }
           }
         }
@@ -57746,8 +57746,8 @@ function isTransforming(_schema, _ctx) {
     return isTransforming(def.in, ctx) || isTransforming(def.out, ctx);
   }
   if (def.type === "object") {
-    for (const key in def.shape) {
-      if (isTransforming(def.shape[key], ctx))
+    for (const key2 in def.shape) {
+      if (isTransforming(def.shape[key2], ctx))
         return true;
     }
     return false;
@@ -57785,13 +57785,13 @@ var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) =
 };
 
 // node_modules/zod/v4/core/json-schema-processors.js
-var narrowMin = (agg, key, value) => {
-  if (agg[key] === void 0 || value > agg[key])
-    agg[key] = value;
+var narrowMin = (agg, key2, value) => {
+  if (agg[key2] === void 0 || value > agg[key2])
+    agg[key2] = value;
 };
-var narrowMax = (agg, key, value) => {
-  if (agg[key] === void 0 || value < agg[key])
-    agg[key] = value;
+var narrowMax = (agg, key2, value) => {
+  if (agg[key2] === void 0 || value < agg[key2])
+    agg[key2] = value;
 };
 var narrowBoth = (agg, value) => {
   narrowMin(agg, "minimum", value);
@@ -57848,8 +57848,8 @@ var contributors = {
 function aggregateChecks(schema) {
   const agg = {};
   const def = schema._zod.def;
-  const list = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
-  for (const ch of list)
+  const list3 = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
+  for (const ch of list3)
     contributors[ch._zod.def.check]?.(agg, ch._zod.def);
   const bag = schema._zod.bag;
   if (bag.minimum !== void 0)
@@ -58129,17 +58129,17 @@ var objectProcessor = (schema, ctx, _json, params) => {
   }
   json2.type = "object";
   json2.properties = {};
-  for (const key in shape) {
-    assignProp(json2.properties, key, processSchema(shape[key], ctx, {
+  for (const key2 in shape) {
+    assignProp(json2.properties, key2, processSchema(shape[key2], ctx, {
       ...params,
-      path: [...params.path, "properties", key]
+      path: [...params.path, "properties", key2]
     }));
   }
   const requiredKeys = [];
-  for (const key of Object.keys(shape)) {
-    const field = def.shape[key];
+  for (const key2 of Object.keys(shape)) {
+    const field = def.shape[key2];
     if (ctx.io === "input" ? inputOptin(field) === void 0 : field._zod.optout === void 0) {
-      requiredKeys.push(key);
+      requiredKeys.push(key2);
     }
   }
   if (requiredKeys.length > 0) {
@@ -58514,9 +58514,9 @@ function toJSONSchema(input2, params) {
     };
     ctx2.external = external;
     for (const entry of registry2._idmap.entries()) {
-      const [key, schema] = entry;
+      const [key2, schema] = entry;
       extractDefs(ctx2, schema);
-      assignProp(schemas, key, finalize(ctx2, schema));
+      assignProp(schemas, key2, finalize(ctx2, schema));
     }
     if (Object.keys(defs).length > 0) {
       const defsSegment = ctx2.target === "draft-2020-12" ? "$defs" : "definitions";
@@ -58831,17 +58831,17 @@ __export(checks_exports2, {
 
 // node_modules/zod/v4/classic/errors.js
 var _installedErrorProtos = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
-function _lazyMethod(proto, key, make) {
-  Object.defineProperty(proto, key, {
+function _lazyMethod(proto, key2, make) {
+  Object.defineProperty(proto, key2, {
     configurable: true,
     enumerable: false,
     get() {
       const value = make(this);
-      Object.defineProperty(this, key, { value, configurable: true, writable: true });
+      Object.defineProperty(this, key2, { value, configurable: true, writable: true });
       return value;
     },
     set(value) {
-      Object.defineProperty(this, key, { value, configurable: true, writable: true });
+      Object.defineProperty(this, key2, { value, configurable: true, writable: true });
     }
   });
 }
@@ -59977,17 +59977,17 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   };
 });
 function _enum2(values, params) {
-  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new ZodEnum({
     type: "enum",
-    entries,
+    entries: entries2,
     ...util_exports.normalizeParams(params)
   });
 }
-function nativeEnum(entries, params) {
+function nativeEnum(entries2, params) {
   return new ZodEnum({
     type: "enum",
-    entries,
+    entries: entries2,
     ...util_exports.normalizeParams(params)
   });
 }
@@ -60511,11 +60511,11 @@ function resolveRef(ref, ctx) {
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
   if (path3[0] === defsKey) {
-    const key = path3[1] === void 0 ? void 0 : decodeJSONPointerSegment(path3[1]);
-    if (!key || !ctx.defs[key]) {
+    const key2 = path3[1] === void 0 ? void 0 : decodeJSONPointerSegment(path3[1]);
+    if (!key2 || !ctx.defs[key2]) {
       throw new Error(`Reference not found: ${ref}`);
     }
-    return ctx.defs[key];
+    return ctx.defs[key2];
   }
   throw new Error(`Reference not found: ${ref}`);
 }
@@ -60550,16 +60550,16 @@ function checkObjectGuards(objectSchema, guards) {
       });
     }
     if (guards.keySchema) {
-      for (const key of keys) {
-        const result = guards.keySchema.safeParse(key);
+      for (const key2 of keys) {
+        const result = guards.keySchema.safeParse(key2);
         if (result.success)
           continue;
         payload.issues.push({
           code: "invalid_key",
           origin: "record",
           issues: result.error.issues,
-          input: key,
-          path: [key],
+          input: key2,
+          path: [key2],
           continue: true
         });
       }
@@ -60584,20 +60584,20 @@ function canonicalKey(value, seen) {
     if (Array.isArray(value)) {
       const parts2 = [];
       for (const item of value) {
-        const key = canonicalKey(item, seen);
-        if (key === null)
+        const key2 = canonicalKey(item, seen);
+        if (key2 === null)
           return null;
-        parts2.push(key);
+        parts2.push(key2);
       }
       return `a${parts2.length}:[${parts2.join(",")}]`;
     }
     const keys = Object.keys(value).sort();
     const parts = [];
     for (const k of keys) {
-      const key = canonicalKey(value[k], seen);
-      if (key === null)
+      const key2 = canonicalKey(value[k], seen);
+      if (key2 === null)
         return null;
-      parts.push(`${k.length}:${k}=${key}`);
+      parts.push(`${k.length}:${k}=${key2}`);
     }
     return `o${parts.length}:{${parts.join(",")}}`;
   } finally {
@@ -60637,10 +60637,10 @@ function containsRef(value) {
     return value.some(containsRef);
   if (typeof value.$ref === "string")
     return true;
-  return Object.entries(value).some(([key, sub]) => {
-    if (SCHEMA_KEYWORDS.has(key))
+  return Object.entries(value).some(([key2, sub]) => {
+    if (SCHEMA_KEYWORDS.has(key2))
       return containsRef(sub);
-    if (!SCHEMA_MAP_KEYWORDS.has(key) || typeof sub !== "object" || sub === null)
+    if (!SCHEMA_MAP_KEYWORDS.has(key2) || typeof sub !== "object" || sub === null)
       return false;
     return Object.values(sub).some(containsRef);
   });
@@ -60656,12 +60656,12 @@ function checkArrayGuards(arraySchema, guards) {
     if (guards.uniqueItems === true) {
       const firstSeen = /* @__PURE__ */ new Map();
       for (let i = 0; i < items.length; i++) {
-        const key = canonicalKey(items[i], /* @__PURE__ */ new Set());
-        if (key === null)
+        const key2 = canonicalKey(items[i], /* @__PURE__ */ new Set());
+        if (key2 === null)
           continue;
-        const first = firstSeen.get(key);
+        const first = firstSeen.get(key2);
         if (first === void 0) {
-          firstSeen.set(key, i);
+          firstSeen.set(key2, i);
           continue;
         }
         payload.issues.push({
@@ -60676,20 +60676,20 @@ function checkArrayGuards(arraySchema, guards) {
     if (guards.containsSchema) {
       const minContains = guards.minContains ?? 1;
       const ceiling = guards.maxContains !== void 0 ? guards.maxContains + 1 : Number.POSITIVE_INFINITY;
-      let matches = 0;
+      let matches2 = 0;
       for (const item of items) {
-        if (guards.containsSchema.safeParse(item).success && ++matches >= ceiling)
+        if (guards.containsSchema.safeParse(item).success && ++matches2 >= ceiling)
           break;
       }
-      if (matches < minContains) {
+      if (matches2 < minContains) {
         payload.issues.push({
           code: "custom",
-          message: `Array must contain at least ${minContains} matching ${plural2(minContains)}; found ${matches}`,
+          message: `Array must contain at least ${minContains} matching ${plural2(minContains)}; found ${matches2}`,
           input: items,
           continue: true
         });
       }
-      if (guards.maxContains !== void 0 && matches > guards.maxContains) {
+      if (guards.maxContains !== void 0 && matches2 > guards.maxContains) {
         payload.issues.push({
           code: "custom",
           message: `Array must contain at most ${guards.maxContains} matching ${plural2(guards.maxContains)}`,
@@ -60900,9 +60900,9 @@ function convertBaseSchema(schema, ctx) {
       const properties = schema.properties || {};
       const requiredSet = new Set(schema.required || []);
       const additionalSchema = typeof schema.additionalProperties === "object" ? convertSchema(schema.additionalProperties, ctx) : void 0;
-      for (const [key, propSchema] of Object.entries(properties)) {
+      for (const [key2, propSchema] of Object.entries(properties)) {
         const propZodSchema = convertSchema(propSchema, ctx);
-        assignProp(shape, key, requiredSet.has(key) ? propZodSchema : propZodSchema.optional());
+        assignProp(shape, key2, requiredSet.has(key2) ? propZodSchema : propZodSchema.optional());
       }
       if (schema.patternProperties) {
         const patternProps = schema.patternProperties;
@@ -60937,12 +60937,12 @@ function convertBaseSchema(schema, ctx) {
             if (!isPlainObject(payload.value))
               return;
             const unrecognized = [];
-            for (const key of Object.keys(payload.value)) {
-              if (propertyKeys.includes(key))
+            for (const key2 of Object.keys(payload.value)) {
+              if (propertyKeys.includes(key2))
                 continue;
-              if (patterns.some((regex) => regex.test(key)))
+              if (patterns.some((regex) => regex.test(key2)))
                 continue;
-              unrecognized.push(key);
+              unrecognized.push(key2);
             }
             if (unrecognized.length) {
               payload.issues.push({
@@ -61073,38 +61073,38 @@ function convertSchema(schema, ctx) {
   }
   const extraMeta = {};
   const coreMetadataKeys = ["$id", "id", "$comment", "$anchor", "$vocabulary", "$dynamicRef", "$dynamicAnchor"];
-  for (const key of coreMetadataKeys) {
-    if (key in schema) {
-      extraMeta[key] = schema[key];
+  for (const key2 of coreMetadataKeys) {
+    if (key2 in schema) {
+      extraMeta[key2] = schema[key2];
     }
   }
   const contentMetadataKeys = ["contentEncoding", "contentMediaType", "contentSchema"];
-  for (const key of contentMetadataKeys) {
-    if (key in schema) {
-      extraMeta[key] = schema[key];
+  for (const key2 of contentMetadataKeys) {
+    if (key2 in schema) {
+      extraMeta[key2] = schema[key2];
     }
   }
   if (schema.type === "object" && schema.$ref === void 0) {
     if (schema.propertyNames !== void 0 && !containsRef(schema.propertyNames)) {
       extraMeta.propertyNames = schema.propertyNames;
     }
-    for (const key of ["minProperties", "maxProperties"]) {
-      if (schema[key] !== void 0)
-        extraMeta[key] = schema[key];
+    for (const key2 of ["minProperties", "maxProperties"]) {
+      if (schema[key2] !== void 0)
+        extraMeta[key2] = schema[key2];
     }
   }
   if (schema.type === "array" && schema.$ref === void 0) {
     if (schema.contains !== void 0 && !containsRef(schema.contains)) {
       extraMeta.contains = schema.contains;
     }
-    for (const key of ["uniqueItems", "minContains", "maxContains"]) {
-      if (schema[key] !== void 0)
-        extraMeta[key] = schema[key];
+    for (const key2 of ["uniqueItems", "minContains", "maxContains"]) {
+      if (schema[key2] !== void 0)
+        extraMeta[key2] = schema[key2];
     }
   }
-  for (const key of Object.keys(schema)) {
-    if (!RECOGNIZED_KEYS.has(key)) {
-      assignProp(extraMeta, key, schema[key]);
+  for (const key2 of Object.keys(schema)) {
+    if (!RECOGNIZED_KEYS.has(key2)) {
+      assignProp(extraMeta, key2, schema[key2]);
     }
   }
   if (Object.keys(extraMeta).length > 0) {
@@ -61377,8 +61377,8 @@ function sortKeys(value) {
 }
 var stable = (v) => JSON.stringify(sortKeys(v));
 function stringSet(v) {
-  const list = Array.isArray(v) ? v : v === void 0 || v === null ? [] : [v];
-  return [...new Set(list.map(String))].sort();
+  const list3 = Array.isArray(v) ? v : v === void 0 || v === null ? [] : [v];
+  return [...new Set(list3.map(String))].sort();
 }
 var privilegeSet = (v) => stringSet(stringSet(v).map((s) => s.toLowerCase()));
 function objectSet(items) {
@@ -61429,13 +61429,13 @@ function indexPrivilege(p, withClusters) {
   });
 }
 function role(body) {
-  const list = (v) => Array.isArray(v) ? v : [];
+  const list3 = (v) => Array.isArray(v) ? v : [];
   return compact({
     cluster: privilegeSet(body.cluster),
-    indices: objectSet(list(body.indices).map((i) => indexPrivilege(i, false))),
-    remote_indices: objectSet(list(body.remote_indices).map((i) => indexPrivilege(i, true))),
+    indices: objectSet(list3(body.indices).map((i) => indexPrivilege(i, false))),
+    remote_indices: objectSet(list3(body.remote_indices).map((i) => indexPrivilege(i, true))),
     remote_cluster: objectSet(
-      list(body.remote_cluster).map(
+      list3(body.remote_cluster).map(
         (r) => compact({
           clusters: stringSet(isObject2(r) ? r.clusters : []),
           privileges: stringSet(isObject2(r) ? r.privileges : [])
@@ -61443,7 +61443,7 @@ function role(body) {
       )
     ),
     applications: objectSet(
-      list(body.applications).map((a) => {
+      list3(body.applications).map((a) => {
         const e = isObject2(a) ? a : {};
         return compact({
           application: e.application,
@@ -61479,8 +61479,8 @@ function mappingRule(rule) {
     else if (k === "field" && isObject2(v)) {
       const fields = {};
       for (const [f, values] of Object.entries(v)) {
-        const list = Array.isArray(values) ? values : [values];
-        fields[f] = list.length === 1 ? list[0] : objectSet(list.map(sortKeys));
+        const list3 = Array.isArray(values) ? values : [values];
+        fields[f] = list3.length === 1 ? list3[0] : objectSet(list3.map(sortKeys));
       }
       out[k] = fields;
     } else out[k] = v;
@@ -61539,6 +61539,34 @@ function normalize(kind, body) {
   return byKind[kind](isObject2(body) ? body : {});
 }
 
+// src/model/cross-cluster.ts
+var CCR_LEADER = { cluster: ["read_ccr"], index: ["monitor", "read"] };
+var CCR_FOLLOWER = {
+  cluster: ["manage_ccr"],
+  index: ["monitor", "read", "write", "manage_follow_index"]
+};
+var CCR_API_KEY_FOLLOWER = { cluster: ["manage_ccr"], index: [] };
+var CCR_API_KEY_REMOTE_INDEX = ["cross_cluster_replication"];
+var CCS_REMOTE = { cluster: [], index: ["read", "read_cross_cluster"] };
+var CCS_LOCAL = { cluster: [], index: [] };
+var CCS_KIBANA_REMOTE = {
+  cluster: [],
+  index: ["read_cross_cluster", "read", "view_index_metadata"]
+};
+var CCS_KIBANA_LOCAL = { cluster: [], index: ["read", "view_index_metadata"] };
+var OPENSEARCH_FLAVOR = "opensearch";
+var OPENSEARCH_CCR_ROLES = {
+  leader: "cross_cluster_replication_leader_full_access",
+  follower: "cross_cluster_replication_follower_full_access"
+};
+var INCLUDES = {
+  cluster: { manage_ccr: ["read_ccr"] },
+  index: { manage: ["monitor"] }
+};
+function grants(family, granted, needed) {
+  return granted.some((g) => g === "all" || g === needed || (INCLUDES[family][g] ?? []).includes(needed));
+}
+
 // src/config/suggest.ts
 function levenshtein(a, b) {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -61562,11 +61590,11 @@ function nearest(word, known) {
   }
   return bestDistance <= limit ? best : void 0;
 }
-function unknownKeyMessage(key, where, known) {
+function unknownKeyMessage(key2, where, known) {
   const place = where ? ` in ${where}` : "";
-  const guess = nearest(key, known);
-  if (guess) return `unknown key "${key}"${place}; did you mean "${guess}"?`;
-  return `unknown key "${key}"${place}; known keys: ${known.join(", ")}`;
+  const guess = nearest(key2, known);
+  if (guess) return `unknown key "${key2}"${place}; did you mean "${guess}"?`;
+  return `unknown key "${key2}"${place}; known keys: ${known.join(", ")}`;
 }
 
 // src/config/schema.ts
@@ -61659,11 +61687,11 @@ var connectionSchema = external_exports.strictObject({
 var stringList = external_exports.array(external_exports.string());
 var stringOrList = external_exports.union([external_exports.string(), stringList]);
 var metadataSchema = external_exports.record(external_exports.string(), external_exports.unknown()).superRefine((m, ctx) => {
-  for (const key of Object.keys(m)) {
-    if (key.startsWith("_")) {
+  for (const key2 of Object.keys(m)) {
+    if (key2.startsWith("_")) {
       ctx.addIssue({
         code: "custom",
-        path: [key],
+        path: [key2],
         message: 'metadata keys starting with "_" are reserved for the server'
       });
     }
@@ -61750,9 +61778,9 @@ var remoteClusterSchema = external_exports.strictObject({
     const mode = r.mode ?? "sniff";
     if (mode !== "sniff" && mode !== "proxy") return;
     const wrong = mode === "proxy" ? SNIFF_ONLY : PROXY_ONLY;
-    for (const key of wrong) {
-      if (r[key] !== void 0) {
-        ctx.addIssue({ code: "custom", path: [key], message: `${key} does not apply in ${mode} mode` });
+    for (const key2 of wrong) {
+      if (r[key2] !== void 0) {
+        ctx.addIssue({ code: "custom", path: [key2], message: `${key2} does not apply in ${mode} mode` });
       }
     }
   },
@@ -61772,6 +61800,57 @@ var clusterFileSchema = external_exports.strictObject({
 }).meta({
   title: "xcluster cluster file",
   description: "xcluster/clusters/<name>.yml: how to reach one cluster, and what it must contain."
+});
+var clusterName = (description) => external_exports.string().min(1).meta({ description });
+var indexNames = (description) => external_exports.array(external_exports.string().min(1)).min(1).meta({ description });
+var intentUserSchema = external_exports.strictObject({
+  name: external_exports.string().min(1).meta({ description: "User name." }),
+  password: secretSchema.optional().meta({ description: "Password: { env: NAME } or { file: PATH }." }),
+  roles: stringList.optional().meta({ description: "Further roles the user also holds, e.g. a role that grants access to Kibana." })
+}).meta({ id: "intentUser", title: "Intent user", description: "The user the intent creates." });
+var intentCommon = {
+  name: external_exports.string().min(1).meta({ description: 'Name of the intent; the plan says "from intent <name>".' }),
+  alias: external_exports.string().min(1).optional().meta({ description: "Alias of the remote connection on the local cluster. Default: the remote cluster name." }),
+  user: intentUserSchema
+};
+var replicationIntentSchema = external_exports.strictObject({
+  ...intentCommon,
+  security: external_exports.enum(["certificate", "api_key"]).meta({ description: "Remote cluster security model: certificate (TLS) or api_key (Elasticsearch)." }),
+  leader: external_exports.strictObject({
+    cluster: clusterName("The cluster that holds the leader indices (the remote cluster)."),
+    indices: indexNames("Leader indices or patterns.")
+  }).meta({ description: "The remote side." }),
+  follower: external_exports.strictObject({
+    cluster: clusterName("The cluster that holds the follower indices (the local cluster)."),
+    indices: indexNames("Follower indices or patterns.")
+  }).meta({ description: "The local side." }),
+  role: external_exports.string().min(1).optional().meta({ description: "Elasticsearch: the role name, the same on both clusters (required)." }),
+  roles: external_exports.strictObject({
+    leader: external_exports.string().min(1).optional(),
+    follower: external_exports.string().min(1).optional()
+  }).optional().meta({
+    description: "OpenSearch: the roles the user is mapped to. Default: cross_cluster_replication_leader_full_access and cross_cluster_replication_follower_full_access."
+  })
+}).meta({
+  id: "replicationIntent",
+  title: "Replication intent",
+  description: "Replicate leader indices to a follower."
+});
+var searchIntentSchema = external_exports.strictObject({
+  ...intentCommon,
+  security: external_exports.enum(["certificate"]).meta({ description: "Remote cluster security model: certificate (TLS)." }),
+  local: clusterName("The cluster that runs the searches."),
+  remote: clusterName("The cluster that is searched."),
+  indices: indexNames("Indices or patterns searched on the remote cluster."),
+  role: external_exports.string().min(1).meta({ description: "The role name, the same on both clusters." }),
+  kibana: external_exports.boolean().optional().meta({ description: "Searching from Kibana: read and view_index_metadata on both sides. Default false." })
+}).meta({ id: "searchIntent", title: "Search intent", description: "Search indices of a remote cluster." });
+var intentsFileSchema = external_exports.strictObject({
+  replication: external_exports.array(replicationIntentSchema).nullish().meta({ description: "Cross-cluster replication intents." }),
+  search: external_exports.array(searchIntentSchema).nullish().meta({ description: "Cross-cluster search intents." })
+}).meta({
+  title: "xcluster intents file",
+  description: "xcluster/intents.yml: replication and search intents that expand to roles, users and connections."
 });
 function knownKeysAt(schema, path3) {
   let current = [schema];
@@ -61799,25 +61878,25 @@ function childAt(s, seg) {
 
 // src/config/source.ts
 var import_yaml = __toESM(require_dist(), 1);
-var keyText = (key) => (0, import_yaml.isScalar)(key) ? String(key.value) : String(key);
+var keyText = (key2) => (0, import_yaml.isScalar)(key2) ? String(key2.value) : String(key2);
 function locate(y, path3) {
   let node2 = y.doc.contents;
-  let key = null;
+  let key2 = null;
   let depth = 0;
   for (const seg of path3) {
     if ((0, import_yaml.isAlias)(node2)) node2 = node2.resolve(y.doc);
     if ((0, import_yaml.isMap)(node2)) {
       const pair = node2.items.find((p) => keyText(p.key) === String(seg));
       if (!pair) break;
-      key = pair.key;
+      key2 = pair.key;
       node2 = pair.value;
     } else if ((0, import_yaml.isSeq)(node2) && typeof seg === "number" && seg < node2.items.length) {
-      key = null;
+      key2 = null;
       node2 = node2.items[seg];
     } else break;
     depth++;
   }
-  return { depth, node: node2 ?? null, key };
+  return { depth, node: node2 ?? null, key: key2 };
 }
 function sourceAt(y, offset) {
   const { line, col } = y.lines.linePos(offset);
@@ -61840,6 +61919,284 @@ function formatPath(path3) {
   return out;
 }
 
+// src/config/intents.ts
+var INTENTS_FILES = ["intents.yml", "intents.yaml"];
+var OPENSEARCH_KINDS = { user: "internal_user", mapping: "roles_mapping" };
+var isKind = (k) => KIND_ORDER.includes(k);
+function expandIntents(file2, ctx) {
+  const r = { yaml: file2.yaml, ctx, errors: [] };
+  const expanding = [
+    ...(file2.data.replication ?? []).map((x, i) => replicationIntent(r, x, i)),
+    ...(file2.data.search ?? []).map((x, i) => searchIntent(r, x, i))
+  ].filter((e) => e !== void 0);
+  const wanted2 = expanding.flatMap((e) => {
+    const before = r.errors.length;
+    const objects = e.intent.kind === "replication" ? expandReplication(e) : expandSearch(e);
+    return r.errors.length === before ? objects : [];
+  });
+  const intents = expanding.map((e) => e.intent);
+  r.errors.push(...duplicateNames(intents));
+  const merged = mergeAcrossIntents(wanted2, r.errors);
+  return { intents, desired: withoutHandWritten(merged, ctx.handWritten, r.errors), errors: r.errors };
+}
+function replicationIntent(r, x, i) {
+  const base = ["replication", i];
+  const at = (...p) => sourceOfPath(r.yaml, [...base, ...p]);
+  const known = [
+    knownCluster(r, x.leader.cluster, [...base, "leader", "cluster"]),
+    knownCluster(r, x.follower.cluster, [...base, "follower", "cluster"])
+  ];
+  if (!known.every(Boolean)) return void 0;
+  const intent = {
+    name: x.name,
+    kind: "replication",
+    security: x.security,
+    local: x.follower.cluster,
+    remote: x.leader.cluster,
+    alias: x.alias ?? x.leader.cluster,
+    localIndices: x.follower.indices,
+    remoteIndices: x.leader.indices,
+    ...x.role !== void 0 ? { role: x.role } : {},
+    user: x.user.name,
+    source: at()
+  };
+  return prepare(r, intent, at, { user: x.user, kibana: false, ...x.roles ? { mappedRoles: x.roles } : {} });
+}
+function searchIntent(r, x, i) {
+  const base = ["search", i];
+  const at = (...p) => sourceOfPath(r.yaml, [...base, ...p]);
+  const known = [knownCluster(r, x.remote, [...base, "remote"]), knownCluster(r, x.local, [...base, "local"])];
+  if (!known.every(Boolean)) return void 0;
+  const intent = {
+    name: x.name,
+    kind: "search",
+    security: x.security,
+    local: x.local,
+    remote: x.remote,
+    alias: x.alias ?? x.remote,
+    localIndices: x.kibana ? x.indices : [],
+    remoteIndices: x.indices,
+    role: x.role,
+    user: x.user.name,
+    source: at()
+  };
+  return prepare(r, intent, at, { user: x.user, kibana: x.kibana ?? false });
+}
+function prepare(r, intent, at, x) {
+  const flavorOf4 = (name) => r.ctx.clusters.find((c) => c.name === name)?.flavor ?? "";
+  const [local, remote] = [flavorOf4(intent.local), flavorOf4(intent.remote)];
+  if (intent.local === intent.remote) {
+    r.errors.push(intentError(intent, `both sides are cluster "${intent.local}"; name two different clusters`));
+    return void 0;
+  }
+  if (local !== remote) {
+    const flavors2 = `${intent.remote} is ${remote} and ${intent.local} is ${local}`;
+    r.errors.push(intentError(intent, `${flavors2}: both clusters must be of the same flavor`));
+    return void 0;
+  }
+  const password = x.user.password && { ref: x.user.password, source: at("user", "password") };
+  return {
+    intent,
+    flavor: local,
+    ...password ? { password } : {},
+    extraRoles: x.user.roles ?? [],
+    ...x.mappedRoles ? { mappedRoles: x.mappedRoles } : {},
+    kibana: x.kibana,
+    at,
+    errors: r.errors,
+    ctx: r.ctx
+  };
+}
+function knownCluster(r, name, path3) {
+  const names = r.ctx.clusters.map((c) => c.name);
+  if (names.includes(name)) return true;
+  const guess = nearest(name, names);
+  const hint = guess ? `did you mean "${guess}"?` : `known clusters: ${names.join(", ")}`;
+  const message = `${formatPath(path3)}: unknown cluster "${name}" (no clusters/${name}.yml); ${hint}`;
+  r.errors.push(new ConfigError(message, sourceOfPath(r.yaml, path3)));
+  return false;
+}
+var intentError = (intent, message, source = intent.source) => new ConfigError(`${intent.kind} intent "${intent.name}": ${message}`, source);
+function duplicateNames(intents) {
+  const seen = /* @__PURE__ */ new Map();
+  const errors = [];
+  for (const i of intents) {
+    const first = seen.get(i.name);
+    const message = `the name is already used at ${formatSource(first?.source ?? i.source)}; give each intent its own name`;
+    if (first) errors.push(intentError(i, message));
+    else seen.set(i.name, i);
+  }
+  return errors;
+}
+function object2(e, cluster, kind, name, body, extra = {}) {
+  return { cluster, kind, name, body: normalize(kind, body), source: e.intent.source, intent: e.intent.name, ...extra };
+}
+var roleBody = (needs, indices) => ({
+  ...needs.cluster.length ? { cluster: [...needs.cluster] } : {},
+  ...needs.index.length ? { indices: [{ names: indices, privileges: [...needs.index] }] } : {}
+});
+function user2(e, cluster, role2) {
+  const password = e.password ? { password: e.password } : {};
+  return object2(e, cluster, "user", e.intent.user, { roles: [role2, ...e.extraRoles] }, password);
+}
+function expandReplication(e) {
+  if (e.flavor === OPENSEARCH_FLAVOR) return expandOpenSearchReplication(e);
+  const { intent } = e;
+  if (e.mappedRoles) {
+    e.errors.push(
+      intentError(intent, "roles (leader/follower) is for OpenSearch; Elasticsearch uses role", e.at("roles"))
+    );
+  }
+  const role2 = intent.role;
+  if (role2 === void 0) {
+    e.errors.push(intentError(intent, "missing role: the name of the role the user holds (the same on both clusters)"));
+    return [];
+  }
+  if (intent.security === "api_key") return expandApiKeyReplication(e, role2);
+  return [
+    object2(e, intent.remote, "role", role2, roleBody(CCR_LEADER, intent.remoteIndices)),
+    object2(e, intent.local, "role", role2, roleBody(CCR_FOLLOWER, intent.localIndices)),
+    user2(e, intent.local, role2),
+    ...connection(e)
+  ];
+}
+function expandApiKeyReplication(e, role2) {
+  const { intent } = e;
+  const body = {
+    cluster: [...CCR_API_KEY_FOLLOWER.cluster],
+    remote_indices: [
+      { clusters: [intent.alias], names: intent.remoteIndices, privileges: [...CCR_API_KEY_REMOTE_INDEX] }
+    ]
+  };
+  return [object2(e, intent.local, "role", role2, body), user2(e, intent.local, role2)];
+}
+function expandSearch(e) {
+  const { intent } = e;
+  if (e.flavor === OPENSEARCH_FLAVOR) {
+    e.errors.push(intentError(intent, "search intents are for Elasticsearch; write OpenSearch search access by hand"));
+    return [];
+  }
+  const role2 = intent.role ?? "";
+  const [remoteNeeds, localNeeds] = e.kibana ? [CCS_KIBANA_REMOTE, CCS_KIBANA_LOCAL] : [CCS_REMOTE, CCS_LOCAL];
+  return [
+    object2(e, intent.remote, "role", role2, roleBody(remoteNeeds, intent.remoteIndices)),
+    object2(e, intent.local, "role", role2, roleBody(localNeeds, intent.remoteIndices)),
+    user2(e, intent.local, role2),
+    ...connection(e)
+  ];
+}
+function expandOpenSearchReplication(e) {
+  const { intent } = e;
+  const { user: userKind, mapping } = OPENSEARCH_KINDS;
+  if (!isKind(userKind) || !isKind(mapping)) {
+    e.errors.push(
+      intentError(intent, "OpenSearch intents need the OpenSearch flavor (internal users, roles mappings)")
+    );
+    return [];
+  }
+  const useRoles = "OpenSearch maps the user to roles: { leader, follower }";
+  const problems = [
+    [intent.security === "api_key", "OpenSearch has no API key model: use security: certificate", e.at("security")],
+    [intent.role !== void 0, `role is for Elasticsearch; ${useRoles}`, e.at("role")],
+    [e.extraRoles.length > 0, `user.roles is for Elasticsearch; ${useRoles}`, e.at("user", "roles")]
+  ];
+  for (const [bad, message, source] of problems) if (bad) e.errors.push(intentError(intent, message, source));
+  const roles = { ...OPENSEARCH_CCR_ROLES, ...e.mappedRoles };
+  const password = e.password ? { password: e.password } : {};
+  return [
+    object2(e, intent.remote, userKind, intent.user, {}, password),
+    object2(e, intent.remote, mapping, roles.leader, { users: [intent.user] }),
+    object2(e, intent.local, userKind, intent.user, {}, password),
+    object2(e, intent.local, mapping, roles.follower, { users: [intent.user] }),
+    ...connection(e)
+  ];
+}
+function pointsAt(d, cluster, transports) {
+  const addresses = [...Array.isArray(d.body.seeds) ? d.body.seeds : [], d.body.proxy_address];
+  const address = transports[cluster];
+  return d.linkedCluster === cluster || address !== void 0 && addresses.includes(address);
+}
+function connection(e) {
+  const { intent, ctx } = e;
+  const { local, remote, alias } = intent;
+  const own2 = ctx.handWritten.find((d) => d.cluster === local && d.kind === "remote_cluster" && d.name === alias);
+  if (own2 && pointsAt(own2, remote, ctx.transports)) return [];
+  const transport = ctx.transports[remote];
+  if (own2) {
+    const where = `remote_clusters.${alias} of ${local} (${formatSource(own2.source)})`;
+    e.errors.push(
+      intentError(
+        intent,
+        `${where} does not point at ${remote}; link it (cluster: ${remote}) or give the intent another alias`
+      )
+    );
+  } else if (transport === void 0) {
+    const fix = `add "transport: <host>:9300" to its cluster file, or write remote_clusters.${alias} on ${local} by hand`;
+    e.errors.push(intentError(intent, `cluster ${remote} has no connection.transport: ${fix}`));
+  }
+  if (own2 || transport === void 0) return [];
+  return [object2(e, local, "remote_cluster", alias, { seeds: [transport] }, { linkedCluster: remote })];
+}
+var key = (d) => `${d.cluster}\0${d.kind}\0${d.name}`;
+var list = (v) => Array.isArray(v) ? v : [];
+var same = (a, b) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+var MERGE = {
+  role: (a, b) => normalize("role", {
+    cluster: [...list(a.cluster), ...list(b.cluster)],
+    indices: [...list(a.indices), ...list(b.indices)],
+    remote_indices: [...list(a.remote_indices), ...list(b.remote_indices)]
+  }),
+  user: (a, b) => normalize("user", { roles: [...list(a.roles), ...list(b.roles)] }),
+  [OPENSEARCH_KINDS.mapping]: (a, b) => ({
+    ...a,
+    users: [.../* @__PURE__ */ new Set([...list(a.users), ...list(b.users)])].map(String).sort()
+  })
+};
+function mergeAcrossIntents(wanted2, errors) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const d of wanted2) {
+    const first = byKey.get(key(d));
+    if (!first) {
+      byKey.set(key(d), d);
+      continue;
+    }
+    const merge2 = MERGE[d.kind];
+    const passwordsDiffer = first.password && d.password && !same(first.password.ref, d.password.ref);
+    if (!merge2 && !same(first.body, d.body) || passwordsDiffer) {
+      const what = passwordsDiffer ? "with different passwords" : "differently";
+      errors.push(
+        new ConfigError(
+          `intents "${first.intent}" and "${d.intent}" define ${d.kind} "${d.name}" on ${d.cluster} ${what}; make them agree or use another name`,
+          d.source
+        )
+      );
+      continue;
+    }
+    const password = first.password ?? d.password;
+    byKey.set(key(d), {
+      ...first,
+      body: merge2 ? merge2(first.body, d.body) : first.body,
+      intent: first.intent === d.intent ? first.intent : `${first.intent}, ${d.intent}`,
+      ...password ? { password } : {}
+    });
+  }
+  return [...byKey.values()];
+}
+function withoutHandWritten(expanded, handWritten, errors) {
+  const written = new Map(handWritten.map((d) => [key(d), d]));
+  return expanded.filter((d) => {
+    const own2 = written.get(key(d));
+    if (!own2) return true;
+    errors.push(
+      new ConfigError(
+        `${d.kind} "${d.name}" on ${d.cluster} comes from intent "${d.intent}" (${formatSource(d.source)}) and is also written by hand at ${formatSource(own2.source)}; remove one of them`,
+        d.source
+      )
+    );
+    return false;
+  });
+}
+
 // src/config/load.ts
 function loadConfig(dir, opts = {}) {
   const found = listClusterFiles(dir);
@@ -61852,20 +62209,39 @@ function loadConfig(dir, opts = {}) {
     errors.push(...sortBySource(fileErrors));
   }
   const names = found.map((f) => f.name);
-  errors.push(...duplicateNames(found));
+  errors.push(...duplicateNames2(found));
   for (const c of loaded) errors.push(...checkLinks(c, names));
   const selected = opts.clusters ?? names;
   errors.push(...checkSelection(selected, names));
+  const transports = Object.fromEntries(
+    loaded.flatMap((c) => c.data.connection.transport ? [[c.name, c.data.connection.transport]] : [])
+  );
+  const handWritten = loaded.flatMap(toDesired);
+  const ctx = { clusters: loaded.map(flavorOf), transports, handWritten };
+  const intents = loadIntents(dir, ctx, errors.length === 0);
+  errors.push(...intents?.errors ?? []);
   if (errors.length > 0) throw new ConfigErrors(errors);
   const chosen = loaded.filter((c) => selected.includes(c.name));
   return {
     dir,
     clusters: chosen.map(toClusterConfig),
-    desired: chosen.flatMap(toDesired),
-    transports: Object.fromEntries(
-      loaded.flatMap((c) => c.data.connection.transport ? [[c.name, c.data.connection.transport]] : [])
-    )
+    desired: [...handWritten, ...intents?.desired ?? []].filter((d) => selected.includes(d.cluster)),
+    transports,
+    intents: intents?.intents ?? []
   };
+}
+var flavorOf = (c) => ({ name: c.name, flavor: c.data.connection.flavor });
+function loadIntents(dir, ctx, expand) {
+  const found = INTENTS_FILES.map((f) => path.resolve(dir, f)).filter((f) => existsSync(f));
+  if (found.length === 0) return void 0;
+  const errors = [];
+  if (found.length > 1) {
+    const both = found.map(displayPath).join(" and ");
+    return { intents: [], desired: [], errors: [new ConfigError(`${both} both exist; keep one intents file`)] };
+  }
+  const file2 = readYamlFile(found[0], intentsFileSchema, errors);
+  if (!file2 || !expand) return { intents: [], desired: [], errors: sortBySource(errors) };
+  return expandIntents(file2, ctx);
 }
 function displayPath(abs) {
   return path.relative(process.cwd(), abs).split(path.sep).join("/");
@@ -61889,9 +62265,13 @@ function listClusterFiles(dir) {
   return files.map((f) => ({ name: f.replace(/\.ya?ml$/, ""), abs: path.join(clustersDir, f) }));
 }
 function readClusterFile(f, errors) {
+  const read2 = readYamlFile(f.abs, clusterFileSchema, errors);
+  return read2 && { name: f.name, ...read2 };
+}
+function readYamlFile(abs, schema, errors) {
   const lines = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(readFileSync(f.abs, "utf8"), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const yaml = { file: displayPath(f.abs), doc, lines };
+  const doc = (0, import_yaml2.parseDocument)(readFileSync(abs, "utf8"), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const yaml = { file: displayPath(abs), doc, lines };
   if (doc.errors.length > 0) {
     errors.push(...doc.errors.map((e) => yamlError(yaml, e)));
     return void 0;
@@ -61903,15 +62283,15 @@ function readClusterFile(f, errors) {
     errors.push(new ConfigError(`invalid YAML: ${e.message}`, sourceAt(yaml, 0)));
     return void 0;
   }
-  const result = clusterFileSchema.safeParse(raw ?? {}, { error: errorMessage });
+  const result = schema.safeParse(raw ?? {}, { error: errorMessage });
   if (!result.success) {
-    errors.push(...result.error.issues.flatMap((i) => issueErrors(yaml, raw, i)));
+    errors.push(...result.error.issues.flatMap((i) => issueErrors({ yaml, raw, schema }, i)));
     return void 0;
   }
-  return { name: f.name, yaml, data: result.data };
+  return { yaml, data: result.data };
 }
 function yamlError(y, e) {
-  const message = e.code === "MULTIPLE_DOCS" ? "a cluster file holds a single YAML document (remove the extra ---)" : e.message.split("\n")[0];
+  const message = e.code === "MULTIPLE_DOCS" ? "an xcluster file holds a single YAML document (remove the extra ---)" : e.message.split("\n")[0];
   return new ConfigError(`invalid YAML: ${message}`, sourceAt(y, e.pos[0]));
 }
 var UNION = "xcluster:union";
@@ -61936,12 +62316,13 @@ function errorMessage(issue2) {
       return void 0;
   }
 }
-function issueErrors(y, raw, issue2) {
-  if (issue2.code === "invalid_union" && issue2.message === UNION) return unionErrors(y, raw, issue2);
+function issueErrors(c, issue2) {
+  const { yaml: y, raw } = c;
+  if (issue2.code === "invalid_union" && issue2.message === UNION) return unionErrors(c, issue2);
   if (issue2.code === "unrecognized_keys") {
-    const known = knownKeysAt(clusterFileSchema, issue2.path);
+    const known = knownKeysAt(c.schema, issue2.path);
     return issue2.keys.map(
-      (key) => new ConfigError(unknownKeyMessage(key, formatPath(issue2.path), known), sourceOfPath(y, [...issue2.path, key]))
+      (key2) => new ConfigError(unknownKeyMessage(key2, formatPath(issue2.path), known), sourceOfPath(y, [...issue2.path, key2]))
     );
   }
   if (issue2.code === "invalid_type" && isMissing(raw, issue2.path)) return [missingKey(y, issue2.path)];
@@ -61949,12 +62330,13 @@ function issueErrors(y, raw, issue2) {
   const message = issue2.message.replace(/^(Invalid input|Invalid option|Too small|Too big|Invalid string): /, "");
   return [new ConfigError(where ? `${where}: ${message}` : message, sourceOfPath(y, issue2.path))];
 }
-function unionErrors(y, raw, issue2) {
+function unionErrors(c, issue2) {
+  const { yaml: y, raw } = c;
   const typeMismatch = (errs) => errs.every((e) => (e.code === "invalid_type" || e.code === "invalid_value") && e.path.length === 0);
   if (isMissing(raw, issue2.path)) return [missingKey(y, issue2.path)];
   const meant = issue2.errors.filter((errs) => !typeMismatch(errs));
   if (meant.length === 1 && meant[0]) {
-    return meant[0].flatMap((e) => issueErrors(y, raw, { ...e, path: [...issue2.path, ...e.path] }));
+    return meant[0].flatMap((e) => issueErrors(c, { ...e, path: [...issue2.path, ...e.path] }));
   }
   const expected = issue2.errors.flat().flatMap((e) => {
     if (e.code === "invalid_type") return [describeExpected(e.expected)];
@@ -61990,7 +62372,7 @@ function sortBySource(errors) {
     (a, b) => (a.source?.line ?? 0) - (b.source?.line ?? 0) || (a.source?.column ?? 0) - (b.source?.column ?? 0)
   );
 }
-function duplicateNames(found) {
+function duplicateNames2(found) {
   const errors = [];
   const seen = /* @__PURE__ */ new Map();
   for (const f of found) {
@@ -62058,7 +62440,7 @@ function toAuth(c) {
 }
 function toClusterConfig(c) {
   const conn = c.data.connection;
-  const connection = {
+  const connection2 = {
     flavor: conn.flavor,
     url: conn.url,
     auth: toAuth(c),
@@ -62067,7 +62449,7 @@ function toClusterConfig(c) {
     timeoutMs: timeoutMs(conn.timeout),
     source: sourceOfPath(c.yaml, ["connection"])
   };
-  return { name: c.name, file: c.yaml.file, connection, prune: c.data.prune };
+  return { name: c.name, file: c.yaml.file, connection: connection2, prune: c.data.prune };
 }
 function toDesired(c) {
   const out = [];
@@ -62080,12 +62462,12 @@ function toDesired(c) {
     ...extra
   });
   for (const [name, role2] of Object.entries(c.data.roles ?? {})) add("role", "roles", name, role2);
-  for (const [name, { password, ...user2 }] of Object.entries(c.data.users ?? {})) {
+  for (const [name, { password, ...user3 }] of Object.entries(c.data.users ?? {})) {
     add(
       "user",
       "users",
       name,
-      user2,
+      user3,
       password ? { password: secretSpec(c, password, ["users", name, "password"]) } : {}
     );
   }
@@ -62146,9 +62528,9 @@ function resolveConnection(cluster) {
 var import_deep_diff = __toESM(require_deep_diff(), 1);
 var valueAt2 = (body, path3) => {
   let v = body;
-  for (const key of path3) {
+  for (const key2 of path3) {
     if (v === null || typeof v !== "object") return null;
-    v = v[key];
+    v = v[key2];
   }
   return v ?? null;
 };
@@ -62182,7 +62564,8 @@ function created(d) {
     source: d.source,
     diff,
     body: d.body,
-    ...d.password ? { password: d.password } : {}
+    ...d.password ? { password: d.password } : {},
+    ...d.intent ? { intent: d.intent } : {}
   };
 }
 var PASSWORD_CHANGE = { path: ["password"], before: SENSITIVE, after: SENSITIVE };
@@ -62199,16 +62582,17 @@ function updated(d, current, passwordStale) {
     diff,
     body: d.body,
     before: current,
-    ...passwordStale && d.password ? { password: d.password } : {}
+    ...passwordStale && d.password ? { password: d.password } : {},
+    ...d.intent ? { intent: d.intent } : {}
   };
 }
 function diffCluster(desired, live, prune) {
   const changes = [];
   const unmanaged = [];
   for (const kind of KIND_ORDER) {
-    const wanted = desired.filter((d) => d.kind === kind && !live.reserved[kind].includes(d.name));
+    const wanted2 = desired.filter((d) => d.kind === kind && !live.reserved[kind].includes(d.name));
     const have = live.objects[kind];
-    for (const d of wanted) {
+    for (const d of wanted2) {
       const current = have[d.name];
       if (!current) {
         changes.push(created(d));
@@ -62218,7 +62602,7 @@ function diffCluster(desired, live, prune) {
       const change = updated(d, current.body, stale);
       if (change) changes.push(change);
     }
-    const named = new Set(wanted.map((d) => d.name));
+    const named = new Set(wanted2.map((d) => d.name));
     for (const [name, obj] of Object.entries(have).sort(([a], [b]) => a.localeCompare(b))) {
       if (named.has(name)) continue;
       if (prune && obj.managed) {
@@ -62238,6 +62622,484 @@ function diffCluster(desired, live, prune) {
   }
   return { changes, unmanaged };
 }
+
+// src/rules/estate.ts
+var strings = (v) => Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
+function entries(body, field = "indices") {
+  const list3 = Array.isArray(body[field]) ? body[field] : [];
+  return list3.flatMap(
+    (e) => e !== null && typeof e === "object" && !Array.isArray(e) ? [{ names: strings(e.names), privileges: strings(e.privileges), clusters: strings(e.clusters) }] : []
+  );
+}
+function matches(pattern, name) {
+  if (pattern === name) return true;
+  const re2 = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${re2}$`).test(name);
+}
+var isLoaded = (config2, cluster) => config2.clusters.some((c) => c.name === cluster);
+var flavorOf2 = (config2, cluster) => config2.clusters.find((c) => c.name === cluster)?.connection.flavor;
+var find = (config2, cluster, kind, name) => config2.desired.find((d) => d.cluster === cluster && d.kind === kind && d.name === name);
+var ofKind = (config2, kind) => config2.desired.filter((d) => d.kind === kind);
+function targetOf(config2, d) {
+  if (d.linkedCluster) return d.linkedCluster;
+  const addresses = [...strings(d.body.seeds), d.body.proxy_address];
+  return Object.entries(config2.transports).find(([, t]) => addresses.includes(t))?.[0];
+}
+function remoteLinks(config2) {
+  return ofKind(config2, "remote_cluster").flatMap((d) => {
+    const remote = targetOf(config2, d);
+    return remote ? [{ local: d.cluster, alias: d.name, remote, desired: d }] : [];
+  });
+}
+function lacks(role2, needs, indices) {
+  const cluster = strings(role2.cluster);
+  const missing = needs.cluster.filter((p) => !grants("cluster", cluster, p));
+  const all = entries(role2);
+  const short = (privileges) => needs.index.filter((p) => !grants("index", privileges, p));
+  if (needs.index.length === 0) return missing;
+  if (!indices) {
+    const best = all.map((e) => short(e.privileges)).sort((a, b) => a.length - b.length)[0] ?? [...needs.index];
+    return [...missing, ...best.map((p) => `${p} (on an index)`)];
+  }
+  for (const index of indices) {
+    const covering = all.filter((e) => e.names.some((n) => matches(n, index))).flatMap((e) => e.privileges);
+    missing.push(...short(covering).map((p) => `${p} on ${index}`));
+  }
+  return missing;
+}
+var wanted = (needs, where) => [needs.cluster.join(", "), needs.index.length ? `${needs.index.join(", ")} on ${where}` : ""].filter(Boolean).join(", and ");
+function finding(rule, cluster, message, source, severity = rule.severity) {
+  return { severity, rule: rule.id, cluster, message, ...source ? { source } : {} };
+}
+var isFollowerRole = (body) => strings(body.cluster).includes("manage_ccr") || entries(body).some((e) => e.privileges.includes("manage_follow_index"));
+var isApiKeyFollowerRole = (body) => entries(body, "remote_indices").some((e) => e.privileges.includes("cross_cluster_replication"));
+var isEmptyRole = (body) => Object.keys(body).length === 0;
+function certificatePairs(config2) {
+  const fromIntents = (config2.intents ?? []).filter(
+    (i) => i.security === "certificate" && i.role !== void 0 && flavorOf2(config2, i.local) !== OPENSEARCH_FLAVOR
+  ).map((i) => ({
+    kind: i.kind,
+    local: i.local,
+    remote: i.remote,
+    role: i.role,
+    localIndices: i.localIndices,
+    remoteIndices: i.remoteIndices,
+    intent: i
+  }));
+  const fromRoles = remoteLinks(config2).flatMap(
+    (link) => ofKind(config2, "role").filter((r) => r.cluster === link.local && !r.intent && find(config2, link.remote, "role", r.name)).flatMap((r) => {
+      if (isFollowerRole(r.body) && !isApiKeyFollowerRole(r.body))
+        return [{ kind: "replication", ...sides(link, r) }];
+      return isEmptyRole(r.body) ? [{ kind: "search", ...sides(link, r) }] : [];
+    })
+  );
+  return [...fromIntents, ...fromRoles];
+}
+var sides = (link, role2) => ({ local: link.local, remote: link.remote, role: role2.name });
+var holders = (config2, cluster, role2) => ofKind(config2, "user").filter((u) => u.cluster === cluster && strings(u.body.roles).includes(role2));
+
+// src/rules/apikeys.ts
+function grants2(config2) {
+  const byAlias = /* @__PURE__ */ new Map();
+  for (const i of (config2.intents ?? []).filter((x) => x.security === "api_key")) {
+    const k = `${i.local}\0${i.alias}`;
+    const g = byAlias.get(k) ?? {
+      local: i.local,
+      alias: i.alias,
+      remote: i.remote,
+      access: { replication: [], search: [] }
+    };
+    g.access[i.kind === "replication" ? "replication" : "search"].push(...i.remoteIndices);
+    byAlias.set(k, g);
+  }
+  return [...byAlias.values()];
+}
+var accessOf = (privilege) => CCR_API_KEY_REMOTE_INDEX.includes(privilege) || privilege === "cross_cluster_replication_internal" ? "replication" : "search";
+var apiKeyRequired = {
+  id: "api-key-required",
+  severity: "info",
+  description: "An intent uses API key security: the leader must grant the follower a cross-cluster API key (not managed by xcluster yet); create it.",
+  needsLive: false,
+  check({ config: config2 }) {
+    return (config2.intents ?? []).filter((i) => i.security === "api_key").map((i) => {
+      const access = `access.${i.kind}: [{ names: [${i.remoteIndices.join(", ")}] }]`;
+      const message = `intent ${i.name} uses API key security: ${i.remote} must grant ${i.local} a cross-cluster API key with ${access}, stored in ${i.local}'s keystore as cluster.remote.${i.alias}.credentials, and the remote ${i.alias} must point at ${i.remote}'s remote cluster server port (xcluster does not manage these yet)`;
+      return finding(this, i.remote, message, i.source);
+    });
+  }
+};
+var coversRemoteIndices = {
+  id: "api-key-covers-remote-indices",
+  severity: "error",
+  description: "A role's remote_indices for an API key remote ask for more than the leader's cross-cluster API key grants (effective access is the intersection); widen the key or narrow the role.",
+  needsLive: false,
+  check({ config: config2 }) {
+    const keys = grants2(config2);
+    return ofKind(config2, "role").flatMap(
+      (role2) => entries(role2.body, "remote_indices").flatMap(
+        (entry) => keys.filter((g) => g.local === role2.cluster && entry.clusters.some((c) => matches(c, g.alias))).flatMap((g) => {
+          const beyond = entry.privileges.flatMap(
+            (p) => entry.names.filter((n) => !g.access[accessOf(p)].some((granted2) => matches(granted2, n))).map((n) => `${p} on ${n}`)
+          );
+          if (beyond.length === 0) return [];
+          const granted = ["replication", "search"].filter((a) => g.access[a].length > 0).map((a) => `${a} of [${g.access[a].join(", ")}]`);
+          const message = `role ${role2.name} on ${role2.cluster} asks ${g.alias} for ${[...new Set(beyond)].join(", ")}, but the cross-cluster API key ${g.remote} grants covers only ${granted.join(" and ") || "nothing"}; effective access is the intersection: widen the intents' indices or narrow the role`;
+          return [finding(this, role2.cluster, message, role2.source)];
+        })
+      )
+    );
+  }
+};
+var apiKeyRules = [apiKeyRequired, coversRemoteIndices];
+
+// src/rules/ccr.ts
+var list2 = (xs) => xs.join(", ");
+var elasticsearchRoles = (config2) => ofKind(config2, "role").filter((r) => flavorOf2(config2, r.cluster) === "elasticsearch");
+var roleNamesMatch = {
+  id: "ccr-role-names-match",
+  severity: "error",
+  description: "A CCR follower role has no role of the same name on the leader cluster (certificate security authorizes by role name); add that role to the leader.",
+  needsLive: false,
+  check({ config: config2 }) {
+    const findings = [];
+    for (const role2 of elasticsearchRoles(config2)) {
+      if (role2.intent || !isFollowerRole(role2.body) || isApiKeyFollowerRole(role2.body)) continue;
+      const leaders = remoteLinks(config2).filter((l) => l.local === role2.cluster && isLoaded(config2, l.remote)).map((l) => l.remote);
+      if (leaders.length === 0 || leaders.some((c) => find(config2, c, "role", role2.name))) continue;
+      const message = `role ${role2.name} on ${role2.cluster} grants cross-cluster replication, but none of the clusters it connects to (${list2(leaders)}) has a role named ${role2.name}: with certificate security the leader authorizes by role name; add role ${role2.name} to the leader's cluster file (read_ccr, and monitor + read on the leader index)`;
+      findings.push(finding(this, role2.cluster, message, role2.source));
+    }
+    for (const p of certificatePairs(config2).filter((x) => x.intent && x.kind === "replication")) {
+      if (!isLoaded(config2, p.remote) || find(config2, p.remote, "role", p.role)) continue;
+      const message = `intent ${p.intent.name} needs role ${p.role} on ${p.remote}, the leader; it is missing`;
+      findings.push(finding(this, p.remote, message, p.intent.source));
+    }
+    return findings;
+  }
+};
+function privilegeFinding(rule, side, role2, needs, indices) {
+  const missing = lacks(role2.body, needs, indices);
+  if (missing.length === 0) return [];
+  const message = `role ${role2.name} on ${role2.cluster} is the ${side} side of cross-cluster replication and lacks ${list2(missing)}; grant ${wanted(needs, `the ${side} index`)}`;
+  return [finding(rule, role2.cluster, message, role2.source)];
+}
+var leaderPrivileges = {
+  id: "ccr-leader-privileges",
+  severity: "error",
+  description: "A CCR role on the leader cluster lacks read_ccr, or monitor and read on the leader index; grant them.",
+  needsLive: false,
+  check({ config: config2 }) {
+    const seen = /* @__PURE__ */ new Set();
+    return certificatePairs(config2).filter((p) => p.kind === "replication").flatMap((p) => {
+      const role2 = find(config2, p.remote, "role", p.role);
+      const key2 = `${p.remote}\0${p.role}\0${(p.remoteIndices ?? []).join(",")}`;
+      if (!role2 || seen.has(key2)) return [];
+      seen.add(key2);
+      return privilegeFinding(this, "leader", role2, CCR_LEADER, p.remoteIndices);
+    });
+  }
+};
+var followerPrivileges = {
+  id: "ccr-follower-privileges",
+  severity: "error",
+  description: "A CCR role on the follower cluster lacks manage_ccr, or monitor, read, write and manage_follow_index on the follower index; grant them.",
+  needsLive: false,
+  check({ config: config2 }) {
+    const fromIntents = (config2.intents ?? []).filter((i) => i.kind === "replication" && i.role !== void 0);
+    const intentRoles = fromIntents.flatMap((i) => {
+      const role2 = find(config2, i.local, "role", i.role);
+      if (!role2 || flavorOf2(config2, i.local) !== "elasticsearch") return [];
+      const needs = i.security === "api_key" ? CCR_API_KEY_FOLLOWER : CCR_FOLLOWER;
+      return privilegeFinding(this, "follower", role2, needs, i.security === "api_key" ? void 0 : i.localIndices);
+    });
+    const handWritten = elasticsearchRoles(config2).filter((r) => !r.intent && (isFollowerRole(r.body) || isApiKeyFollowerRole(r.body))).flatMap((r) => {
+      const needs = isApiKeyFollowerRole(r.body) ? CCR_API_KEY_FOLLOWER : CCR_FOLLOWER;
+      return privilegeFinding(this, "follower", r, needs);
+    });
+    return [...intentRoles, ...handWritten];
+  }
+};
+var ccrRules = [roleNamesMatch, leaderPrivileges, followerPrivileges];
+
+// src/rules/ccs.ts
+var remotePrivileges = {
+  id: "ccs-remote-privileges",
+  severity: "error",
+  description: "A cross-cluster search role on the remote cluster lacks read or read_cross_cluster on the target indices; grant both.",
+  needsLive: false,
+  check({ config: config2 }) {
+    const findings = [];
+    const report = (role2, missing, from) => {
+      const message = `role ${role2.name} on ${role2.cluster} authorizes cross-cluster search from ${from} and lacks ${missing.join(", ")}; grant ${wanted(CCS_REMOTE, "the target indices")}`;
+      findings.push(finding(this, role2.cluster, message, role2.source));
+    };
+    const checked = /* @__PURE__ */ new Set();
+    for (const p of certificatePairs(config2).filter((x) => x.kind === "search")) {
+      const role2 = find(config2, p.remote, "role", p.role);
+      if (!role2 || checked.has(role2)) continue;
+      checked.add(role2);
+      const missing = lacks(role2.body, CCS_REMOTE, p.remoteIndices);
+      if (missing.length) report(role2, missing, p.local);
+    }
+    const elasticsearch2 = ofKind(config2, "role").filter((r) => flavorOf2(config2, r.cluster) === "elasticsearch");
+    for (const role2 of elasticsearch2.filter((r) => !checked.has(r))) {
+      const partial2 = entries(role2.body).filter((e) => e.privileges.includes("read_cross_cluster"));
+      const missing = partial2.flatMap((e) => lacks({ indices: [{ ...e }] }, CCS_REMOTE));
+      if (missing.length) report(role2, [...new Set(missing)], "a remote cluster");
+    }
+    return findings;
+  }
+};
+var ccsRules = [remotePrivileges];
+
+// src/rules/opensearch.ts
+function securityOf(c) {
+  if (c.connection.auth.kind !== "none") return "full";
+  return c.connection.url.startsWith("https://") ? "TLS only" : "off";
+}
+var isOpenSearch = (c) => c?.connection.flavor === OPENSEARCH_FLAVOR;
+var securityMismatch = {
+  id: "opensearch-security-mismatch",
+  severity: "error",
+  description: "OpenSearch leader and follower have different security configurations (full, TLS only, off); configure both the same way.",
+  needsLive: false,
+  check({ config: config2 }) {
+    const cluster = (name) => config2.clusters.find((c) => c.name === name);
+    return remoteLinks(config2).flatMap((link) => {
+      const [follower, leader] = [cluster(link.local), cluster(link.remote)];
+      if (!isOpenSearch(follower) || !isOpenSearch(leader)) return [];
+      const [f, l] = [securityOf(follower), securityOf(leader)];
+      if (f === l) return [];
+      const message = `${link.remote} (security ${l}) and ${link.local} (security ${f}) do not share one security configuration, which OpenSearch replication requires: enable the security plugin fully on both, for TLS only on both, or on neither`;
+      return [finding(this, link.local, message, link.desired.source)];
+    });
+  }
+};
+var openSearchRules = [securityMismatch];
+
+// src/rules/privilege-names.ts
+var ELASTICSEARCH = {
+  cluster: [
+    "all",
+    "cancel_task",
+    "clone_api_key",
+    "create_snapshot",
+    "cross_cluster_replication",
+    "cross_cluster_search",
+    "delegate_pki",
+    "grant_api_key",
+    "manage",
+    "manage_api_key",
+    "manage_autoscaling",
+    "manage_behavioral_analytics",
+    "manage_ccr",
+    "manage_connector",
+    "manage_data_frame_transforms",
+    "manage_data_stream_global_retention",
+    "manage_enrich",
+    "manage_ilm",
+    "manage_index_templates",
+    "manage_inference",
+    "manage_ingest_pipelines",
+    "manage_logstash_pipelines",
+    "manage_ml",
+    "manage_oidc",
+    "manage_own_api_key",
+    "manage_pipeline",
+    "manage_reindex",
+    "manage_rollup",
+    "manage_saml",
+    "manage_search_application",
+    "manage_search_query_rules",
+    "manage_search_synonyms",
+    "manage_security",
+    "manage_service_account",
+    "manage_slm",
+    "manage_token",
+    "manage_transform",
+    "manage_user_profile",
+    "manage_watcher",
+    "monitor",
+    "monitor_connector",
+    "monitor_data_frame_transforms",
+    "monitor_data_stream_global_retention",
+    "monitor_enrich",
+    "monitor_esql",
+    "monitor_inference",
+    "monitor_ml",
+    "monitor_reindex",
+    "monitor_rollup",
+    "monitor_snapshot",
+    "monitor_stats",
+    "monitor_text_structure",
+    "monitor_transform",
+    "monitor_watcher",
+    "post_behavioral_analytics_event",
+    "read_ccr",
+    "read_fleet_secrets",
+    "read_ilm",
+    "read_pipeline",
+    "read_security",
+    "read_slm",
+    "transport_client",
+    "write_connector_secrets",
+    "write_fleet_secrets"
+  ],
+  index: [
+    "all",
+    "auto_configure",
+    "create",
+    "create_doc",
+    "create_index",
+    "create_view",
+    "cross_cluster_replication",
+    "cross_cluster_replication_internal",
+    "delete",
+    "delete_index",
+    "delete_view",
+    "index",
+    "maintenance",
+    "manage",
+    "manage_data_stream_lifecycle",
+    "manage_failure_store",
+    "manage_follow_index",
+    "manage_ilm",
+    "manage_leader_index",
+    "manage_view",
+    "monitor",
+    "none",
+    "read",
+    "read_cross_cluster",
+    "read_failure_store",
+    "read_view_metadata",
+    "view_index_metadata",
+    "write"
+  ],
+  remoteCluster: ["monitor_enrich", "monitor_stats"]
+};
+var PRIVILEGE_NAMES = { elasticsearch: ELASTICSEARCH };
+var isActionName = (name) => name.includes(":") || name.includes("/");
+
+// src/rules/privileges.ts
+var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var PLACES = [
+  { family: "cluster", what: "cluster privilege", names: (b) => strings(b.cluster) },
+  { family: "index", what: "index privilege", names: (b) => entries(b).flatMap((e) => e.privileges) },
+  {
+    family: "index",
+    what: "remote index privilege",
+    names: (b) => entries(b, "remote_indices").flatMap((e) => e.privileges)
+  },
+  {
+    family: "remoteCluster",
+    what: "remote cluster privilege",
+    names: (b) => (Array.isArray(b.remote_cluster) ? b.remote_cluster : []).flatMap(
+      (r) => strings(isRecord(r) ? r.privileges : [])
+    )
+  }
+];
+function unknownIn(role2, known) {
+  return PLACES.flatMap(
+    ({ family, what, names }) => [...new Set(names(role2.body))].filter((p) => !isActionName(p) && !known[family].includes(p)).map((p) => {
+      const guess = nearest(p, known[family]);
+      return `unknown ${what} "${p}"${guess ? `; did you mean "${guess}"?` : ""}`;
+    })
+  );
+}
+var unknownPrivilege = {
+  id: "unknown-privilege",
+  severity: "error",
+  description: "A role names a privilege the cluster's flavor does not have (the server would refuse the role); use the suggested name.",
+  needsLive: false,
+  check({ config: config2 }) {
+    return ofKind(config2, "role").flatMap((role2) => {
+      const known = PRIVILEGE_NAMES[flavorOf2(config2, role2.cluster) ?? ""];
+      const problems = known ? unknownIn(role2, known) : [];
+      if (problems.length === 0) return [];
+      return [finding(this, role2.cluster, `role ${role2.name} on ${role2.cluster}: ${problems.join("; ")}`, role2.source)];
+    });
+  }
+};
+var privilegeRules = [unknownPrivilege];
+
+// src/rules/remotes.ts
+var MODES = {
+  sniff: { required: "seeds", only: ["seeds", "node_connections"] },
+  proxy: { required: "proxy_address", only: ["proxy_address", "proxy_socket_connections", "server_name"] }
+};
+var COMMON = ["mode", "skip_unavailable", "transport"];
+var TRANSPORT = ["compress", "compression_scheme", "ping_schedule"];
+var KNOWN = [...COMMON, ...Object.values(MODES).flatMap((m) => m.only)];
+var isObject3 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function settingProblems(body) {
+  const mode = typeof body.mode === "string" ? body.mode : "sniff";
+  const spec = MODES[mode];
+  if (!spec) return [`mode "${mode}" is neither sniff nor proxy`];
+  const other = Object.values(MODES).flatMap((m) => m === spec ? [] : m.only);
+  const transport = isObject3(body.transport) ? Object.keys(body.transport) : [];
+  const unknown2 = (key2, known, prefix = "") => {
+    const guess = nearest(key2, known);
+    return `unknown setting ${prefix}${key2}${guess ? `; did you mean ${prefix}${guess}?` : ""}`;
+  };
+  const addresses = [...strings(body.seeds), ...typeof body.proxy_address === "string" ? [body.proxy_address] : []];
+  return [
+    ...body[spec.required] === void 0 ? [`${mode} mode needs ${spec.required}`] : [],
+    ...Object.keys(body).filter((k) => !KNOWN.includes(k)).map((k) => unknown2(k, KNOWN)),
+    ...transport.filter((k) => !TRANSPORT.includes(k)).map((k) => unknown2(k, TRANSPORT, "transport.")),
+    ...Object.keys(body).filter((k) => other.includes(k)).map((k) => `${k} does not apply in ${mode} mode`),
+    ...addresses.filter((a) => !HOST_PORT.test(a)).map((a) => `"${a}" is not host:port (e.g. east.example.com:9300)`)
+  ];
+}
+var settingsValid = {
+  id: "remote-settings-valid",
+  severity: "error",
+  description: "A remote connection the server would refuse: sniff without seeds, proxy without proxy_address, an unknown setting, a seed that is not host:port; fix the setting.",
+  needsLive: false,
+  check({ config: config2 }) {
+    return ofKind(config2, "remote_cluster").flatMap((d) => {
+      const problems = settingProblems(d.body);
+      if (problems.length === 0) return [];
+      return [finding(this, d.cluster, `remote ${d.name} on ${d.cluster}: ${problems.join("; ")}`, d.source)];
+    });
+  }
+};
+var RESETTING = ["compress", "ping_schedule"];
+var transportOf = (body) => isObject3(body?.transport) ? body.transport : {};
+function resettingChanges(ch) {
+  if (ch.kind !== "remote_cluster" || ch.action !== "update") return [];
+  const [before, after] = [transportOf(ch.before), transportOf(ch.body)];
+  return RESETTING.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).map((k) => `transport.${k}`);
+}
+var connectionReset = {
+  id: "remote-connection-reset",
+  severity: "warning",
+  description: "The plan changes transport.compress or transport.ping_schedule of a remote: its open connections close and in-flight requests may fail; apply at a quiet time.",
+  needsLive: true,
+  check({ changes = [] }) {
+    return changes.flatMap((ch) => {
+      const settings = resettingChanges(ch);
+      if (settings.length === 0) return [];
+      const message = `changing ${settings.join(" and ")} of remote ${ch.name} closes and reopens every connection of ${ch.cluster} to it, and in-flight cross-cluster requests may fail: apply at a quiet time`;
+      return [finding(this, ch.cluster, message, ch.source)];
+    });
+  }
+};
+var connected = {
+  id: "remote-connected",
+  severity: "error",
+  description: "GET /_remote/info says a configured remote is not connected; check the seeds or proxy address, the network and the TLS trust between the clusters.",
+  needsLive: true,
+  check({ config: config2, live = [], changes = [] }) {
+    return ofKind(config2, "remote_cluster").flatMap((d) => {
+      const state = live.find((s) => s.name === d.cluster && s.reachable);
+      const planned = changes.some((c) => c.cluster === d.cluster && c.kind === "remote_cluster" && c.name === d.name);
+      if (planned || state?.remoteInfo[d.name]?.connected !== false) return [];
+      const message = `remote ${d.name} on ${d.cluster} is not connected (GET /_remote/info): check that its seeds or proxy address are reachable from ${d.cluster} and that both clusters trust each other's transport CA`;
+      return [finding(this, d.cluster, message, d.source)];
+    });
+  }
+};
+var remoteRules = [settingsValid, connectionReset, connected];
 
 // src/rules/reserved.ts
 var reservedObjectNamed = {
@@ -62263,8 +63125,141 @@ var reservedObjectNamed = {
 };
 var reservedRules = [reservedObjectNamed];
 
+// src/rules/users.ts
+var userOnLocalOnly = {
+  id: "user-on-local-only",
+  severity: "info",
+  description: "A CCR/CCS user is also defined on the remote cluster, which only needs the role; remove the user from the remote cluster.",
+  needsLive: false,
+  check({ config: config2 }) {
+    const seen = /* @__PURE__ */ new Set();
+    return certificatePairs(config2).flatMap(
+      (p) => holders(config2, p.local, p.role).flatMap((u) => {
+        const twin = find(config2, p.remote, "user", u.name);
+        if (!twin || seen.has(`${p.remote}\0${u.name}`)) return [];
+        seen.add(`${p.remote}\0${u.name}`);
+        const message = `user ${u.name} is a cross-cluster user of ${p.local}; ${p.remote} authorizes its requests by the role name ${p.role} and needs no user of its own: remove user ${u.name} from ${p.remote}`;
+        return [finding(this, p.remote, message, twin.source)];
+      })
+    );
+  }
+};
+var runAsNeeded = {
+  id: "run-as-needed",
+  severity: "warning",
+  description: "A cross-cluster role lets users act on behalf of others (run_as) locally but not on the remote cluster; add the same run_as to the remote role.",
+  needsLive: false,
+  check({ config: config2 }) {
+    const seen = /* @__PURE__ */ new Set();
+    return certificatePairs(config2).flatMap((p) => {
+      const [local, remote] = [find(config2, p.local, "role", p.role), find(config2, p.remote, "role", p.role)];
+      const runAs = strings(local?.body.run_as);
+      if (!local || !remote || runAs.length === 0 || strings(remote.body.run_as).length > 0) return [];
+      if (seen.has(`${p.remote}\0${p.role}`)) return [];
+      seen.add(`${p.remote}\0${p.role}`);
+      const message = `role ${p.role} on ${p.local} submits requests on behalf of other users (run_as: ${runAs.join(", ")}); requests that reach ${p.remote} need run_as there too: add run_as: [${runAs.join(", ")}] to role ${p.role} on ${p.remote}`;
+      return [finding(this, p.remote, message, remote.source)];
+    });
+  }
+};
+var userRules = [userOnLocalOnly, runAsNeeded];
+
+// src/rules/version-table.ts
+var REMOTE_VERSIONS = [
+  ...["7.17"],
+  ...["8.0", "8.1", "8.2", "8.3", "8.4", "8.5", "8.6", "8.7", "8.8", "8.9"],
+  ...["8.10", "8.11", "8.12", "8.13", "8.14", "8.15", "8.16", "8.17", "8.18", "8.19"],
+  ...["9.0", "9.1", "9.2", "9.3"]
+];
+var ROWS = {
+  "7.17": "Y YYYYYYYYYYYYYYYYYYYY NNNN",
+  "8.0": "Y YYYYYYYYYYYYYYYYYYYY NNNN",
+  "8.1": "N YYYYYYYYYYYYYYYYYYYY NNNN",
+  "8.2": "N NYYYYYYYYYYYYYYYYYYY NNNN",
+  "8.3": "N NNYYYYYYYYYYYYYYYYYY NNNN",
+  "8.4": "N NNNYYYYYYYYYYYYYYYYY NNNN",
+  "8.5": "N NNNNYYYYYYYYYYYYYYYY NNNN",
+  "8.6": "N NNNNNYYYYYYYYYYYYYYY NNNN",
+  "8.7": "N NNNNNNYYYYYYYYYYYYYY NNNN",
+  "8.8": "N NNNNNNNYYYYYYYYYYYYY NNNN",
+  "8.9": "N NNNNNNNNYYYYYYYYYYYY NNNN",
+  "8.10": "N NNNNNNNNNYYYYYYYYYYY NNNN",
+  "8.11": "N NNNNNNNNNNYYYYYYYYYY NNNN",
+  "8.12": "N NNNNNNNNNNNYYYYYYYYY NNNN",
+  "8.13": "N NNNNNNNNNNNNYYYYYYYY NNNN",
+  "8.14": "N NNNNNNNNNNNNNYYYYYYY NNNN",
+  "8.15": "N NNNNNNNNNNNNNNYYYYYY NNNN",
+  "8.16": "N NNNNNNNNNNNNNNNYYYYY NNNN",
+  "8.17": "N NNNNNNNNNNNNNNNNYYYY NNNN",
+  "8.18": "N NNNNNNNNNNNNNNNNNYYY YNNN",
+  "8.19": "N NNNNNNNNNNNNNNNNNNYY YYYY",
+  "9.0": "N NNNNNNNNNNNNNNNNNNYN YYYY",
+  "9.1": "N NNNNNNNNNNNNNNNNNNNN YYYY",
+  "9.2": "N NNNNNNNNNNNNNNNNNNNN NYYY",
+  "9.3": "N NNNNNNNNNNNNNNNNNNNN NNYY"
+};
+var LOCAL_VERSIONS = Object.keys(ROWS);
+function minorOf(version2) {
+  const m = /^(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?$/.exec(version2.trim());
+  return m ? `${Number(m[1])}.${Number(m[2])}` : void 0;
+}
+function compatibility(local, remote) {
+  const row = ROWS[minorOf(local) ?? ""];
+  const column = REMOTE_VERSIONS.indexOf(minorOf(remote));
+  if (row === void 0 || column === -1) return "unknown";
+  return row.replace(/ /g, "")[column] === "Y" ? "compatible" : "incompatible";
+}
+
+// src/rules/versions.ts
+var versionOf = (live, cluster) => live.find((s) => s.name === cluster && s.reachable)?.version;
+var versionCompatible = {
+  id: "remote-version-compatible",
+  severity: "error",
+  description: "The local and remote cluster versions cannot talk (seed 002 table); upgrade one side first (a version outside the table is a warning).",
+  needsLive: true,
+  check({ config: config2, live = [] }) {
+    return remoteLinks(config2).flatMap((link) => {
+      const [local, remote] = [versionOf(live, link.local), versionOf(live, link.remote)];
+      if (!local || !remote || flavorOf2(config2, link.local) !== "elasticsearch") return [];
+      const verdict2 = compatibility(local, remote);
+      if (verdict2 === "compatible") return [];
+      const pair = `${link.local} (${local}) \u2192 ${link.remote} (${remote})`;
+      const message = verdict2 === "incompatible" ? `remote ${link.alias}: ${pair} is not a compatible pair of versions; upgrade ${link.local} or ${link.remote} to a version the other supports before connecting them` : `remote ${link.alias}: ${pair} is outside the version compatibility table xcluster knows (7.17 to 9.3); check the Elasticsearch documentation for this pair`;
+      const severity = verdict2 === "incompatible" ? "error" : "warning";
+      return [finding(this, link.local, message, link.desired.source, severity)];
+    });
+  }
+};
+var usesApiKey = (state, alias) => state?.remoteInfo[alias]?.cluster_credentials !== void 0;
+var certAuthDeprecated = {
+  id: "remote-cert-auth-deprecated",
+  severity: "warning",
+  description: "A remote connection of a 9.x cluster uses TLS certificate authentication, deprecated since 9.0; move it to API key authentication.",
+  needsLive: true,
+  check({ config: config2, live = [] }) {
+    return ofKind(config2, "remote_cluster").flatMap((d) => {
+      const state = live.find((s) => s.name === d.cluster && s.reachable);
+      const major2 = Number(state?.version?.split(".")[0]);
+      if (!(major2 >= 9) || usesApiKey(state, d.name) || flavorOf2(config2, d.cluster) !== "elasticsearch") return [];
+      const message = `remote ${d.name} on ${d.cluster} (${state?.version}) uses TLS certificate authentication, deprecated since Elasticsearch 9.0: migrate it to API key authentication (security: api_key in an intent)`;
+      return [finding(this, d.cluster, message, d.source)];
+    });
+  }
+};
+var versionRules = [versionCompatible, certAuthDeprecated];
+
 // src/rules/index.ts
-var rules = [...reservedRules];
+var rules = [
+  ...reservedRules,
+  ...privilegeRules,
+  ...ccrRules,
+  ...ccsRules,
+  ...apiKeyRules,
+  ...remoteRules,
+  ...versionRules,
+  ...userRules,
+  ...openSearchRules
+];
 function runRules(ctx) {
   return rules.filter((r) => !r.needsLive || ctx.live).flatMap((r) => r.check(ctx));
 }
@@ -62297,9 +63292,9 @@ function planCluster(config2, state) {
 }
 function topology(config2, states, clusters) {
   const links = /* @__PURE__ */ new Map();
-  const key = (from, alias) => `${from}\0${alias}`;
+  const key2 = (from, alias) => `${from}\0${alias}`;
   for (const d of config2.desired.filter((x) => x.kind === "remote_cluster")) {
-    links.set(key(d.cluster, d.name), {
+    links.set(key2(d.cluster, d.name), {
       from: d.cluster,
       to: d.linkedCluster ?? d.name,
       alias: d.name,
@@ -62308,12 +63303,12 @@ function topology(config2, states, clusters) {
   }
   for (const s of states) {
     for (const alias of Object.keys(s.objects.remote_cluster)) {
-      if (!links.has(key(s.name, alias)))
-        links.set(key(s.name, alias), { from: s.name, to: alias, alias, state: "unchanged" });
+      if (!links.has(key2(s.name, alias)))
+        links.set(key2(s.name, alias), { from: s.name, to: alias, alias, state: "unchanged" });
     }
   }
   for (const c of clusters.flatMap((p) => p.changes).filter((c2) => c2.kind === "remote_cluster")) {
-    const link = links.get(key(c.cluster, c.name));
+    const link = links.get(key2(c.cluster, c.name));
     if (link) link.state = c.action;
   }
   for (const link of links.values()) {
@@ -62363,14 +63358,14 @@ var secretKeys = [
   "x-elastic-app-auth"
 ];
 function redactObject(obj, additionalKeys = []) {
-  const toRedact = [...secretKeys, ...additionalKeys].map((key) => key.toLowerCase());
+  const toRedact = [...secretKeys, ...additionalKeys].map((key2) => key2.toLowerCase());
   const seen = /* @__PURE__ */ new Map();
   return doRedact(obj);
   function doRedact(obj2) {
     if (typeof obj2 !== "object" || obj2 == null)
       return obj2;
     const newObj = {};
-    Object.entries(obj2).forEach(([key, value]) => {
+    Object.entries(obj2).forEach(([key2, value]) => {
       if (value instanceof URL) {
         value = `${value.origin}${value.pathname}${value.search}`;
       } else if (typeof value === "object" && value !== null) {
@@ -62385,10 +63380,10 @@ function redactObject(obj, additionalKeys = []) {
           }
         }
       }
-      if (toRedact.includes(key.toLowerCase())) {
-        newObj[key] = "[redacted]";
+      if (toRedact.includes(key2.toLowerCase())) {
+        newObj[key2] = "[redacted]";
       } else {
-        newObj[key] = value;
+        newObj[key2] = value;
       }
     });
     return newObj;
@@ -62420,8 +63415,8 @@ function sanitizeValue(val) {
   if (Array.isArray(val))
     return "[" + val.map(sanitizeValue).join(",") + "]";
   if (typeof val === "object") {
-    const entries = Object.entries(val);
-    return "{" + entries.map(([k, v]) => JSON.stringify(k) + ":" + sanitizeValue(v)).join(",") + "}";
+    const entries2 = Object.entries(val);
+    return "{" + entries2.map(([k, v]) => JSON.stringify(k) + ":" + sanitizeValue(v)).join(",") + "}";
   }
   return "?";
 }
@@ -62496,7 +63491,7 @@ var ElasticsearchClientError = class extends Error {
         additionalKeys: []
       }
     };
-    if (isObject3(options)) {
+    if (isObject4(options)) {
       this.options.redaction = { ...this.options.redaction, ...options.redaction };
     }
   }
@@ -62513,7 +63508,7 @@ var TimeoutError = class _TimeoutError extends ElasticsearchClientError {
     Error.captureStackTrace(this, _TimeoutError);
     this.name = "TimeoutError";
     this.message = message !== null && message !== void 0 ? message : "Timeout Error";
-    if (isObject3(meta3))
+    if (isObject4(meta3))
       meta3 = redactDiagnostic(meta3, this.options.redaction);
     this.meta = meta3;
   }
@@ -62530,7 +63525,7 @@ var ConnectionError = class _ConnectionError extends ElasticsearchClientError {
     Error.captureStackTrace(this, _ConnectionError);
     this.name = "ConnectionError";
     this.message = message !== null && message !== void 0 ? message : "Connection Error";
-    if (isObject3(meta3))
+    if (isObject4(meta3))
       meta3 = redactDiagnostic(meta3, this.options.redaction);
     this.meta = meta3;
   }
@@ -62600,9 +63595,9 @@ var ResponseError = class _ResponseError extends ElasticsearchClientError {
     });
     Error.captureStackTrace(this, _ResponseError);
     this.name = "ResponseError";
-    if (isObject3(meta3.body) && meta3.body.error != null && meta3.body.error.type != null) {
+    if (isObject4(meta3.body) && meta3.body.error != null && meta3.body.error.type != null) {
       this.message = meta3.body.error.type;
-      if (isObject3(meta3.body.error.caused_by)) {
+      if (isObject4(meta3.body.error.caused_by)) {
         const { type, reason } = meta3.body.error.caused_by;
         const causedBy = [
           "	Caused by:",
@@ -62631,7 +63626,7 @@ ${rootCauses}`;
     return this.meta.body;
   }
   get statusCode() {
-    if (isObject3(this.meta.body) && typeof this.meta.body.status === "number") {
+    if (isObject4(this.meta.body) && typeof this.meta.body.status === "number") {
       return this.meta.body.status;
     }
     return this.meta.statusCode;
@@ -62652,7 +63647,7 @@ var RequestAbortedError = class _RequestAbortedError extends ElasticsearchClient
     Error.captureStackTrace(this, _RequestAbortedError);
     this.name = "RequestAbortedError";
     this.message = message !== null && message !== void 0 ? message : "Request aborted";
-    if (isObject3(meta3))
+    if (isObject4(meta3))
       meta3 = redactDiagnostic(meta3, this.options.redaction);
     this.meta = meta3;
   }
@@ -62669,12 +63664,12 @@ var ProductNotSupportedError = class _ProductNotSupportedError extends Elasticse
     Error.captureStackTrace(this, _ProductNotSupportedError);
     this.name = "ProductNotSupportedError";
     this.message = `The client noticed that the server is not ${product} and we do not support this unknown product.`;
-    if (isObject3(meta3))
+    if (isObject4(meta3))
       meta3 = redactDiagnostic(meta3, this.options.redaction);
     this.meta = meta3;
   }
 };
-function isObject3(obj) {
+function isObject4(obj) {
   return typeof obj === "object" && obj !== null;
 }
 
@@ -62710,7 +63705,7 @@ function assertSupportedEvent(event) {
     throw new ConfigurationError(`The event '${event}' is not supported.`);
   }
 }
-var supportedEvents = Object.keys(events).map((key) => events[key]);
+var supportedEvents = Object.keys(events).map((key2) => events[key2]);
 
 // node_modules/@elastic/transport/esm/Transport.js
 var import_debug2 = __toESM(require_src(), 1);
@@ -63008,12 +64003,12 @@ var Serializer = class {
   /**
    * Serializes a record into a JSON string
    */
-  serialize(object2) {
-    debug("Serializing", object2);
+  serialize(object3) {
+    debug("Serializing", object3);
     try {
-      return JSON.stringify(object2);
+      return JSON.stringify(object3);
     } catch (err) {
-      throw new SerializationError(err.message, object2);
+      throw new SerializationError(err.message, object3);
     }
   }
   /**
@@ -63045,22 +64040,22 @@ var Serializer = class {
     }
     return ndjson;
   }
-  qserialize(object2) {
-    debug("qserialize", object2);
-    if (object2 == null)
+  qserialize(object3) {
+    debug("qserialize", object3);
+    if (object3 == null)
       return "";
-    if (typeof object2 === "string")
-      return object2;
-    const keys = Object.keys(object2);
+    if (typeof object3 === "string")
+      return object3;
+    const keys = Object.keys(object3);
     for (let i = 0, len = keys.length; i < len; i++) {
-      const key = keys[i];
-      if (object2[key] === void 0) {
-        delete object2[key];
-      } else if (Array.isArray(object2[key])) {
-        object2[key] = object2[key].join(",");
+      const key2 = keys[i];
+      if (object3[key2] === void 0) {
+        delete object3[key2];
+      } else if (Array.isArray(object3[key2])) {
+        object3[key2] = object3[key2].join(",");
       }
     }
-    return stringify(object2);
+    return stringify(object3);
   }
   /**
    * Encodes an array of float32 values to a base64 string
@@ -63344,11 +64339,11 @@ var OpenTelemetryMiddleware = class {
       "db.operation.name": (_a52 = params.meta) === null || _a52 === void 0 ? void 0 : _a52.name
     };
     if (((_b5 = params.meta) === null || _b5 === void 0 ? void 0 : _b5.pathParts) != null) {
-      for (const [key, value] of Object.entries(params.meta.pathParts)) {
+      for (const [key2, value] of Object.entries(params.meta.pathParts)) {
         if (value == null)
           continue;
-        attributes[`db.operation.parameter.${key}`] = value.toString();
-        if (["index", "_index", "indices"].includes(key)) {
+        attributes[`db.operation.parameter.${key2}`] = value.toString();
+        if (["index", "_index", "indices"].includes(key2)) {
           let indices = [];
           if (typeof value === "string") {
             indices.push(value);
@@ -64083,10 +65078,10 @@ function retryBackoff(min, max, attempt) {
 }
 
 // node_modules/hpagent/index.mjs
-var import_index2 = __toESM(require_hpagent(), 1);
-var hpagent_default = import_index2.default;
-var HttpProxyAgent = import_index2.default.HttpProxyAgent;
-var HttpsProxyAgent = import_index2.default.HttpsProxyAgent;
+var import_index10 = __toESM(require_hpagent(), 1);
+var hpagent_default = import_index10.default;
+var HttpProxyAgent = import_index10.default.HttpProxyAgent;
+var HttpsProxyAgent = import_index10.default.HttpsProxyAgent;
 
 // node_modules/@elastic/transport/esm/connection/HttpConnection.js
 var import_debug3 = __toESM(require_src(), 1);
@@ -64360,19 +65355,19 @@ var HttpConnection = class extends BaseConnection_default {
     };
     const paramsKeys = Object.keys(params);
     for (let i = 0, len = paramsKeys.length; i < len; i++) {
-      const key = paramsKeys[i];
-      if (key === "path") {
-        pathname = resolve(pathname, params[key]);
-      } else if (key === "querystring" && Boolean(params[key])) {
+      const key2 = paramsKeys[i];
+      if (key2 === "path") {
+        pathname = resolve(pathname, params[key2]);
+      } else if (key2 === "querystring" && Boolean(params[key2])) {
         if (search === "") {
-          search = `?${params[key]}`;
+          search = `?${params[key2]}`;
         } else {
-          search += `&${params[key]}`;
+          search += `&${params[key2]}`;
         }
-      } else if (key === "headers") {
+      } else if (key2 === "headers") {
         request.headers = Object.assign({}, request.headers, params.headers);
       } else {
-        request[key] = params[key];
+        request[key2] = params[key2];
       }
     }
     request.path = pathname + search;
@@ -64701,12 +65696,12 @@ var BaseConnectionPool = class {
     this._proxy = opts.proxy;
     this[kCaFingerprint] = opts.caFingerprint;
   }
-  markAlive(connection) {
-    connection.status = BaseConnection_default.statuses.ALIVE;
+  markAlive(connection2) {
+    connection2.status = BaseConnection_default.statuses.ALIVE;
     return this;
   }
-  markDead(connection) {
-    connection.status = BaseConnection_default.statuses.DEAD;
+  markDead(connection2) {
+    connection2.status = BaseConnection_default.statuses.DEAD;
     return this;
   }
   getConnection(opts) {
@@ -64737,13 +65732,13 @@ var BaseConnectionPool = class {
       opts.diagnostic = this.diagnostic;
     if (opts.caFingerprint == null)
       opts.caFingerprint = this[kCaFingerprint];
-    const connection = new this.Connection(opts);
+    const connection2 = new this.Connection(opts);
     for (const conn of this.connections) {
-      if (conn.id === connection.id) {
-        throw new Error(`Connection with id '${connection.id}' is already present`);
+      if (conn.id === connection2.id) {
+        throw new Error(`Connection with id '${connection2.id}' is already present`);
       }
     }
-    return connection;
+    return connection2;
   }
   /**
    * Adds a new connection to the pool.
@@ -64751,15 +65746,15 @@ var BaseConnectionPool = class {
    * @param connection Connection options, or the URL of a node
    * @returns This ConnectionPool instance
    */
-  addConnection(connection) {
-    if (Array.isArray(connection)) {
+  addConnection(connection2) {
+    if (Array.isArray(connection2)) {
       const connections = [];
-      for (const conn of connection) {
+      for (const conn of connection2) {
         connections.push(this.createConnection(conn));
       }
       return this.update([...this.connections, ...connections]);
     } else {
-      return this.update([...this.connections, this.createConnection(connection)]);
+      return this.update([...this.connections, this.createConnection(connection2)]);
     }
   }
   /**
@@ -64768,9 +65763,9 @@ var BaseConnectionPool = class {
    * @param connection The connection to remove
    * @returns This ConnectionPool instance
    */
-  removeConnection(connection) {
-    debug5("Removing connection", connection);
-    return this.update(this.connections.filter((c) => c.id !== connection.id));
+  removeConnection(connection2) {
+    debug5("Removing connection", connection2);
+    return this.update(this.connections.filter((c) => c.id !== connection2.id));
   }
   /**
    * Empties the connection pool.
@@ -64782,8 +65777,8 @@ var BaseConnectionPool = class {
     const connections = this.connections;
     this.connections = [];
     this.size = 0;
-    for (const connection of connections) {
-      await connection.close();
+    for (const connection2 of connections) {
+      await connection2.close();
     }
   }
   /**
@@ -64816,13 +65811,13 @@ var BaseConnectionPool = class {
       }
     }
     const ids = nodes.map((c) => c.id);
-    for (const connection of this.connections) {
-      if (!ids.includes(connection.id)) {
-        oldConnections.push(connection);
+    for (const connection2 of this.connections) {
+      if (!ids.includes(connection2.id)) {
+        oldConnections.push(connection2);
       }
     }
-    for (const connection of oldConnections) {
-      connection.close().catch(
+    for (const connection2 of oldConnections) {
+      connection2.close().catch(
         /* istanbul ignore next */
         () => {
         }
@@ -64928,9 +65923,9 @@ var WeightedConnectionPool = class extends BaseConnectionPool_default {
           }
         }
       }
-      const connection = this.connections[this.index];
-      if (connection.weight >= this.currentWeight && filter(connection)) {
-        return connection;
+      const connection2 = this.connections[this.index];
+      if (connection2.weight >= this.currentWeight && filter(connection2)) {
+        return connection2;
       }
     }
     return null;
@@ -64942,12 +65937,12 @@ var WeightedConnectionPool = class extends BaseConnectionPool_default {
    *
    * @param {object} connection
    */
-  markAlive(connection) {
-    if (this.size === 1 || connection.status === BaseConnection_default.statuses.ALIVE)
+  markAlive(connection2) {
+    if (this.size === 1 || connection2.status === BaseConnection_default.statuses.ALIVE)
       return this;
-    connection.status = BaseConnection_default.statuses.ALIVE;
-    connection.deadCount = 0;
-    connection.weight = Math.round(1e3 / this.size);
+    connection2.status = BaseConnection_default.statuses.ALIVE;
+    connection2.deadCount = 0;
+    connection2.weight = Math.round(1e3 / this.size);
     this.maxWeight = Math.max(...this.connections.map((c) => c.weight));
     this.greatestCommonDivisor = this.connections.map((c) => c.weight).reduce(getGreatestCommonDivisor, 0);
     return this;
@@ -64959,14 +65954,14 @@ var WeightedConnectionPool = class extends BaseConnectionPool_default {
    *
    * @param {object} connection
    */
-  markDead(connection) {
+  markDead(connection2) {
     if (this.size === 1)
       return this;
-    connection.status = BaseConnection_default.statuses.DEAD;
-    connection.deadCount++;
-    connection.weight -= Math.round(Math.pow(Math.log2(connection.weight), connection.deadCount));
-    if (connection.weight <= 0)
-      connection.weight = 1;
+    connection2.status = BaseConnection_default.statuses.DEAD;
+    connection2.deadCount++;
+    connection2.weight -= Math.round(Math.pow(Math.log2(connection2.weight), connection2.deadCount));
+    if (connection2.weight <= 0)
+      connection2.weight = 1;
     this.maxWeight = Math.max(...this.connections.map((c) => c.weight));
     this.greatestCommonDivisor = this.connections.map((c) => c.weight).reduce(getGreatestCommonDivisor, 0);
     return this;
@@ -64991,8 +65986,8 @@ var WeightedConnectionPool = class extends BaseConnectionPool_default {
    */
   update(connections) {
     super.update(connections);
-    this.connections.forEach((connection) => {
-      connection.weight = Math.round(1e3 / this.size);
+    this.connections.forEach((connection2) => {
+      connection2.weight = Math.round(1e3 / this.size);
     });
     this.maxWeight = Math.max(...this.connections.map((c) => c.weight));
     this.greatestCommonDivisor = this.connections.map((c) => c.weight).reduce(getGreatestCommonDivisor, 0);
@@ -65074,15 +66069,15 @@ var ClusterConnectionPool = class _ClusterConnectionPool extends BaseConnectionP
    *
    * @param {object} connection
    */
-  markAlive(connection) {
-    const { id: id2 } = connection;
+  markAlive(connection2) {
+    const { id: id2 } = connection2;
     debug6(`Marking as 'alive' connection '${id2}'`);
     const index = this.dead.indexOf(id2);
     if (index > -1)
       this.dead.splice(index, 1);
-    connection.status = BaseConnection_default.statuses.ALIVE;
-    connection.deadCount = 0;
-    connection.resurrectTimeout = 0;
+    connection2.status = BaseConnection_default.statuses.ALIVE;
+    connection2.deadCount = 0;
+    connection2.resurrectTimeout = 0;
     return this;
   }
   /**
@@ -65092,8 +66087,8 @@ var ClusterConnectionPool = class _ClusterConnectionPool extends BaseConnectionP
    *
    * @param {object} connection
    */
-  markDead(connection) {
-    const { id: id2 } = connection;
+  markDead(connection2) {
+    const { id: id2 } = connection2;
     debug6(`Marking as 'dead' connection '${id2}'`);
     if (!this.dead.includes(id2)) {
       for (let i = 0; i < this.size; i++) {
@@ -65103,9 +66098,9 @@ var ClusterConnectionPool = class _ClusterConnectionPool extends BaseConnectionP
         }
       }
     }
-    connection.status = BaseConnection_default.statuses.DEAD;
-    connection.deadCount++;
-    connection.resurrectTimeout = Date.now() + this.resurrectTimeout * Math.pow(2, Math.min(connection.deadCount - 1, this.resurrectTimeoutCutoff));
+    connection2.status = BaseConnection_default.statuses.DEAD;
+    connection2.deadCount++;
+    connection2.resurrectTimeout = Date.now() + this.resurrectTimeout * Math.pow(2, Math.min(connection2.deadCount - 1, this.resurrectTimeoutCutoff));
     this.dead.sort((a, b) => {
       const conn1 = this.connections.find((c) => c.id === a);
       const conn2 = this.connections.find((c) => c.id === b);
@@ -65124,50 +66119,50 @@ var ClusterConnectionPool = class _ClusterConnectionPool extends BaseConnectionP
       debug6("Nothing to resurrect");
       return;
     }
-    const connection = this.connections.find((c) => c.id === this.dead[0]);
-    if (opts.now < connection.resurrectTimeout) {
+    const connection2 = this.connections.find((c) => c.id === this.dead[0]);
+    if (opts.now < connection2.resurrectTimeout) {
       debug6("Nothing to resurrect");
       return;
     }
-    const { id: id2 } = connection;
+    const { id: id2 } = connection2;
     if (this.resurrectStrategy === 1) {
-      connection.request({ method: "HEAD", path: "/" }, { timeout: this.pingTimeout, requestId: opts.requestId, name: opts.name, context: opts.context }).then(({ statusCode }) => {
+      connection2.request({ method: "HEAD", path: "/" }, { timeout: this.pingTimeout, requestId: opts.requestId, name: opts.name, context: opts.context }).then(({ statusCode }) => {
         let isAlive = true;
         if (statusCode === 502 || statusCode === 503 || statusCode === 504) {
           debug6(`Resurrect: connection '${id2}' is still dead`);
-          this.markDead(connection);
+          this.markDead(connection2);
           isAlive = false;
         } else {
           debug6(`Resurrect: connection '${id2}' is now alive`);
-          this.markAlive(connection);
+          this.markAlive(connection2);
         }
         this.diagnostic.emit("resurrect", null, {
           strategy: "ping",
           name: opts.name,
           request: { id: opts.requestId },
           isAlive,
-          connection
+          connection: connection2
         });
       }).catch((err) => {
-        this.markDead(connection);
+        this.markDead(connection2);
         this.diagnostic.emit("resurrect", err, {
           strategy: "ping",
           name: opts.name,
           request: { id: opts.requestId },
           isAlive: false,
-          connection
+          connection: connection2
         });
       });
     } else {
       debug6(`Resurrect: optimistic resurrection for connection '${id2}'`);
       this.dead.splice(this.dead.indexOf(id2), 1);
-      connection.status = BaseConnection_default.statuses.ALIVE;
+      connection2.status = BaseConnection_default.statuses.ALIVE;
       this.diagnostic.emit("resurrect", null, {
         strategy: "optimistic",
         name: opts.name,
         request: { id: opts.requestId },
         isAlive: true,
-        connection
+        connection: connection2
       });
     }
   }
@@ -65222,10 +66217,10 @@ var ClusterConnectionPool = class _ClusterConnectionPool extends BaseConnectionP
     const noAliveConnections = this.size === this.dead.length;
     const connections = [];
     for (let i = 0; i < this.size; i++) {
-      const connection = this.connections[i];
-      if (noAliveConnections || connection.status === BaseConnection_default.statuses.ALIVE) {
-        if (filter(connection)) {
-          connections.push(connection);
+      const connection2 = this.connections[i];
+      if (noAliveConnections || connection2.status === BaseConnection_default.statuses.ALIVE) {
+        if (filter(connection2)) {
+          connections.push(connection2);
         }
       }
     }
@@ -65323,7 +66318,7 @@ var SniffingTransport = class extends Transport_default {
     };
     this.request(request, { id: opts.requestId, meta: true }).then((result) => {
       var _a53, _b5;
-      assert3(isObject4(result.body), "The body should be an object");
+      assert3(isObject5(result.body), "The body should be an object");
       this.isSniffing = false;
       const protocol = (_b5 = (_a53 = result.meta.connection) === null || _a53 === void 0 ? void 0 : _a53.url.protocol) !== null && _b5 !== void 0 ? _b5 : "http:";
       const hosts = this.connectionPool.nodesToHost(result.body.nodes, protocol);
@@ -65337,7 +66332,7 @@ var SniffingTransport = class extends Transport_default {
     });
   }
 };
-function isObject4(obj) {
+function isObject5(obj) {
   return typeof obj === "object";
 }
 
@@ -66307,11 +67302,11 @@ var AsyncSearch = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -66342,11 +67337,11 @@ var AsyncSearch = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -66377,11 +67372,11 @@ var AsyncSearch = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -66413,22 +67408,22 @@ var AsyncSearch = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        if (key === "sort" && typeof params[key] === "string" && params[key].includes(":")) {
-          querystring[key] = params[key];
+        if (key2 === "sort" && typeof params[key2] === "string" && params[key2].includes(":")) {
+          querystring[key2] = params[key2];
         } else {
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
-      } else if (acceptedPath.includes(key)) {
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -66530,11 +67525,11 @@ var Autoscaling = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -66566,11 +67561,11 @@ var Autoscaling = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -66598,11 +67593,11 @@ var Autoscaling = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -66626,17 +67621,17 @@ var Autoscaling = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams2.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams2.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -66695,17 +67690,17 @@ async function BulkApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
-      body = params[key];
-    } else if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
+      body = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams3.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams3.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -66757,11 +67752,11 @@ async function CancelReindexApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      querystring[key2] = params[key2];
     }
   }
   const method = "POST";
@@ -66809,11 +67804,11 @@ async function CapabilitiesApi(params, options) {
     }
   }
   params = params !== null && params !== void 0 ? params : {};
-  for (const key in params) {
-    if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      querystring[key2] = params[key2];
     }
   }
   const method = "GET";
@@ -67176,11 +68171,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -67219,11 +68214,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -67262,11 +68257,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -67305,11 +68300,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -67348,18 +68343,18 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams4.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams4.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -67399,11 +68394,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -67442,11 +68437,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -67475,11 +68470,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -67508,11 +68503,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -67551,11 +68546,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -67584,11 +68579,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -67627,11 +68622,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -67670,11 +68665,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -67713,11 +68708,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -67756,11 +68751,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -67789,11 +68784,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -67822,11 +68817,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -67855,11 +68850,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -67888,11 +68883,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -67931,11 +68926,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -67964,11 +68959,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -68007,11 +69002,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -68050,11 +69045,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -68093,11 +69088,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -68126,11 +69121,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -68169,11 +69164,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -68212,11 +69207,11 @@ var Cat = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -68443,11 +69438,11 @@ var Ccr = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -68478,18 +69473,18 @@ var Ccr = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams5.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams5.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -68521,11 +69516,11 @@ var Ccr = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -68556,11 +69551,11 @@ var Ccr = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -68591,18 +69586,18 @@ var Ccr = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams5.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams5.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -68635,11 +69630,11 @@ var Ccr = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -68677,11 +69672,11 @@ var Ccr = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -68712,11 +69707,11 @@ var Ccr = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -68747,18 +69742,18 @@ var Ccr = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams5.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams5.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -68790,11 +69785,11 @@ var Ccr = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -68825,18 +69820,18 @@ var Ccr = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams5.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams5.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -68869,11 +69864,11 @@ var Ccr = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -68901,11 +69896,11 @@ var Ccr = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -68954,18 +69949,18 @@ async function ClearScrollApi(params, options) {
     }
   }
   params = params !== null && params !== void 0 ? params : {};
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams6.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams6.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -69009,18 +70004,18 @@ async function ClosePointInTimeApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams7.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams7.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -69259,18 +70254,18 @@ var Cluster = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams8.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams8.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -69299,11 +70294,11 @@ var Cluster = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -69335,11 +70330,11 @@ var Cluster = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -69367,11 +70362,11 @@ var Cluster = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "HEAD";
@@ -69403,11 +70398,11 @@ var Cluster = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -69446,11 +70441,11 @@ var Cluster = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -69479,11 +70474,11 @@ var Cluster = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -69521,11 +70516,11 @@ var Cluster = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -69557,11 +70552,11 @@ var Cluster = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -69590,11 +70585,11 @@ var Cluster = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -69622,18 +70617,18 @@ var Cluster = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams8.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams8.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -69666,18 +70661,18 @@ var Cluster = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams8.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams8.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -69707,11 +70702,11 @@ var Cluster = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -69740,18 +70735,18 @@ var Cluster = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams8.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams8.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -69781,11 +70776,11 @@ var Cluster = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -69828,11 +70823,11 @@ var Cluster = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -70220,11 +71215,11 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "PUT";
@@ -70255,11 +71250,11 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -70290,11 +71285,11 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -70325,18 +71320,18 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -70369,11 +71364,11 @@ var Connector = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -70402,18 +71397,18 @@ var Connector = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -70443,18 +71438,18 @@ var Connector = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -70493,11 +71488,11 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -70528,11 +71523,11 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -70564,18 +71559,18 @@ var Connector = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -70604,18 +71599,18 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -70647,11 +71642,11 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "PUT";
@@ -70682,11 +71677,11 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "PUT";
@@ -70717,18 +71712,18 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -70760,11 +71755,11 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -70795,18 +71790,18 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -70838,11 +71833,11 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -70874,11 +71869,11 @@ var Connector = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -70906,18 +71901,18 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -70946,18 +71941,18 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -70989,11 +71984,11 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "PUT";
@@ -71024,18 +72019,18 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -71067,18 +72062,18 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -71110,18 +72105,18 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -71153,18 +72148,18 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -71196,18 +72191,18 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -71239,18 +72234,18 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -71282,18 +72277,18 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -71325,18 +72320,18 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -71368,18 +72363,18 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -71411,18 +72406,18 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -71454,18 +72449,18 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -71497,18 +72492,18 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -71540,18 +72535,18 @@ var Connector = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams9.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams9.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -71617,18 +72612,18 @@ async function CountApi(params, options) {
     }
   }
   params = params !== null && params !== void 0 ? params : {};
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams10.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams10.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -71686,17 +72681,17 @@ async function CreateApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body = (_a52 = params.body) !== null && _a52 !== void 0 ? _a52 : void 0;
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
-      body = params[key];
-    } else if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
+      body = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams11.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams11.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -71777,11 +72772,11 @@ var DanglingIndices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -71812,11 +72807,11 @@ var DanglingIndices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -71848,11 +72843,11 @@ var DanglingIndices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -71904,11 +72899,11 @@ async function DeleteApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      querystring[key2] = params[key2];
     }
   }
   const method = "DELETE";
@@ -71987,18 +72982,18 @@ async function DeleteByQueryApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams12.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams12.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -72043,11 +73038,11 @@ async function DeleteByQueryRethrottleApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      querystring[key2] = params[key2];
     }
   }
   const method = "POST";
@@ -72092,11 +73087,11 @@ async function DeleteScriptApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      querystring[key2] = params[key2];
     }
   }
   const method = "DELETE";
@@ -72197,11 +73192,11 @@ var Enrich = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -72232,11 +73227,11 @@ var Enrich = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "PUT";
@@ -72268,11 +73263,11 @@ var Enrich = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -72310,18 +73305,18 @@ var Enrich = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams13.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams13.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -72354,11 +73349,11 @@ var Enrich = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -72471,11 +73466,11 @@ var Eql = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -72506,11 +73501,11 @@ var Eql = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -72541,11 +73536,11 @@ var Eql = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -72576,18 +73571,18 @@ var Eql = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams14.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams14.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -72754,18 +73749,18 @@ var Esql = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams15.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams15.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -72794,11 +73789,11 @@ var Esql = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -72829,11 +73824,11 @@ var Esql = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -72864,11 +73859,11 @@ var Esql = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -72899,11 +73894,11 @@ var Esql = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -72934,11 +73929,11 @@ var Esql = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -72970,11 +73965,11 @@ var Esql = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -73013,11 +74008,11 @@ var Esql = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -73045,18 +74040,18 @@ var Esql = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams15.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams15.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -73088,18 +74083,18 @@ var Esql = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams15.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams15.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -73154,11 +74149,11 @@ async function ExistsApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      querystring[key2] = params[key2];
     }
   }
   const method = "HEAD";
@@ -73212,11 +74207,11 @@ async function ExistsSourceApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      querystring[key2] = params[key2];
     }
   }
   const method = "HEAD";
@@ -73276,18 +74271,18 @@ async function ExplainApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams16.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams16.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -73356,11 +74351,11 @@ var Features = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -73389,11 +74384,11 @@ var Features = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -73451,18 +74446,18 @@ async function FieldCapsApi(params, options) {
     }
   }
   params = params !== null && params !== void 0 ? params : {};
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams17.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams17.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -73663,11 +74658,11 @@ var Fleet = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -73698,11 +74693,11 @@ var Fleet = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -73733,11 +74728,11 @@ var Fleet = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -73761,17 +74756,17 @@ var Fleet = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams18.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams18.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -73810,18 +74805,18 @@ var Fleet = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams18.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams18.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -73850,18 +74845,18 @@ var Fleet = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams18.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams18.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -73921,11 +74916,11 @@ async function GetApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      querystring[key2] = params[key2];
     }
   }
   const method = "GET";
@@ -73971,11 +74966,11 @@ async function GetReindexApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      querystring[key2] = params[key2];
     }
   }
   const method = "GET";
@@ -74019,11 +75014,11 @@ async function GetScriptApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      querystring[key2] = params[key2];
     }
   }
   const method = "GET";
@@ -74064,11 +75059,11 @@ async function GetScriptContextApi(params, options) {
     }
   }
   params = params !== null && params !== void 0 ? params : {};
-  for (const key in params) {
-    if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      querystring[key2] = params[key2];
     }
   }
   const method = "GET";
@@ -74106,11 +75101,11 @@ async function GetScriptLanguagesApi(params, options) {
     }
   }
   params = params !== null && params !== void 0 ? params : {};
-  for (const key in params) {
-    if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      querystring[key2] = params[key2];
     }
   }
   const method = "GET";
@@ -74160,11 +75155,11 @@ async function GetSourceApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      querystring[key2] = params[key2];
     }
   }
   const method = "GET";
@@ -74233,18 +75228,18 @@ var Graph = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams19.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams19.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -74295,11 +75290,11 @@ async function HealthReportApi(params, options) {
     }
   }
   params = params !== null && params !== void 0 ? params : {};
-  for (const key in params) {
-    if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      querystring[key2] = params[key2];
     }
   }
   let method = "";
@@ -74458,11 +75453,11 @@ var Ilm = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -74493,11 +75488,11 @@ var Ilm = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -74529,11 +75524,11 @@ var Ilm = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -74572,11 +75567,11 @@ var Ilm = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -74605,18 +75600,18 @@ var Ilm = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams20.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams20.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -74645,18 +75640,18 @@ var Ilm = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams20.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams20.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -74688,18 +75683,18 @@ var Ilm = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams20.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams20.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -74731,11 +75726,11 @@ var Ilm = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -74766,11 +75761,11 @@ var Ilm = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -74802,11 +75797,11 @@ var Ilm = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -74835,11 +75830,11 @@ var Ilm = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -74892,17 +75887,17 @@ async function IndexApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body = (_a52 = params.body) !== null && _a52 !== void 0 ? _a52 : void 0;
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
-      body = params[key];
-    } else if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
+      body = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams21.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams21.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -75888,11 +76883,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "PUT";
@@ -75925,18 +76920,18 @@ var Indices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -75975,11 +76970,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -76011,11 +77006,11 @@ var Indices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -76053,18 +77048,18 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -76097,11 +77092,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -76132,18 +77127,18 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -76175,11 +77170,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "PUT";
@@ -76203,17 +77198,17 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -76247,11 +77242,11 @@ var Indices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -76289,11 +77284,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -76324,11 +77319,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -76367,11 +77362,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -76402,11 +77397,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -76437,11 +77432,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -76472,11 +77467,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -76507,11 +77502,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -76542,11 +77537,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -76570,17 +77565,17 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -76613,11 +77608,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "HEAD";
@@ -76648,11 +77643,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -76691,11 +77686,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "HEAD";
@@ -76726,11 +77721,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "HEAD";
@@ -76761,11 +77756,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -76796,11 +77791,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -76832,11 +77827,11 @@ var Indices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -76875,11 +77870,11 @@ var Indices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -76917,11 +77912,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -76953,11 +77948,11 @@ var Indices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -77002,11 +77997,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -77038,11 +78033,11 @@ var Indices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -77071,11 +78066,11 @@ var Indices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -77113,11 +78108,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -77148,11 +78143,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -77183,11 +78178,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -77218,11 +78213,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -77262,11 +78257,11 @@ var Indices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -77305,11 +78300,11 @@ var Indices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -77347,11 +78342,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -77383,11 +78378,11 @@ var Indices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -77433,11 +78428,11 @@ var Indices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -77468,17 +78463,17 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -77507,11 +78502,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -77542,18 +78537,18 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -77582,11 +78577,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -77617,11 +78612,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -77652,18 +78647,18 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -77703,18 +78698,18 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -77739,17 +78734,17 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -77781,18 +78776,18 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -77817,17 +78812,17 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -77859,18 +78854,18 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -77902,18 +78897,18 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -77938,17 +78933,17 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -77987,18 +78982,18 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -78031,11 +79026,11 @@ var Indices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -78074,11 +79069,11 @@ var Indices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -78116,11 +79111,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = body != null ? "POST" : "GET";
@@ -78151,11 +79146,11 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -78188,11 +79183,11 @@ var Indices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -78230,18 +79225,18 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -78273,18 +79268,18 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -78325,11 +79320,11 @@ var Indices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -78368,11 +79363,11 @@ var Indices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -78410,18 +79405,18 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -78447,17 +79442,17 @@ var Indices = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -78490,18 +79485,18 @@ var Indices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -78540,18 +79535,18 @@ var Indices = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -78585,11 +79580,11 @@ var Indices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -78635,18 +79630,18 @@ var Indices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -78676,18 +79671,18 @@ var Indices = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams22.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams22.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -79261,17 +80256,17 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -79303,18 +80298,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -79346,11 +80341,11 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -79382,17 +80377,17 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -79425,11 +80420,11 @@ var Inference = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -79474,18 +80469,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -79518,17 +80513,17 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -79568,18 +80563,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -79612,18 +80607,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -79656,18 +80651,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -79700,18 +80695,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -79744,18 +80739,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -79788,18 +80783,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -79832,18 +80827,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -79876,18 +80871,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -79920,18 +80915,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -79964,18 +80959,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80008,18 +81003,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80052,18 +81047,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80096,18 +81091,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80140,18 +81135,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80184,18 +81179,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80228,18 +81223,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80272,18 +81267,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80316,18 +81311,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80360,18 +81355,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80404,18 +81399,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80448,18 +81443,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80492,18 +81487,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80536,18 +81531,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80580,18 +81575,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80624,18 +81619,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80668,18 +81663,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80712,18 +81707,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80755,18 +81750,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80798,18 +81793,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80841,18 +81836,18 @@ var Inference = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80877,17 +81872,17 @@ var Inference = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams23.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams23.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -80940,11 +81935,11 @@ async function InfoApi(params, options) {
     }
   }
   params = params !== null && params !== void 0 ? params : {};
-  for (const key in params) {
-    if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      querystring[key2] = params[key2];
     }
   }
   const method = "GET";
@@ -81114,11 +82109,11 @@ var Ingest = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -81149,11 +82144,11 @@ var Ingest = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -81184,11 +82179,11 @@ var Ingest = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -81220,11 +82215,11 @@ var Ingest = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -81253,11 +82248,11 @@ var Ingest = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -81296,11 +82291,11 @@ var Ingest = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -81339,11 +82334,11 @@ var Ingest = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -81382,11 +82377,11 @@ var Ingest = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -81414,18 +82409,18 @@ var Ingest = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams24.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams24.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -81450,17 +82445,17 @@ var Ingest = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams24.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams24.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -81492,18 +82487,18 @@ var Ingest = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams24.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams24.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -81535,18 +82530,18 @@ var Ingest = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams24.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams24.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -81609,18 +82604,18 @@ async function KnnSearchApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams25.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams25.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -81731,11 +82726,11 @@ var License = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -81764,11 +82759,11 @@ var License = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -81797,11 +82792,11 @@ var License = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -81830,11 +82825,11 @@ var License = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -81863,18 +82858,18 @@ var License = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams26.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams26.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -81904,11 +82899,11 @@ var License = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -81937,11 +82932,11 @@ var License = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -81984,11 +82979,11 @@ async function ListReindexApi(params, options) {
     }
   }
   params = params !== null && params !== void 0 ? params : {};
-  for (const key in params) {
-    if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      querystring[key2] = params[key2];
     }
   }
   const method = "GET";
@@ -82061,11 +83056,11 @@ var Logstash = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -82097,11 +83092,11 @@ var Logstash = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -82132,17 +83127,17 @@ var Logstash = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams27.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams27.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -82203,18 +83198,18 @@ async function MgetApi(params, options) {
     }
   }
   params = params !== null && params !== void 0 ? params : {};
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams28.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams28.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -82292,11 +83287,11 @@ var Migration = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -82335,11 +83330,11 @@ var Migration = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -82368,11 +83363,11 @@ var Migration = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -83374,11 +84369,11 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -83409,18 +84404,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -83452,11 +84447,11 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -83487,11 +84482,11 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -83523,11 +84518,11 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -83559,11 +84554,11 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -83594,11 +84589,11 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -83630,18 +84625,18 @@ var Ml = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -83680,11 +84675,11 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -83715,11 +84710,11 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -83758,11 +84753,11 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -83793,11 +84788,11 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -83829,11 +84824,11 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -83864,11 +84859,11 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -83901,18 +84896,18 @@ var Ml = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -83941,18 +84936,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -83982,18 +84977,18 @@ var Ml = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -84032,18 +85027,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -84075,18 +85070,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -84118,18 +85113,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -84169,11 +85164,11 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -84205,18 +85200,18 @@ var Ml = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -84255,18 +85250,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -84307,11 +85302,11 @@ var Ml = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -84350,11 +85345,11 @@ var Ml = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -84393,11 +85388,11 @@ var Ml = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -84436,11 +85431,11 @@ var Ml = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -84479,11 +85474,11 @@ var Ml = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -84521,18 +85516,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -84565,11 +85560,11 @@ var Ml = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -84608,11 +85603,11 @@ var Ml = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -84651,11 +85646,11 @@ var Ml = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -84693,11 +85688,11 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -84729,18 +85724,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -84780,18 +85775,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -84823,18 +85818,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -84867,11 +85862,11 @@ var Ml = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -84910,11 +85905,11 @@ var Ml = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -84952,18 +85947,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -84996,11 +85991,11 @@ var Ml = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -85028,18 +86023,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -85071,18 +86066,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -85107,17 +86102,17 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -85150,18 +86145,18 @@ var Ml = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -85201,18 +86196,18 @@ var Ml = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -85251,18 +86246,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -85294,11 +86289,11 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "PUT";
@@ -85330,18 +86325,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -85373,18 +86368,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -85416,18 +86411,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -85459,18 +86454,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -85502,18 +86497,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -85545,11 +86540,11 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "PUT";
@@ -85581,18 +86576,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -85625,18 +86620,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -85668,11 +86663,11 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -85703,18 +86698,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -85748,11 +86743,11 @@ var Ml = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -85780,18 +86775,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -85823,18 +86818,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -85866,18 +86861,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -85909,18 +86904,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -85952,18 +86947,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -85995,18 +86990,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -86038,18 +87033,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -86081,18 +87076,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -86124,18 +87119,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -86167,18 +87162,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -86210,18 +87205,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -86254,18 +87249,18 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -86297,11 +87292,11 @@ var Ml = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -86334,18 +87329,18 @@ var Ml = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -86367,17 +87362,17 @@ var Ml = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams29.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams29.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -86435,17 +87430,17 @@ var Monitoring = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams30.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams30.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -86500,17 +87495,17 @@ async function MsearchApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body = (_a52 = params.body) !== null && _a52 !== void 0 ? _a52 : void 0;
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
-      body = params[key];
-    } else if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
+      body = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams31.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams31.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -86563,17 +87558,17 @@ async function MsearchTemplateApi(params, options) {
   const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
   const querystring = userQuery != null ? { ...userQuery } : {};
   let body = (_a52 = params.body) !== null && _a52 !== void 0 ? _a52 : void 0;
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
-      body = params[key];
-    } else if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
+      body = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams32.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams32.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -86641,18 +87636,18 @@ async function MtermvectorsApi(params, options) {
     }
   }
   params = params !== null && params !== void 0 ? params : {};
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams33.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams33.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -86794,11 +87789,11 @@ var Nodes = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -86830,11 +87825,11 @@ var Nodes = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -86866,11 +87861,11 @@ var Nodes = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -86909,11 +87904,11 @@ var Nodes = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -86959,18 +87954,18 @@ var Nodes = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams34.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams34.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -87010,11 +88005,11 @@ var Nodes = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -87067,11 +88062,11 @@ var Nodes = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -87142,18 +88137,18 @@ async function OpenPointInTimeApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams35.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams35.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -87195,11 +88190,11 @@ async function PingApi(params, options) {
     }
   }
   params = params !== null && params !== void 0 ? params : {};
-  for (const key in params) {
-    if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      querystring[key2] = params[key2];
     }
   }
   const method = "HEAD";
@@ -87272,17 +88267,17 @@ var Profiling = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams36.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams36.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -87304,17 +88299,17 @@ var Profiling = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams36.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams36.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -87344,11 +88339,11 @@ var Profiling = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -87369,17 +88364,17 @@ var Profiling = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams36.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams36.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -87468,17 +88463,17 @@ var Project = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams37.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams37.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -87500,17 +88495,17 @@ var Project = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams37.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams37.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -87542,11 +88537,11 @@ var Project = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -87578,11 +88573,11 @@ var Project = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -87610,11 +88605,11 @@ var Project = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -87646,18 +88641,18 @@ var Project = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams37.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams37.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -87708,18 +88703,18 @@ async function PutScriptApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams38.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams38.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -87850,11 +88845,11 @@ var QueryRules = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -87886,11 +88881,11 @@ var QueryRules = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -87921,11 +88916,11 @@ var QueryRules = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -87957,11 +88952,11 @@ var QueryRules = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -87993,11 +88988,11 @@ var QueryRules = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -88025,18 +89020,18 @@ var QueryRules = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams39.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams39.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -88069,18 +89064,18 @@ var QueryRules = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams39.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams39.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -88112,18 +89107,18 @@ var QueryRules = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams39.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams39.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -88178,18 +89173,18 @@ async function RankEvalApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams40.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams40.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -88254,18 +89249,18 @@ async function ReindexApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams41.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams41.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -88308,11 +89303,11 @@ async function ReindexRethrottleApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      querystring[key2] = params[key2];
     }
   }
   const method = "POST";
@@ -88360,18 +89355,18 @@ async function RenderSearchTemplateApi(params, options) {
     }
   }
   params = params !== null && params !== void 0 ? params : {};
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams42.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams42.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -88508,11 +89503,11 @@ var Rollup = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -88544,11 +89539,11 @@ var Rollup = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -88587,11 +89582,11 @@ var Rollup = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -88629,11 +89624,11 @@ var Rollup = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -88664,18 +89659,18 @@ var Rollup = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams43.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams43.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -88707,18 +89702,18 @@ var Rollup = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams43.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams43.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -88750,11 +89745,11 @@ var Rollup = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -88785,11 +89780,11 @@ var Rollup = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -88838,18 +89833,18 @@ async function ScriptsPainlessExecuteApi(params, options) {
     }
   }
   params = params !== null && params !== void 0 ? params : {};
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams44.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams44.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -88897,18 +89892,18 @@ async function ScrollApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams45.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams45.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -89036,22 +90031,22 @@ async function SearchApi(params, options) {
     }
   }
   params = params !== null && params !== void 0 ? params : {};
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      if (key === "sort" && typeof params[key] === "string" && params[key].includes(":")) {
-        querystring[key] = params[key];
+      if (key2 === "sort" && typeof params[key2] === "string" && params[key2].includes(":")) {
+        querystring[key2] = params[key2];
       } else {
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
-    } else if (acceptedPath.includes(key)) {
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams46.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams46.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -89199,11 +90194,11 @@ var SearchApplication = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -89234,11 +90229,11 @@ var SearchApplication = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -89269,11 +90264,11 @@ var SearchApplication = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -89305,11 +90300,11 @@ var SearchApplication = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -89348,11 +90343,11 @@ var SearchApplication = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -89373,17 +90368,17 @@ var SearchApplication = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams47.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams47.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -89409,17 +90404,17 @@ var SearchApplication = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams47.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams47.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -89451,11 +90446,11 @@ var SearchApplication = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "PUT";
@@ -89486,18 +90481,18 @@ var SearchApplication = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams47.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams47.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -89529,18 +90524,18 @@ var SearchApplication = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams47.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams47.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -89616,18 +90611,18 @@ async function SearchMvtApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams48.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams48.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -89683,11 +90678,11 @@ async function SearchShardsApi(params, options) {
     }
   }
   params = params !== null && params !== void 0 ? params : {};
-  for (const key in params) {
-    if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      querystring[key2] = params[key2];
     }
   }
   let method = "";
@@ -89759,18 +90754,18 @@ async function SearchTemplateApi(params, options) {
     }
   }
   params = params !== null && params !== void 0 ? params : {};
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams49.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams49.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -89876,11 +90871,11 @@ var SearchableSnapshots = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -89919,11 +90914,11 @@ var SearchableSnapshots = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -89961,18 +90956,18 @@ var SearchableSnapshots = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams50.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams50.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -90006,11 +91001,11 @@ var SearchableSnapshots = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -90718,18 +91713,18 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -90759,11 +91754,11 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -90791,18 +91786,18 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -90831,18 +91826,18 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -90871,18 +91866,18 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -90912,18 +91907,18 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -90962,11 +91957,11 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -90997,11 +91992,11 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -91032,11 +92027,11 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -91067,11 +92062,11 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -91102,11 +92097,11 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -91139,18 +92134,18 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -91180,18 +92175,18 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -91220,18 +92215,18 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -91260,11 +92255,11 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -91304,18 +92299,18 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -91344,11 +92339,11 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -91380,11 +92375,11 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -91415,11 +92410,11 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -91450,11 +92445,11 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -91487,11 +92482,11 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -91522,11 +92517,11 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "PUT";
@@ -91557,11 +92552,11 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "PUT";
@@ -91592,11 +92587,11 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "PUT";
@@ -91627,11 +92622,11 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "PUT";
@@ -91663,11 +92658,11 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -91696,11 +92691,11 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -91729,11 +92724,11 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -91762,11 +92757,11 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -91795,11 +92790,11 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -91842,11 +92837,11 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -91885,11 +92880,11 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -91928,11 +92923,11 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -91974,11 +92969,11 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -92011,11 +93006,11 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -92044,11 +93039,11 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -92077,18 +93072,18 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -92118,11 +93113,11 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -92161,11 +93156,11 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -92193,11 +93188,11 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -92228,18 +93223,18 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -92269,18 +93264,18 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -92319,18 +93314,18 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -92360,18 +93355,18 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -92401,18 +93396,18 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -92441,18 +93436,18 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -92481,18 +93476,18 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -92522,18 +93517,18 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -92555,17 +93550,17 @@ var Security = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -92594,18 +93589,18 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -92637,18 +93632,18 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -92680,18 +93675,18 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -92724,18 +93719,18 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -92765,18 +93760,18 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -92806,18 +93801,18 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -92846,18 +93841,18 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -92886,18 +93881,18 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -92926,18 +93921,18 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -92966,18 +93961,18 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -93007,18 +94002,18 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -93047,11 +94042,11 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -93083,18 +94078,18 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -93123,18 +94118,18 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -93166,18 +94161,18 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -93210,18 +94205,18 @@ var Security = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -93250,18 +94245,18 @@ var Security = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams51.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams51.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -93352,11 +94347,11 @@ var Shutdown = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -93388,11 +94383,11 @@ var Shutdown = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -93430,18 +94425,18 @@ var Shutdown = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams52.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams52.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -93514,18 +94509,18 @@ var Simulate = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams53.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams53.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -93675,11 +94670,11 @@ var Slm = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -93710,11 +94705,11 @@ var Slm = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "PUT";
@@ -93746,11 +94741,11 @@ var Slm = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -93779,11 +94774,11 @@ var Slm = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -93822,11 +94817,11 @@ var Slm = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -93855,11 +94850,11 @@ var Slm = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -93887,18 +94882,18 @@ var Slm = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams54.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams54.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -93931,11 +94926,11 @@ var Slm = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -93964,11 +94959,11 @@ var Slm = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -94209,11 +95204,11 @@ var Snapshot = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -94244,18 +95239,18 @@ var Snapshot = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams55.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams55.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -94289,18 +95284,18 @@ var Snapshot = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams55.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams55.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -94326,17 +95321,17 @@ var Snapshot = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams55.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams55.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -94368,11 +95363,11 @@ var Snapshot = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -94404,11 +95399,11 @@ var Snapshot = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -94439,11 +95434,11 @@ var Snapshot = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -94476,11 +95471,11 @@ var Snapshot = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -94518,11 +95513,11 @@ var Snapshot = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -94553,11 +95548,11 @@ var Snapshot = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -94588,18 +95583,18 @@ var Snapshot = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams55.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams55.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -94633,11 +95628,11 @@ var Snapshot = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -94679,11 +95674,11 @@ var Snapshot = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -94808,18 +95803,18 @@ var Sql = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams56.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams56.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -94848,11 +95843,11 @@ var Sql = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -94883,11 +95878,11 @@ var Sql = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -94918,11 +95913,11 @@ var Sql = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -94954,18 +95949,18 @@ var Sql = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams56.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams56.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -94994,18 +95989,18 @@ var Sql = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams56.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams56.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -95064,11 +96059,11 @@ var Ssl = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -95147,11 +96142,11 @@ var Streams = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -95182,11 +96177,11 @@ var Streams = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -95218,11 +96213,11 @@ var Streams = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -95341,11 +96336,11 @@ var Synonyms = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -95376,11 +96371,11 @@ var Synonyms = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -95412,11 +96407,11 @@ var Synonyms = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -95447,11 +96442,11 @@ var Synonyms = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -95484,11 +96479,11 @@ var Synonyms = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -95516,18 +96511,18 @@ var Synonyms = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams57.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams57.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -95559,18 +96554,18 @@ var Synonyms = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams57.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams57.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -95663,11 +96658,11 @@ var Tasks = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -95705,11 +96700,11 @@ var Tasks = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -95741,11 +96736,11 @@ var Tasks = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -95796,18 +96791,18 @@ async function TermsEnumApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams58.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams58.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -95877,18 +96872,18 @@ async function TermvectorsApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams59.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams59.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -96025,11 +97020,11 @@ var TextStructure = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -96057,18 +97052,18 @@ var TextStructure = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams60.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams60.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -96090,17 +97085,17 @@ var TextStructure = class {
     const userQuery = params === null || params === void 0 ? void 0 : params.querystring;
     const querystring = userQuery != null ? { ...userQuery } : {};
     let body = (_b5 = params.body) !== null && _b5 !== void 0 ? _b5 : void 0;
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
-        body = params[key];
-      } else if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
+        body = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams60.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams60.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -96129,18 +97124,18 @@ var TextStructure = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams60.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams60.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -96352,11 +97347,11 @@ var Transform = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -96388,11 +97383,11 @@ var Transform = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -96421,11 +97416,11 @@ var Transform = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -96463,11 +97458,11 @@ var Transform = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -96499,18 +97494,18 @@ var Transform = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams61.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams61.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -96549,18 +97544,18 @@ var Transform = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams61.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams61.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -96592,11 +97587,11 @@ var Transform = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -96627,11 +97622,11 @@ var Transform = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -96663,11 +97658,11 @@ var Transform = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -96695,11 +97690,11 @@ var Transform = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -96730,11 +97725,11 @@ var Transform = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -96765,18 +97760,18 @@ var Transform = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams61.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams61.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -96809,11 +97804,11 @@ var Transform = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -96879,18 +97874,18 @@ async function UpdateApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams62.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams62.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -96973,18 +97968,18 @@ async function UpdateByQueryApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedBody.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedBody.includes(key2)) {
       body = body !== null && body !== void 0 ? body : {};
-      body[key] = params[key];
-    } else if (acceptedPath.includes(key)) {
+      body[key2] = params[key2];
+    } else if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      if (acceptedQuery.includes(key) || commonQueryParams63.includes(key)) {
-        querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      if (acceptedQuery.includes(key2) || commonQueryParams63.includes(key2)) {
+        querystring[key2] = params[key2];
       } else {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
+        body[key2] = params[key2];
       }
     }
   }
@@ -97029,11 +98024,11 @@ async function UpdateByQueryRethrottleApi(params, options) {
       body = { ...userBody2 };
     }
   }
-  for (const key in params) {
-    if (acceptedPath.includes(key)) {
+  for (const key2 in params) {
+    if (acceptedPath.includes(key2)) {
       continue;
-    } else if (key !== "body" && key !== "querystring") {
-      querystring[key] = params[key];
+    } else if (key2 !== "body" && key2 !== "querystring") {
+      querystring[key2] = params[key2];
     }
   }
   const method = "POST";
@@ -97213,11 +98208,11 @@ var Watcher = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -97256,11 +98251,11 @@ var Watcher = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "PUT";
@@ -97291,11 +98286,11 @@ var Watcher = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "PUT";
@@ -97326,11 +98321,11 @@ var Watcher = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "DELETE";
@@ -97362,18 +98357,18 @@ var Watcher = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams64.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams64.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -97413,11 +98408,11 @@ var Watcher = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -97445,11 +98440,11 @@ var Watcher = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -97480,18 +98475,18 @@ var Watcher = class {
         body = { ...userBody2 };
       }
     }
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams64.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams64.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -97524,18 +98519,18 @@ var Watcher = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams64.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams64.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -97565,11 +98560,11 @@ var Watcher = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -97598,11 +98593,11 @@ var Watcher = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     let method = "";
@@ -97641,11 +98636,11 @@ var Watcher = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "POST";
@@ -97674,18 +98669,18 @@ var Watcher = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedBody.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedBody.includes(key2)) {
         body = body !== null && body !== void 0 ? body : {};
-        body[key] = params[key];
-      } else if (acceptedPath.includes(key)) {
+        body[key2] = params[key2];
+      } else if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        if (acceptedQuery.includes(key) || commonQueryParams64.includes(key)) {
-          querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        if (acceptedQuery.includes(key2) || commonQueryParams64.includes(key2)) {
+          querystring[key2] = params[key2];
         } else {
           body = body !== null && body !== void 0 ? body : {};
-          body[key] = params[key];
+          body[key2] = params[key2];
         }
       }
     }
@@ -97755,11 +98750,11 @@ var Xpack = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -97788,11 +98783,11 @@ var Xpack = class {
       }
     }
     params = params !== null && params !== void 0 ? params : {};
-    for (const key in params) {
-      if (acceptedPath.includes(key)) {
+    for (const key2 in params) {
+      if (acceptedPath.includes(key2)) {
         continue;
-      } else if (key !== "body" && key !== "querystring") {
-        querystring[key] = params[key];
+      } else if (key2 !== "body" && key2 !== "querystring") {
+        querystring[key2] = params[key2];
       }
     }
     const method = "GET";
@@ -98662,10 +99657,10 @@ var Client = class _Client extends api_default {
       nodeOptions = nodeOptions.map((opt) => {
         const { tls, headers: headers2, auth, requestTimeout: timeout, agent, proxy, caFingerprint } = options;
         let defaults = { tls, headers: headers2, auth, timeout, agent, proxy, caFingerprint };
-        defaults = Object.keys(defaults).reduce((acc, key) => {
-          const val = defaults[key];
+        defaults = Object.keys(defaults).reduce((acc, key2) => {
+          const val = defaults[key2];
           if (val !== void 0)
-            acc[key] = val;
+            acc[key2] = val;
           return acc;
         }, {});
         let newOpts;
@@ -98859,7 +99854,7 @@ async function withRetry(attempt, classify, policy, clock = systemClock) {
 
 // src/flavors/read.ts
 import { STATUS_CODES } from "node:http";
-var isObject5 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var isObject6 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var MAX_REASON = 300;
 function unreachableState(name, flavor, error62) {
   return {
@@ -98915,11 +99910,11 @@ function describeReadError(err, conn) {
   }
 }
 function httpReason(err) {
-  const meta3 = isObject5(err) && isObject5(err.meta) ? err.meta : {};
+  const meta3 = isObject6(err) && isObject6(err.meta) ? err.meta : {};
   const status = typeof meta3.statusCode === "number" ? meta3.statusCode : 0;
   const body = meta3.body;
-  const error62 = isObject5(body) ? body.error : void 0;
-  const reason = isObject5(error62) ? String(error62.reason ?? error62.type ?? "") : typeof error62 === "string" ? error62 : typeof body === "string" ? body : "";
+  const error62 = isObject6(body) ? body.error : void 0;
+  const reason = isObject6(error62) ? String(error62.reason ?? error62.type ?? "") : typeof error62 === "string" ? error62 : typeof body === "string" ? body : "";
   const head = `${status} ${STATUS_CODES[status] ?? "error"}`;
   return reason ? `${head}: ${reason}` : head;
 }
@@ -98934,7 +99929,7 @@ var NETWORK_CODES = [
 ];
 var TLS_ERROR = /certificate|self[- ]signed|altnames|SSL|TLS|CERT_|EPROTO/i;
 function networkReason(message, err, at) {
-  const code = isObject5(err) && typeof err.code === "string" ? err.code : "";
+  const code = isObject6(err) && typeof err.code === "string" ? err.code : "";
   const text = `${code} ${message}`;
   for (const [pattern, reason] of NETWORK_CODES) if (pattern.test(text)) return `${reason} at ${at}`;
   if (TLS_ERROR.test(text)) return `TLS error at ${at}: ${message}`;
@@ -98961,13 +99956,13 @@ function scrub(text, conn) {
 }
 
 // src/flavors/elasticsearch-write.ts
-var isObject6 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var isObject7 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var WriteError = class extends Error {
   name = "WriteError";
 };
 var segment = (name) => encodeURIComponent(name);
 function withMarker(body) {
-  const metadata2 = isObject6(body.metadata) ? body.metadata : {};
+  const metadata2 = isObject7(body.metadata) ? body.metadata : {};
   return { ...body, metadata: { ...metadata2, [MANAGED_BY_KEY]: MANAGED_BY_VALUE } };
 }
 function roleRequests(change) {
@@ -98983,7 +99978,7 @@ function roleMappingRequests(change) {
 }
 var userBody = (body) => ({ ...withMarker(body), enabled: body.enabled !== false });
 function mergeKeeps(live, desired) {
-  if (!isObject6(live) || !isObject6(desired)) return false;
+  if (!isObject7(live) || !isObject7(desired)) return false;
   return Object.entries(live).some(([k, v]) => !(k in desired) || mergeKeeps(v, desired[k]));
 }
 function userUpdatePuts(change, path3) {
@@ -99020,12 +100015,12 @@ function userRequests(op) {
 function flatSettings(body, prefix = "") {
   const out = {};
   for (const [k, v] of Object.entries(body)) {
-    if (isObject6(v)) Object.assign(out, flatSettings(v, `${prefix}${k}.`));
+    if (isObject7(v)) Object.assign(out, flatSettings(v, `${prefix}${k}.`));
     else out[`${prefix}${k}`] = v;
   }
   return out;
 }
-var same = (a, b) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+var same2 = (a, b) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
 function remoteSettings(change) {
   const live = change.before ?? (change.action === "delete" ? change.body : void 0);
   if (change.action !== "create" && live === void 0) {
@@ -99034,7 +100029,7 @@ function remoteSettings(change) {
   const have = live === void 0 ? {} : flatSettings(live);
   const want = change.action === "delete" ? {} : flatSettings(change.body);
   const out = {};
-  for (const [k, v] of Object.entries(want)) if (!same(v, have[k])) out[k] = v;
+  for (const [k, v] of Object.entries(want)) if (!same2(v, have[k])) out[k] = v;
   for (const k of Object.keys(have)) if (!(k in want)) out[k] = null;
   return out;
 }
@@ -99057,7 +100052,7 @@ function requestsFor(op) {
 var RETRY_STATUSES = /* @__PURE__ */ new Set([429, 502, 503, 504]);
 var RESET = /ECONNRESET|socket hang up|EPIPE/i;
 var statusOf = (err) => {
-  const status = isObject6(err) && isObject6(err.meta) ? err.meta.statusCode : void 0;
+  const status = isObject7(err) && isObject7(err.meta) ? err.meta.statusCode : void 0;
   return typeof status === "number" && status > 0 ? status : void 0;
 };
 var nameOf2 = (err) => err instanceof Error ? err.name : "";
@@ -99066,16 +100061,16 @@ function classifyWriteError(err) {
   const status = statusOf(err);
   if (status !== void 0) {
     if (!RETRY_STATUSES.has(status)) return { retry: false };
-    const headers = isObject6(err) && isObject6(err.meta) && isObject6(err.meta.headers) ? err.meta.headers : {};
+    const headers = isObject7(err) && isObject7(err.meta) && isObject7(err.meta.headers) ? err.meta.headers : {};
     const afterMs = parseRetryAfter(headers["retry-after"]);
     return afterMs === void 0 ? { retry: true } : { retry: true, afterMs };
   }
-  const code = isObject6(err) && typeof err.code === "string" ? err.code : "";
+  const code = isObject7(err) && typeof err.code === "string" ? err.code : "";
   return { retry: nameOf2(err) === "ConnectionError" && RESET.test(`${code} ${messageOf2(err)}`) };
 }
 function httpError(status, body) {
-  const error62 = isObject6(body) ? body.error : void 0;
-  if (isObject6(error62)) {
+  const error62 = isObject7(body) ? body.error : void 0;
+  if (isObject7(error62)) {
     const type = typeof error62.type === "string" ? error62.type : "";
     const reason = typeof error62.reason === "string" ? error62.reason : "";
     return [`${status}${type ? ` ${type}` : ""}`, reason].filter((s) => s !== "").join(": ");
@@ -99101,7 +100096,7 @@ function scrub2(text, secrets2) {
 }
 function describeWriteError(err) {
   const status = statusOf(err);
-  if (status !== void 0) return httpError(status, isObject6(err) && isObject6(err.meta) ? err.meta.body : void 0);
+  if (status !== void 0) return httpError(status, isObject7(err) && isObject7(err.meta) ? err.meta.body : void 0);
   switch (nameOf2(err)) {
     case "WriteError":
       return messageOf2(err);
@@ -99167,7 +100162,7 @@ async function authenticate(conn, username, password, retry = DEFAULT_RETRY) {
 }
 
 // src/flavors/elasticsearch.ts
-var isObject7 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var isObject8 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var RESPONSE_KEYS = {
   info: "GET /",
   roles: "GET /_security/role",
@@ -99212,15 +100207,15 @@ function mostTellingError(errors) {
   const named = (e) => e instanceof Error ? e.name : "";
   return errors.find((e) => named(e) !== "NoLivingConnectionsError") ?? errors[0];
 }
-function versionOf(info) {
-  const version2 = isObject7(info) && isObject7(info.version) ? info.version.number : void 0;
+function versionOf2(info) {
+  const version2 = isObject8(info) && isObject8(info.version) ? info.version.number : void 0;
   return typeof version2 === "string" ? version2 : void 0;
 }
 function isBuiltIn(body) {
-  return isReserved(body) || isObject7(body) && isObject7(body.metadata) && body.metadata._read_only === true;
+  return isReserved(body) || isObject8(body) && isObject8(body.metadata) && body.metadata._read_only === true;
 }
 function addObjects(state, kind, response) {
-  if (!isObject7(response)) return;
+  if (!isObject8(response)) return;
   for (const [name, body] of Object.entries(response)) {
     if (isBuiltIn(body)) state.reserved[kind].push(name);
     else state.objects[kind][name] = { body: normalize(kind, body), managed: isManaged(body) };
@@ -99236,10 +100231,10 @@ var REMOTE_SETTINGS = /* @__PURE__ */ new Set([
   "node_connections",
   "proxy_socket_connections"
 ]);
-var TRANSPORT = "transport.";
+var TRANSPORT2 = "transport.";
 var TRANSPORT_SETTINGS = /* @__PURE__ */ new Set(["compress", "compression_scheme", "ping_schedule"]);
 function flatten(value, prefix, out) {
-  if (!isObject7(value)) {
+  if (!isObject8(value)) {
     if (prefix) out[prefix] = value;
     return out;
   }
@@ -99254,19 +100249,19 @@ function setRemoteSetting(remote, setting, value) {
     remote[setting] = setting === "seeds" ? settingList(value) : value;
     return true;
   }
-  const key = setting.startsWith(TRANSPORT) ? setting.slice(TRANSPORT.length) : "";
-  if (!TRANSPORT_SETTINGS.has(key)) return false;
-  remote.transport = { ...isObject7(remote.transport) ? remote.transport : {}, [key]: value };
+  const key2 = setting.startsWith(TRANSPORT2) ? setting.slice(TRANSPORT2.length) : "";
+  if (!TRANSPORT_SETTINGS.has(key2)) return false;
+  remote.transport = { ...isObject8(remote.transport) ? remote.transport : {}, [key2]: value };
   return true;
 }
 function remoteClustersFromSettings(settings) {
-  const body = isObject7(settings) ? settings : {};
+  const body = isObject8(settings) ? settings : {};
   const flat = { ...flatten(body.persistent, "", {}), ...flatten(body.transient, "", {}) };
   const remotes = {};
   for (const prefix of ["search.remote.", "cluster.remote."]) {
-    for (const [key, value] of Object.entries(flat)) {
-      if (!key.startsWith(prefix) || value === null || value === void 0) continue;
-      const rest = key.slice(prefix.length);
+    for (const [key2, value] of Object.entries(flat)) {
+      if (!key2.startsWith(prefix) || value === null || value === void 0) continue;
+      const rest = key2.slice(prefix.length);
       const dot = rest.indexOf(".");
       if (dot <= 0) continue;
       const alias = rest.slice(0, dot);
@@ -99278,9 +100273,9 @@ function remoteClustersFromSettings(settings) {
 }
 function remoteInfoOf(response) {
   const out = {};
-  if (!isObject7(response)) return out;
+  if (!isObject8(response)) return out;
   for (const [alias, info] of Object.entries(response)) {
-    if (!isObject7(info)) continue;
+    if (!isObject8(info)) continue;
     const fields = sortKeys(info);
     out[alias] = {
       ...fields,
@@ -99295,7 +100290,7 @@ function parse3(snapshot) {
   const state = {
     name: snapshot.cluster,
     flavor: "elasticsearch",
-    version: versionOf(r[RESPONSE_KEYS.info]),
+    version: versionOf2(r[RESPONSE_KEYS.info]),
     reachable: true,
     objects: emptyObjects(),
     reserved: emptyReserved(),
@@ -99342,13 +100337,13 @@ function openSession(config2, log) {
   if (errors.length > 0) throw new ConfigErrors(errors);
   return { config: config2, connections, log };
 }
-var flavorOf = (s, cluster) => flavors[s.config.clusters.find((c) => c.name === cluster).connection.flavor];
+var flavorOf3 = (s, cluster) => flavors[s.config.clusters.find((c) => c.name === cluster).connection.flavor];
 async function stalePasswords(s, state) {
   const users = s.config.desired.filter(
     (d) => d.cluster === state.name && d.kind === "user" && d.password && d.body.enabled !== false && state.objects.user[d.name] && state.objects.user[d.name].body.enabled !== false
   );
   const limit = pLimit(4);
-  const flavor = flavorOf(s, state.name);
+  const flavor = flavorOf3(s, state.name);
   const conn = s.connections.get(state.name);
   const stale = await Promise.all(
     users.map(
@@ -99450,7 +100445,7 @@ async function applyJob(opts) {
   const result = await applyPlan(
     plan,
     {
-      flavor: (cluster) => flavorOf(session, cluster),
+      flavor: (cluster) => flavorOf3(session, cluster),
       connection: (cluster) => session.connections.get(cluster),
       resolvePassword: (spec) => resolveSecret(spec),
       verify: verifier(session, opts),
@@ -99480,6 +100475,7 @@ function changeToJson(ch) {
     kind: ch.kind,
     name: ch.name,
     source: ch.source ? formatSource(ch.source) : null,
+    ...ch.intent ? { intent: ch.intent } : {},
     diff: ch.diff
   };
 }
@@ -99518,8 +100514,9 @@ var renderJson = (plan) => JSON.stringify(planToJson(plan), null, 2) + "\n";
 
 // src/render/lines.ts
 var headerSign = { create: "add", update: "change", delete: "remove" };
+var fromIntent = (ch) => ch.intent ? [`from intent ${ch.intent}`] : [];
 function changeLines(ch) {
-  const where = ch.source ? `  (${formatSource(ch.source)})` : "";
+  const where = ch.source ? `  (${[formatSource(ch.source), ...fromIntent(ch)].join(", ")})` : "";
   const lines = [{ sign: headerSign[ch.action], text: `${ch.kind} ${ch.name}${where}` }];
   for (const d of ch.diff) {
     const field = `    ${showPath(d.path)}: `;

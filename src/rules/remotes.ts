@@ -1,0 +1,109 @@
+// Remote cluster connections (the cluster.remote.<alias>.* settings), seed 002: settings the
+// server would refuse, changes that drop open connections, and connections that are down.
+
+import { HOST_PORT } from '../config/schema.js';
+import { nearest } from '../config/suggest.js';
+import { type Canonical, type Change, type Desired, type Finding, type Json } from '../model/types.js';
+import { finding, ofKind, strings } from './estate.js';
+import { type Rule } from './index.js';
+
+/** Per mode: the setting it cannot do without, and the settings only it accepts. */
+const MODES: Record<string, { required: string; only: string[] }> = {
+  sniff: { required: 'seeds', only: ['seeds', 'node_connections'] },
+  proxy: { required: 'proxy_address', only: ['proxy_address', 'proxy_socket_connections', 'server_name'] },
+};
+const COMMON = ['mode', 'skip_unavailable', 'transport'];
+const TRANSPORT = ['compress', 'compression_scheme', 'ping_schedule'];
+const KNOWN = [...COMMON, ...Object.values(MODES).flatMap((m) => m.only)];
+
+const isObject = (v: Json | undefined): v is { [key: string]: Json } =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Every problem of one remote's settings, each a sentence that says what to write instead. */
+function settingProblems(body: Canonical): string[] {
+  const mode = typeof body.mode === 'string' ? body.mode : 'sniff';
+  const spec = MODES[mode];
+  if (!spec) return [`mode "${mode}" is neither sniff nor proxy`];
+  const other = Object.values(MODES).flatMap((m) => (m === spec ? [] : m.only));
+  const transport = isObject(body.transport) ? Object.keys(body.transport) : [];
+  const unknown = (key: string, known: string[], prefix = '') => {
+    const guess = nearest(key, known);
+    return `unknown setting ${prefix}${key}${guess ? `; did you mean ${prefix}${guess}?` : ''}`;
+  };
+  const addresses = [...strings(body.seeds), ...(typeof body.proxy_address === 'string' ? [body.proxy_address] : [])];
+  return [
+    ...(body[spec.required] === undefined ? [`${mode} mode needs ${spec.required}`] : []),
+    ...Object.keys(body)
+      .filter((k) => !KNOWN.includes(k))
+      .map((k) => unknown(k, KNOWN)),
+    ...transport.filter((k) => !TRANSPORT.includes(k)).map((k) => unknown(k, TRANSPORT, 'transport.')),
+    ...Object.keys(body)
+      .filter((k) => other.includes(k))
+      .map((k) => `${k} does not apply in ${mode} mode`),
+    ...addresses.filter((a) => !HOST_PORT.test(a)).map((a) => `"${a}" is not host:port (e.g. east.example.com:9300)`),
+  ];
+}
+
+const settingsValid: Rule = {
+  id: 'remote-settings-valid',
+  severity: 'error',
+  description:
+    'A remote connection the server would refuse: sniff without seeds, proxy without proxy_address, an unknown setting, a seed that is not host:port; fix the setting.',
+  needsLive: false,
+  check({ config }) {
+    return ofKind(config, 'remote_cluster').flatMap((d: Desired): Finding[] => {
+      const problems = settingProblems(d.body);
+      if (problems.length === 0) return [];
+      return [finding(this, d.cluster, `remote ${d.name} on ${d.cluster}: ${problems.join('; ')}`, d.source)];
+    });
+  },
+};
+
+/** The transport settings whose change makes every node close and reopen its connections (seed 002). */
+const RESETTING = ['compress', 'ping_schedule'];
+
+const transportOf = (body: Canonical | undefined): { [key: string]: Json } =>
+  isObject(body?.transport) ? body.transport : {};
+
+function resettingChanges(ch: Change): string[] {
+  if (ch.kind !== 'remote_cluster' || ch.action !== 'update') return [];
+  const [before, after] = [transportOf(ch.before), transportOf(ch.body)];
+  return RESETTING.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).map((k) => `transport.${k}`);
+}
+
+const connectionReset: Rule = {
+  id: 'remote-connection-reset',
+  severity: 'warning',
+  description:
+    'The plan changes transport.compress or transport.ping_schedule of a remote: its open connections close and in-flight requests may fail; apply at a quiet time.',
+  needsLive: true,
+  check({ changes = [] }) {
+    return changes.flatMap((ch): Finding[] => {
+      const settings = resettingChanges(ch);
+      if (settings.length === 0) return [];
+      const message = `changing ${settings.join(' and ')} of remote ${ch.name} closes and reopens every connection of ${ch.cluster} to it, and in-flight cross-cluster requests may fail: apply at a quiet time`;
+      return [finding(this, ch.cluster, message, ch.source)];
+    });
+  },
+};
+
+const connected: Rule = {
+  id: 'remote-connected',
+  severity: 'error',
+  description:
+    'GET /_remote/info says a configured remote is not connected; check the seeds or proxy address, the network and the TLS trust between the clusters.',
+  needsLive: true,
+  check({ config, live = [], changes = [] }) {
+    return ofKind(config, 'remote_cluster').flatMap((d): Finding[] => {
+      const state = live.find((s) => s.name === d.cluster && s.reachable);
+      // A remote the plan creates or changes is judged after apply (apply waits for it to connect);
+      // one that GET /_remote/info does not list is not reported: the server says nothing about it.
+      const planned = changes.some((c) => c.cluster === d.cluster && c.kind === 'remote_cluster' && c.name === d.name);
+      if (planned || state?.remoteInfo[d.name]?.connected !== false) return [];
+      const message = `remote ${d.name} on ${d.cluster} is not connected (GET /_remote/info): check that its seeds or proxy address are reachable from ${d.cluster} and that both clusters trust each other's transport CA`;
+      return [finding(this, d.cluster, message, d.source)];
+    });
+  },
+};
+
+export const remoteRules: Rule[] = [settingsValid, connectionReset, connected];

@@ -1,0 +1,394 @@
+// ACCEPTANCE (issue 6): "Every rule has a test with a config that breaks it (the finding appears,
+// with its id, severity and file:line) and one that satisfies it (no finding)." One case per
+// rule below; the last test checks that no rule of src/rules/index.ts is left without one.
+//
+// Configurations are real YAML loaded by loadConfig (helpers/config-dir.ts): the cluster files
+// start with six connection lines, so the first object under a section is on line 8.
+
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildPlan, lintOnly } from '../../src/drift/plan.js';
+import { formatSource, type ClusterState, type Config, type Finding, type Flavor } from '../../src/model/types.js';
+import { rules } from '../../src/rules/index.js';
+import { clusterFile, connection, loadFiles } from './helpers/config-dir.js';
+import { liveState } from './helpers/model.js';
+
+// ---------------------------------------------------------------------------------------------
+// A CCR estate that satisfies every rule: east leads, west follows (seed 000)
+
+const LEADER_ROLE = `roles:
+  remote-replication:
+    cluster: [read_ccr]
+    indices:
+      - names: [leader-index]
+        privileges: [monitor, read]
+`;
+const FOLLOWER_ROLE = `roles:
+  remote-replication:
+    cluster: [manage_ccr]
+    indices:
+      - names: [follower-index]
+        privileges: [monitor, read, write, manage_follow_index]
+`;
+const FOLLOWER_USER = `users:
+  cross-cluster-user:
+    roles: [remote-replication]
+`;
+const REMOTE = `remote_clusters:
+  east:
+    cluster: east
+    seeds: [east.example.com:9300]
+`;
+const GOOD = {
+  'clusters/east.yml': clusterFile('east', LEADER_ROLE),
+  'clusters/west.yml': clusterFile('west', FOLLOWER_ROLE + FOLLOWER_USER + REMOTE),
+};
+type Files = Record<string, string>;
+const withFile = (name: string, text: string, base: Files = GOOD): Files => ({ ...base, [name]: text });
+const editFile = (name: string, fn: (t: string) => string, base: Files = GOOD): Files =>
+  withFile(name, fn(base[name]!), base);
+
+/** Line of the remote `east` in the good west.yml: after the role (6 lines) and the user (3). */
+const WEST_REMOTE_LINE = 7 + 6 + 3 + 1;
+
+const CCR_INTENT = (security: string) => `replication:
+  - name: orders
+    security: ${security}
+    leader: { cluster: east, indices: [leader-index] }
+    follower: { cluster: west, indices: [follower-index] }
+    role: remote-replication
+    user: { name: cross-cluster-user }
+`;
+const BARE = { 'clusters/east.yml': clusterFile('east'), 'clusters/west.yml': clusterFile('west') };
+
+// ---------------------------------------------------------------------------------------------
+// Live state for the rules that need it
+
+/** The live state of a cluster that already holds what `config` wants of it. */
+function inSync(config: Config, name: string, extra: Partial<ClusterState> = {}): ClusterState {
+  const state = liveState({}, { name, version: '8.15.3', ...extra });
+  for (const d of config.desired.filter((x) => x.cluster === name)) {
+    state.objects[d.kind][d.name] = { body: d.body, managed: true };
+  }
+  return state;
+}
+
+const lint = (files: Files): Finding[] => lintOnly(loadFiles(files)).findings;
+
+/** Plans `files` against live clusters that match them, each adjusted by `adjust`. */
+function plan(files: Files, adjust: Record<string, (s: ClusterState) => ClusterState> = {}): Finding[] {
+  const config = loadFiles(files);
+  const states = config.clusters.map((c) => (adjust[c.name] ?? ((s) => s))(inSync(config, c.name)));
+  return buildPlan(config, states).findings;
+}
+
+const version =
+  (v: string) =>
+  (s: ClusterState): ClusterState => ({ ...s, version: v });
+const remoteInfo =
+  (info: ClusterState['remoteInfo']) =>
+  (s: ClusterState): ClusterState => ({ ...s, remoteInfo: info });
+
+/** The loaded config with every cluster's flavor set: OpenSearch cannot be loaded from YAML yet. */
+function withFlavor(files: Files, flavor: string): Config {
+  const config = loadFiles(files);
+  const clusters = config.clusters.map((c) => ({ ...c, connection: { ...c.connection, flavor: flavor as Flavor } }));
+  return { ...config, clusters };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cases
+
+interface Case {
+  id: string;
+  severity: Finding['severity'];
+  /** file:line of the finding, as the end of the source. */
+  at: string;
+  breaks: () => Finding[];
+  satisfies: () => Finding[];
+  /** Text the message must hold: what to do. */
+  says: string;
+}
+
+const CASES: Case[] = [
+  {
+    id: 'reserved-object',
+    severity: 'error',
+    at: 'clusters/west.yml:8',
+    breaks: () =>
+      plan(
+        editFile('clusters/west.yml', (t) => t.replace('remote-replication:', 'superuser:')),
+        {
+          west: (s) => ({ ...s, reserved: { ...s.reserved, role: ['superuser'] } }),
+        },
+      ),
+    satisfies: () => plan(GOOD),
+    says: 'give your role another name',
+  },
+  {
+    id: 'unknown-privilege',
+    severity: 'error',
+    at: 'clusters/west.yml:8',
+    breaks: () =>
+      lint(editFile('clusters/west.yml', (t) => t.replace('cluster: [manage_ccr]', 'cluster: [mange_ccr]'))),
+    satisfies: () =>
+      lint(editFile('clusters/west.yml', (t) => t.replace('[manage_ccr]', '[manage_ccr, "cluster:monitor/main"]'))),
+    says: 'unknown cluster privilege "mange_ccr"; did you mean "manage_ccr"?',
+  },
+  {
+    id: 'ccr-role-names-match',
+    severity: 'error',
+    at: 'clusters/west.yml:8',
+    breaks: () => lint(withFile('clusters/east.yml', clusterFile('east'))),
+    satisfies: () => lint(GOOD),
+    says: 'add role remote-replication to the leader',
+  },
+  {
+    id: 'ccr-leader-privileges',
+    severity: 'error',
+    at: 'clusters/east.yml:8',
+    breaks: () => lint(editFile('clusters/east.yml', (t) => t.replace('[monitor, read]', '[monitor]'))),
+    satisfies: () => lint(GOOD),
+    says: 'lacks read (on an index); grant read_ccr, and monitor, read on the leader index',
+  },
+  {
+    id: 'ccr-follower-privileges',
+    severity: 'error',
+    at: 'clusters/west.yml:8',
+    breaks: () =>
+      lint(
+        editFile('clusters/west.yml', (t) =>
+          t.replace('[monitor, read, write, manage_follow_index]', '[monitor, read, manage_follow_index]'),
+        ),
+      ),
+    satisfies: () => lint(GOOD),
+    says: 'lacks write (on an index); grant manage_ccr, and monitor, read, write, manage_follow_index on the follower index',
+  },
+  {
+    id: 'ccs-remote-privileges',
+    severity: 'error',
+    at: 'clusters/east.yml:8',
+    breaks: () => lint(ccs('[read_cross_cluster]')),
+    satisfies: () => lint(ccs('[read, read_cross_cluster]')),
+    says: 'lacks read (on an index); grant read, read_cross_cluster on the target indices',
+  },
+  {
+    id: 'api-key-covers-remote-indices',
+    severity: 'error',
+    at: 'clusters/west.yml:8',
+    breaks: () => lint(apiKeyEstate('[leader-index, other-index]')),
+    satisfies: () => lint(apiKeyEstate('[leader-index]')),
+    says: 'cross_cluster_replication on other-index',
+  },
+  {
+    id: 'api-key-required',
+    severity: 'info',
+    at: 'intents.yml:2',
+    breaks: () => lint({ ...BARE, 'intents.yml': CCR_INTENT('api_key') }),
+    satisfies: () => lint({ ...BARE, 'intents.yml': CCR_INTENT('certificate') }),
+    says: 'east must grant west a cross-cluster API key with access.replication: [{ names: [leader-index] }]',
+  },
+  {
+    id: 'remote-settings-valid',
+    severity: 'error',
+    at: `clusters/west.yml:${WEST_REMOTE_LINE}`,
+    breaks: () =>
+      lint(
+        editFile('clusters/west.yml', (t) => t.replace('    seeds: [east.example.com:9300]\n', '    mode: sniff\n')),
+      ),
+    satisfies: () => lint(GOOD),
+    says: 'sniff mode needs seeds',
+  },
+  {
+    id: 'remote-connection-reset',
+    severity: 'warning',
+    at: `clusters/west.yml:${WEST_REMOTE_LINE}`,
+    breaks: () => plan(withCompress(true), { west: (s) => withLiveCompress(s, false) }),
+    satisfies: () => plan(withCompress(true), { west: (s) => ({ ...withLiveCompress(s, true) }) }),
+    says: 'apply at a quiet time',
+  },
+  {
+    id: 'remote-connected',
+    severity: 'error',
+    at: `clusters/west.yml:${WEST_REMOTE_LINE}`,
+    breaks: () => plan(GOOD, { west: remoteInfo({ east: { connected: false, mode: 'sniff' } }) }),
+    satisfies: () => plan(GOOD, { west: remoteInfo({ east: { connected: true, mode: 'sniff' } }) }),
+    says: 'check that its seeds or proxy address are reachable from west',
+  },
+  {
+    id: 'remote-version-compatible',
+    severity: 'error',
+    at: `clusters/west.yml:${WEST_REMOTE_LINE}`,
+    breaks: () => plan(GOOD, { east: version('9.1.0') }),
+    satisfies: () => plan(GOOD, { west: version('8.17.1'), east: version('8.19.0') }),
+    says: 'west (8.15.3) → east (9.1.0) is not a compatible pair of versions',
+  },
+  {
+    id: 'remote-cert-auth-deprecated',
+    severity: 'warning',
+    at: `clusters/west.yml:${WEST_REMOTE_LINE}`,
+    breaks: () => plan(GOOD, { west: version('9.1.0'), east: version('9.1.0') }),
+    satisfies: () => plan(GOOD),
+    says: 'migrate it to API key authentication',
+  },
+  {
+    id: 'user-on-local-only',
+    severity: 'info',
+    at: 'clusters/east.yml:14',
+    breaks: () => lint(editFile('clusters/east.yml', (t) => t + FOLLOWER_USER)),
+    satisfies: () => lint(GOOD),
+    says: 'remove user cross-cluster-user from east',
+  },
+  {
+    id: 'run-as-needed',
+    severity: 'warning',
+    at: 'clusters/east.yml:8',
+    breaks: () => lint(runAs(false)),
+    satisfies: () => lint(runAs(true)),
+    says: 'add run_as: [jane] to role remote-replication on east',
+  },
+  {
+    id: 'opensearch-security-mismatch',
+    severity: 'error',
+    at: 'clusters/west.yml:6',
+    breaks: () =>
+      lintOnly(withFlavor(openSearchAuth('  auth:\n    api_key: { env: KEY }\n', ''), 'opensearch')).findings,
+    satisfies: () => lintOnly(withFlavor(openSearchAuth('', ''), 'opensearch')).findings,
+    says: 'enable the security plugin fully on both, for TLS only on both, or on neither',
+  },
+];
+
+/** west searches east (seed 002, written by hand): an empty local role, east's role with `privileges`. */
+function ccs(privileges: string): Files {
+  const eastRole = `roles:\n  remote-search:\n    indices:\n      - names: ['logs-*']\n        privileges: ${privileges}\n`;
+  return {
+    'clusters/east.yml': clusterFile('east', eastRole),
+    'clusters/west.yml': clusterFile('west', 'roles:\n  remote-search: {}\n' + REMOTE),
+  };
+}
+
+/** An api_key replication intent, and a hand-written west role asking the leader for `names`. */
+function apiKeyEstate(names: string): Files {
+  const role = `roles:\n  audit-replication:\n    cluster: [manage_ccr]\n    remote_indices:\n      - clusters: [east]\n        names: ${names}\n        privileges: [cross_cluster_replication]\n`;
+  return { ...BARE, 'clusters/west.yml': clusterFile('west', role), 'intents.yml': CCR_INTENT('api_key') };
+}
+
+const withCompress = (compress: boolean): Files =>
+  editFile('clusters/west.yml', (t) => t + `    transport: { compress: ${compress} }\n`);
+
+function withLiveCompress(s: ClusterState, compress: boolean): ClusterState {
+  const east = s.objects.remote_cluster.east!;
+  const body = { ...east.body, transport: { compress } };
+  return { ...s, objects: { ...s.objects, remote_cluster: { east: { ...east, body } } } };
+}
+
+/** The follower role lets its users act for jane; the leader's role does so too when `both`. */
+function runAs(both: boolean): Files {
+  const files = editFile('clusters/west.yml', (t) =>
+    t.replace('    cluster: [manage_ccr]\n', '    cluster: [manage_ccr]\n    run_as: [jane]\n'),
+  );
+  return both ? editFile('clusters/east.yml', (t) => t + '    run_as: [jane]\n', files) : files;
+}
+
+/** Two clusters with the given auth lines (empty: no credentials, over https: TLS only). */
+function openSearchAuth(eastAuth: string, westAuth: string): Files {
+  return {
+    'clusters/east.yml': connection('east', eastAuth),
+    'clusters/west.yml': connection('west', westAuth) + REMOTE,
+  };
+}
+
+describe.each(CASES)('rule $id', (c) => {
+  it('a config that breaks it: the finding, with its id, severity, file:line and what to do', () => {
+    const found = c.breaks().filter((f) => f.rule === c.id);
+    expect(found, JSON.stringify(found)).toHaveLength(1);
+    const [f] = found;
+    expect(f!.severity).toBe(c.severity);
+    expect(formatSource(f!.source!)).toMatch(new RegExp(`${c.at.replace(/\./g, '\\.')}$`));
+    expect(f!.message).toContain(c.says);
+  });
+
+  it('a config that satisfies it: no finding', () => {
+    expect(c.satisfies().filter((f) => f.rule === c.id)).toEqual([]);
+  });
+});
+
+describe('the rule list', () => {
+  it('every rule has a case above, a stable id and a one-line description', () => {
+    expect(rules.map((r) => r.id).sort()).toEqual(CASES.map((c) => c.id).sort());
+    for (const r of rules) {
+      expect(r.id).toMatch(/^[a-z]+(-[a-z]+)*$/);
+      expect(r.description).not.toContain('\n');
+      expect(CASES.find((c) => c.id === r.id)?.severity).toBe(r.severity);
+    }
+  });
+
+  it('the README lists every rule with its id and severity', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Rules'), readme.indexOf('## Development'));
+    for (const r of rules) expect(section).toMatch(new RegExp(`\\| \`${r.id}\` +\\| ${r.severity} +\\|`));
+  });
+
+  it('lists each rule once', () => {
+    expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
+  });
+});
+
+describe('rules: further cases', () => {
+  it('a config built from intents satisfies every rule', () => {
+    const files = { ...BARE, 'intents.yml': CCR_INTENT('certificate') };
+    expect(lint(files)).toEqual([]);
+    expect(plan(files, { west: remoteInfo({ east: { connected: true } }) })).toEqual([]);
+  });
+
+  it('remote-version-compatible: a version outside the table is a warning', () => {
+    const found = plan(GOOD, { west: version('7.10.2') }).filter((f) => f.rule === 'remote-version-compatible');
+    expect(found).toEqual([expect.objectContaining({ severity: 'warning' })]);
+    expect(found[0]!.message).toContain('outside the version compatibility table');
+  });
+
+  it('remote-cert-auth-deprecated: a remote with API key credentials is not reported', () => {
+    const apiKey = remoteInfo({ east: { connected: true, cluster_credentials: '::es_redacted::' } });
+    const found = plan(GOOD, { west: (s) => apiKey(version('9.1.0')(s)), east: version('9.1.0') });
+    expect(found.filter((f) => f.rule === 'remote-cert-auth-deprecated')).toEqual([]);
+  });
+
+  it('remote-connected: a remote the plan creates is judged after apply, not before', () => {
+    const found = plan(GOOD, {
+      west: (s) => ({
+        ...remoteInfo({ east: { connected: false } })(s),
+        objects: { ...s.objects, remote_cluster: {} },
+      }),
+    });
+    expect(found.filter((f) => f.rule === 'remote-connected')).toEqual([]);
+  });
+
+  it('remote-settings-valid: an unknown setting and a seed that is not host:port', () => {
+    const config = loadFiles(GOOD);
+    const remote = config.desired.find((d) => d.kind === 'remote_cluster')!;
+    const bad = {
+      ...remote,
+      body: { ...remote.body, seeds: ['east.example.com'], skip_unavailabel: true, transport: { compres: true } },
+    };
+    const found = lintOnly({ ...config, desired: [bad] }).findings.filter((f) => f.rule === 'remote-settings-valid');
+    expect(found[0]!.message).toContain('unknown setting skip_unavailabel; did you mean skip_unavailable?');
+    expect(found[0]!.message).toContain('"east.example.com" is not host:port');
+    expect(found[0]!.message).toContain('unknown setting transport.compres; did you mean transport.compress?');
+  });
+
+  it('unknown-privilege: index privileges too, with the nearest name', () => {
+    const files = editFile('clusters/east.yml', (t) => t.replace('[monitor, read]', '[monitor, raed]'));
+    const [f] = lint(files).filter((x) => x.rule === 'unknown-privilege');
+    expect(f!.message).toContain('unknown index privilege "raed"; did you mean "read"?');
+  });
+
+  it('opensearch-security-mismatch is only about OpenSearch clusters', () => {
+    const files = openSearchAuth('  auth:\n    api_key: { env: KEY }\n', '');
+    expect(lint(files).filter((f) => f.rule === 'opensearch-security-mismatch')).toEqual([]);
+  });
+
+  it('the cross-cluster rules say nothing about a cluster that is not selected', () => {
+    const config = loadFiles(withFile('clusters/east.yml', clusterFile('east')), { clusters: ['west'] });
+    expect(lintOnly(config).findings.filter((f) => f.rule === 'ccr-role-names-match')).toEqual([]);
+  });
+});
