@@ -1,48 +1,24 @@
 // The Action's modes against fake Elasticsearch clusters (nock) and a fake GitHub (injected
 // fetch): what is commented, filed, annotated, summarized and output.
 
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { runAction, type ActionContext, type ActionInputs, type ActionIo } from '../../src/github/action.js';
 import { FakeGitHub, OWNER, REPO } from '../fixtures/github/fake-github.js';
-import { FakeElasticsearch } from './helpers/fake-es.js';
+import { type FakeElasticsearch } from './helpers/fake-es.js';
+import { useExampleEstate } from './helpers/example-estate.js';
 
-const EXAMPLE = path.resolve('examples/ccr/xcluster');
-const SECRETS = {
-  EAST_API_KEY: 'ZWFzdC1rZXktbm90LXJlYWw=',
-  WEST_API_KEY: 'd2VzdC1rZXktbm90LXJlYWw=',
-  CROSS_CLUSTER_USER_PASSWORD: 'ccu-Passw0rd-not-real',
-  CROSS_SEARCH_USER_PASSWORD: 'csu-Passw0rd-not-real',
-};
 const SHA = '6dcb09b5b57875f334f61aebed695e2e4193db5e';
-
+const estate = useExampleEstate('xcluster-action-');
 let root: string;
-let cwd: string;
 let east: FakeElasticsearch;
 let west: FakeElasticsearch;
 let gh: FakeGitHub;
 
 beforeEach(() => {
-  cwd = process.cwd();
-  root = mkdtempSync(path.join(tmpdir(), 'xcluster-action-'));
-  cpSync(EXAMPLE, path.join(root, 'xcluster'), { recursive: true });
-  process.chdir(root);
-  Object.assign(process.env, SECRETS);
-  nock.disableNetConnect();
-  east = new FakeElasticsearch('https://east.example.com:9200').install();
-  west = new FakeElasticsearch('https://west.example.com:9200').install();
+  ({ root, east, west } = estate);
   gh = new FakeGitHub();
-});
-
-afterEach(() => {
-  process.chdir(cwd);
-  rmSync(root, { recursive: true, force: true });
-  for (const k of Object.keys(SECRETS)) delete process.env[k];
-  nock.cleanAll();
-  nock.enableNetConnect();
 });
 
 /** A recording stand-in for @actions/core. */

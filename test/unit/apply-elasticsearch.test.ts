@@ -1,44 +1,21 @@
 // `xcluster apply` end to end against stateful fake Elasticsearch clusters (helpers/fake-es.ts):
 // the order of the requests, convergence, prune, failures and passwords.
 
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import nock from 'nock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { run, type Io } from '../../src/cli.js';
-import { FakeElasticsearch, type Recorded } from './helpers/fake-es.js';
+import { type FakeElasticsearch, type Recorded } from './helpers/fake-es.js';
+import { EXAMPLE_SECRETS, useExampleEstate } from './helpers/example-estate.js';
 
-const EXAMPLE = path.resolve('examples/ccr/xcluster');
-const SECRETS = {
-  EAST_API_KEY: 'ZWFzdC1rZXktbm90LXJlYWw=',
-  WEST_API_KEY: 'd2VzdC1rZXktbm90LXJlYWw=',
-  CROSS_CLUSTER_USER_PASSWORD: 'ccu-Passw0rd-not-real',
-  CROSS_SEARCH_USER_PASSWORD: 'csu-Passw0rd-not-real',
-};
-
+const SECRETS = EXAMPLE_SECRETS;
+const estate = useExampleEstate('xcluster-apply-');
 let root: string;
-let cwd: string;
 let east: FakeElasticsearch;
 let west: FakeElasticsearch;
 
 beforeEach(() => {
-  cwd = process.cwd();
-  root = mkdtempSync(path.join(tmpdir(), 'xcluster-apply-'));
-  cpSync(EXAMPLE, path.join(root, 'xcluster'), { recursive: true });
-  process.chdir(root);
-  Object.assign(process.env, SECRETS);
-  nock.disableNetConnect();
-  east = new FakeElasticsearch('https://east.example.com:9200').install();
-  west = new FakeElasticsearch('https://west.example.com:9200').install();
-});
-
-afterEach(() => {
-  process.chdir(cwd);
-  rmSync(root, { recursive: true, force: true });
-  for (const k of Object.keys(SECRETS)) delete process.env[k];
-  nock.cleanAll();
-  nock.enableNetConnect();
+  ({ root, east, west } = estate);
 });
 
 async function xcluster(...args: string[]) {
