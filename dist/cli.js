@@ -18,7 +18,7 @@ import {
   renderApply,
   renderJson,
   snapshotJob
-} from "./chunks/chunk-Z6NOYOQG.js";
+} from "./chunks/chunk-OG3RDNJW.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({

@@ -18,6 +18,8 @@ import {
   OPENSEARCH_FLAVOR,
   type SideNeeds,
 } from '../model/cross-cluster.js';
+import { flavors } from '../flavors/index.js';
+import { type FlavorAdapter } from '../flavors/flavor.js';
 import { normalize, sortKeys } from '../model/normalize.js';
 import {
   KIND_ORDER,
@@ -212,6 +214,10 @@ function duplicateNames(intents: Intent[]): ConfigError[] {
 // ---------------------------------------------------------------------------------------------
 // Expansions, per flavor and security model
 
+/** The normalize of a flavor (the intent's clusters are of one flavor); Elasticsearch's when unknown. */
+const flavorNormalize = (flavor: string): ((kind: Kind, body: unknown) => Canonical) =>
+  (flavors as Partial<Record<string, FlavorAdapter>>)[flavor]?.normalize ?? normalize;
+
 /** A desired object of the intent: sourced at the intent, carrying its name. */
 function object(
   e: Expanding,
@@ -221,7 +227,8 @@ function object(
   body: object,
   extra: Partial<Desired> = {},
 ): Desired {
-  return { cluster, kind, name, body: normalize(kind, body), source: e.intent.source, intent: e.intent.name, ...extra };
+  const canonical = flavorNormalize(e.flavor)(kind, body);
+  return { cluster, kind, name, body: canonical, source: e.intent.source, intent: e.intent.name, ...extra };
 }
 
 /** A role granting one side's needs: cluster privileges, and index privileges on `indices`. */

@@ -7,8 +7,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { type z } from 'zod';
+import { flavors } from '../flavors/index.js';
 import { ConfigError, ConfigErrors } from '../model/errors.js';
-import { normalize } from '../model/normalize.js';
 import {
   type Auth,
   type ClusterConfig,
@@ -54,7 +54,7 @@ export function loadConfig(dir: string, opts: LoadOptions = {}): Config {
   }
   const names = found.map((f) => f.name);
   errors.push(...duplicateNames(found));
-  for (const c of loaded) errors.push(...checkLinks(c, names));
+  for (const c of loaded) errors.push(...checkLinks(c, names), ...checkFlavorSections(c));
   const selected = opts.clusters ?? names;
   errors.push(...checkSelection(selected, names));
   const transports = Object.fromEntries(
@@ -314,6 +314,25 @@ function duplicateNames(found: FoundFile[]): ConfigError[] {
   return errors;
 }
 
+/**
+ * The sections of an OpenSearch cluster file. Until the schema has OpenSearch's sections
+ * (internal_users, roles_mapping, action_groups, OpenSearch role keys: the next slice of the
+ * OpenSearch issue), only remote_clusters may be written for it; the Elasticsearch sections
+ * are an error rather than objects silently read in the wrong dialect.
+ */
+const ELASTICSEARCH_SECTIONS = ['roles', 'users', 'role_mappings'] as const;
+
+function checkFlavorSections(c: ClusterFileData): ConfigError[] {
+  if (c.data.connection.flavor !== 'opensearch') return [];
+  return ELASTICSEARCH_SECTIONS.filter((s) => Object.keys(c.data[s] ?? {}).length > 0).map(
+    (s) =>
+      new ConfigError(
+        `${s}: not supported yet for an OpenSearch cluster (its roles, internal users and roles mappings come with the OpenSearch sections of the schema)`,
+        sourceOfPath(c.yaml, [s]),
+      ),
+  );
+}
+
 /** A remote's `cluster:` must name another cluster file. */
 function checkLinks(c: ClusterFileData, names: string[]): ConfigError[] {
   const errors: ConfigError[] = [];
@@ -395,13 +414,15 @@ function toDesired(c: ClusterFileData): Desired[] {
       cluster: c.name,
       kind,
       name,
-      body: normalize(kind, body),
+      body: flavors[c.data.connection.flavor].normalize(kind, body),
       source: sourceOfPath(c.yaml, [section, name]),
       ...extra,
     });
 
-  for (const [name, role] of Object.entries(c.data.roles ?? {})) add('role', 'roles', name, role);
-  for (const [name, { password, ...user }] of Object.entries(c.data.users ?? {})) {
+  // An OpenSearch file's Elasticsearch sections are errors (checkFlavorSections), not objects.
+  const elasticsearch = c.data.connection.flavor === 'elasticsearch';
+  if (elasticsearch) for (const [name, role] of Object.entries(c.data.roles ?? {})) add('role', 'roles', name, role);
+  for (const [name, { password, ...user }] of Object.entries(elasticsearch ? (c.data.users ?? {}) : {})) {
     // The password is resolved only by the steps that need it; it never enters the body.
     add(
       'user',
@@ -411,7 +432,7 @@ function toDesired(c: ClusterFileData): Desired[] {
       password ? { password: secretSpec(c, password, ['users', name, 'password']) } : {},
     );
   }
-  for (const [name, mapping] of Object.entries(c.data.role_mappings ?? {}))
+  for (const [name, mapping] of Object.entries(elasticsearch ? (c.data.role_mappings ?? {}) : {}))
     add('role_mapping', 'role_mappings', name, mapping);
   for (const [alias, { cluster, ...remote }] of Object.entries(c.data.remote_clusters ?? {})) {
     add('remote_cluster', 'remote_clusters', alias, remote, cluster !== undefined ? { linkedCluster: cluster } : {});

@@ -131,7 +131,9 @@ const authSchema = z
 
 export const connectionSchema = z
   .strictObject({
-    flavor: z.enum(['elasticsearch']).meta({ description: 'Server family: elasticsearch (opensearch later).' }),
+    flavor: z
+      .enum(['elasticsearch', 'opensearch'])
+      .meta({ description: 'Server family: elasticsearch or opensearch (OpenSearch sections come later).' }),
     url: urlSchema,
     auth: authSchema.optional(),
     ca: secretSchema.optional().meta({ description: 'PEM of the CA that signs the cluster HTTP certificate.' }),

@@ -164,16 +164,22 @@ function remoteClusterRequests(change: Change): WriteRequest[] {
   return [{ method: 'PUT', path: '/_cluster/settings', body: { persistent } }];
 }
 
-const byKind: Record<Kind, (op: Operation) => WriteRequest[]> = {
+/** The Elasticsearch kinds; an OpenSearch kind here is an error (see requestsFor). */
+const byKind: Partial<Record<Kind, (op: Operation) => WriteRequest[]>> = {
   role: (op) => roleRequests(op.change),
   role_mapping: (op) => roleMappingRequests(op.change),
   user: userRequests,
   remote_cluster: (op) => remoteClusterRequests(op.change),
 };
 
-/** The requests that carry out one operation, in the order they must be sent. Pure. */
+/**
+ * The requests that carry out one operation, in the order they must be sent. Pure. Throws for a
+ * kind Elasticsearch does not have; execute turns that into a failed result.
+ */
 export function requestsFor(op: Operation): WriteRequest[] {
-  return byKind[op.change.kind](op);
+  const requests = byKind[op.change.kind];
+  if (!requests) throw new Error(`'${op.change.kind}' is not an Elasticsearch kind`);
+  return requests(op);
 }
 
 // ---------------------------------------------------------------------------------------------

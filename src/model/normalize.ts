@@ -223,14 +223,20 @@ function remoteCluster(body: Obj): Canonical {
   });
 }
 
-const byKind: Record<Kind, (body: Obj) => Canonical> = {
+/** The Elasticsearch kinds; OpenSearch's have their canonical forms in flavors/opensearch.ts. */
+const byKind: Partial<Record<Kind, (body: Obj) => Canonical>> = {
   role,
   user,
   role_mapping: roleMapping,
   remote_cluster: remoteCluster,
 };
 
-/** The canonical form of a body of the given kind, desired or live alike. */
+/** The canonical form of an Elasticsearch body of the given kind, desired or live alike. */
 export function normalize(kind: Kind, body: unknown): Canonical {
-  return byKind[kind](isObject(body) ? body : {});
+  const form = byKind[kind];
+  if (!form) throw new Error(`'${kind}' is not an Elasticsearch kind`);
+  return form(isObject(body) ? body : {});
 }
+
+/** The canonical form of a remote cluster (the same settings in both flavors). */
+export const normalizeRemoteCluster = (body: unknown): Canonical => remoteCluster(isObject(body) ? body : {});

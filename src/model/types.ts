@@ -1,13 +1,26 @@
 // The canonical types every stage speaks: config → Desired, flavors → ClusterState,
 // drift → Change, rules → Finding. Nothing here does I/O.
 
-/** Kinds of object xcluster manages. OpenSearch adds its own kinds later; none are shared. */
-export type Kind = 'role' | 'user' | 'role_mapping' | 'remote_cluster';
+/**
+ * Kinds of object xcluster manages. `role` and `remote_cluster` exist in both flavors (each in
+ * its own dialect); `user` and `role_mapping` are Elasticsearch's, `internal_user`,
+ * `roles_mapping` and `action_group` are OpenSearch's.
+ */
+export type Kind =
+  'role' | 'user' | 'role_mapping' | 'remote_cluster' | 'internal_user' | 'roles_mapping' | 'action_group';
 
-/** Order in which kinds are created or updated; deletions run in the reverse order. */
-export const KIND_ORDER: readonly Kind[] = ['remote_cluster', 'role', 'role_mapping', 'user'];
+/** Order in which kinds are created or updated (dependencies first); deletions run in the reverse order. */
+export const KIND_ORDER: readonly Kind[] = [
+  'remote_cluster',
+  'action_group',
+  'role',
+  'role_mapping',
+  'roles_mapping',
+  'user',
+  'internal_user',
+];
 
-export type Flavor = 'elasticsearch';
+export type Flavor = 'elasticsearch' | 'opensearch';
 
 /** A JSON value in canonical form: sets sorted, defaults dropped, keys sorted. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -136,19 +149,10 @@ export interface ClusterState {
   stalePasswords?: string[];
 }
 
-export const emptyObjects = (): ObjectsByKind => ({
-  role: {},
-  user: {},
-  role_mapping: {},
-  remote_cluster: {},
-});
+export const emptyObjects = (): ObjectsByKind => Object.fromEntries(KIND_ORDER.map((k) => [k, {}])) as ObjectsByKind;
 
-export const emptyReserved = (): Record<Kind, string[]> => ({
-  role: [],
-  user: [],
-  role_mapping: [],
-  remote_cluster: [],
-});
+export const emptyReserved = (): Record<Kind, string[]> =>
+  Object.fromEntries(KIND_ORDER.map((k) => [k, []])) as unknown as Record<Kind, string[]>;
 
 export type Action = 'create' | 'update' | 'delete';
 

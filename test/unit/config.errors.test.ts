@@ -237,7 +237,7 @@ users:
       'west.yml': `${CONN}prune: maybe\n`,
     });
     expect(found).toEqual([
-      'xcluster/clusters/east.yml:2:3: connection.flavor: expected one of "elasticsearch"',
+      'xcluster/clusters/east.yml:2:3: connection.flavor: expected one of "elasticsearch", "opensearch"',
       'xcluster/clusters/west.yml:6:1: prune: expected a boolean, got a string',
     ]);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diffCluster, fieldDiffs } from '../../src/drift/diff.js';
 import { orderChanges } from '../../src/drift/plan.js';
 import { normalize } from '../../src/model/normalize.js';
+import { emptyReserved } from '../../src/model/types.js';
 import { desired, liveState } from './helpers/model.js';
 
 const replication = { cluster: ['manage_ccr'], indices: [{ names: ['follower'], privileges: ['monitor', 'read'] }] };
@@ -63,7 +64,7 @@ describe('diffCluster', () => {
   });
 
   it('never plans a reserved (built-in) name', () => {
-    const live = liveState({}, { reserved: { role: ['superuser'], user: [], role_mapping: [], remote_cluster: [] } });
+    const live = liveState({}, { reserved: { ...emptyReserved(), role: ['superuser'] } });
     expect(diffCluster([desired('role', 'superuser', {})], live, false).changes).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { buildPlan } from '../../src/drift/plan.js';
-import { type Config, type Plan } from '../../src/model/types.js';
+import { emptyReserved, type Config, type Plan } from '../../src/model/types.js';
 import { renderJson } from '../../src/render/json.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { renderText } from '../../src/render/text.js';
@@ -70,7 +70,7 @@ function samplePlan(): Plan {
   };
   const west = liveState(
     { role: { 'remote-replication': { body: { cluster: ['monitor'] } }, legacy: { body: {} } } },
-    { reserved: { role: ['superuser'], user: [], role_mapping: [], remote_cluster: [] } },
+    { reserved: { ...emptyReserved(), role: ['superuser'] } },
   );
   const east = liveState(
     {},

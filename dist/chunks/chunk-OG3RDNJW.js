@@ -5740,7 +5740,7 @@ var require_lexer = __commonJS({
   "node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
-    function isEmpty2(ch) {
+    function isEmpty3(ch) {
       switch (ch) {
         case void 0:
         case " ":
@@ -5818,7 +5818,7 @@ var require_lexer = __commonJS({
         }
         if (ch === "-" || ch === ".") {
           const dt = this.buffer.substr(offset, 3);
-          if ((dt === "---" || dt === "...") && isEmpty2(this.buffer[offset + 3]))
+          if ((dt === "---" || dt === "...") && isEmpty3(this.buffer[offset + 3]))
             return -1;
         }
         return offset;
@@ -5917,7 +5917,7 @@ var require_lexer = __commonJS({
           if (!this.atEnd && !this.hasChars(4))
             return this.setNext("line-start");
           const s = this.peek(3);
-          if ((s === "---" || s === "...") && isEmpty2(this.charAt(3))) {
+          if ((s === "---" || s === "...") && isEmpty3(this.charAt(3))) {
             yield* this.pushCount(3);
             this.indentValue = 0;
             this.indentNext = 0;
@@ -5925,7 +5925,7 @@ var require_lexer = __commonJS({
           }
         }
         this.indentValue = yield* this.pushSpaces(false);
-        if (this.indentNext > this.indentValue && !isEmpty2(this.charAt(1)))
+        if (this.indentNext > this.indentValue && !isEmpty3(this.charAt(1)))
           this.indentNext = this.indentValue;
         return yield* this.parseBlockStart();
       }
@@ -5933,7 +5933,7 @@ var require_lexer = __commonJS({
         const [ch0, ch1] = this.peek(2);
         if (!ch1 && !this.atEnd)
           return this.setNext("block-start");
-        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty2(ch1)) {
+        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty3(ch1)) {
           const n = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
           this.indentNext = this.indentValue + 1;
           this.indentValue += n;
@@ -5997,7 +5997,7 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty2(line[3])) {
+        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty3(line[3])) {
           const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
@@ -6039,7 +6039,7 @@ var require_lexer = __commonJS({
             return yield* this.parseQuotedScalar();
           case ":": {
             const next = this.charAt(1);
-            if (this.flowKey || isEmpty2(next) || next === ",") {
+            if (this.flowKey || isEmpty3(next) || next === ",") {
               this.flowKey = false;
               yield* this.pushCount(1);
               yield* this.pushSpaces(true);
@@ -6102,7 +6102,7 @@ var require_lexer = __commonJS({
           else if (ch !== "-")
             break;
         }
-        return yield* this.pushUntil((ch) => isEmpty2(ch) || ch === "#");
+        return yield* this.pushUntil((ch) => isEmpty3(ch) || ch === "#");
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
@@ -6184,10 +6184,10 @@ var require_lexer = __commonJS({
         while (ch = this.buffer[++i]) {
           if (ch === ":") {
             const next = this.buffer[i + 1];
-            if (isEmpty2(next) || inFlow && flowIndicatorChars.has(next))
+            if (isEmpty3(next) || inFlow && flowIndicatorChars.has(next))
               break;
             end = i;
-          } else if (isEmpty2(ch)) {
+          } else if (isEmpty3(ch)) {
             let next = this.buffer[i + 1];
             if (ch === "\r") {
               if (next === "\n") {
@@ -6254,7 +6254,7 @@ var require_lexer = __commonJS({
             case ":": {
               const inFlow = this.flowLevel > 0;
               const ch1 = this.charAt(1);
-              if (isEmpty2(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
+              if (isEmpty3(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
                 if (!inFlow)
                   this.indentNext = this.indentValue + 1;
                 else if (this.flowKey)
@@ -6273,7 +6273,7 @@ var require_lexer = __commonJS({
         if (this.charAt(1) === "<") {
           let i = this.pos + 2;
           let ch = this.buffer[i];
-          while (!isEmpty2(ch) && ch !== ">")
+          while (!isEmpty3(ch) && ch !== ">")
             ch = this.buffer[++i];
           return yield* this.pushToIndex(ch === ">" ? i + 1 : i, false);
         } else {
@@ -6362,15 +6362,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list3, type) {
-      for (let i = 0; i < list3.length; ++i)
-        if (list3[i].type === type)
+    function includesToken(list4, type) {
+      for (let i = 0; i < list4.length; ++i)
+        if (list4[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list3) {
-      for (let i = 0; i < list3.length; ++i) {
-        switch (list3[i].type) {
+    function findNonEmptyIndex(list4) {
+      for (let i = 0; i < list4.length; ++i) {
+        switch (list4[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -7278,7 +7278,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse4(src, reviver, options) {
+    function parse5(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7319,7 +7319,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse4;
+    exports.parse = parse5;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify2;
@@ -7378,467 +7378,6 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/deep-diff/index.js
-var require_deep_diff = __commonJS({
-  "node_modules/deep-diff/index.js"(exports, module) {
-    (function(root, factory) {
-      var deepDiff2 = factory(root);
-      if (typeof define === "function" && define.amd) {
-        define("DeepDiff", function() {
-          return deepDiff2;
-        });
-      } else if (typeof exports === "object" || typeof navigator === "object" && navigator.product.match(/ReactNative/i)) {
-        module.exports = deepDiff2;
-      } else {
-        var _deepdiff = root.DeepDiff;
-        deepDiff2.noConflict = function() {
-          if (root.DeepDiff === deepDiff2) {
-            root.DeepDiff = _deepdiff;
-          }
-          return deepDiff2;
-        };
-        root.DeepDiff = deepDiff2;
-      }
-    })(exports, function(root) {
-      var validKinds = ["N", "E", "A", "D"];
-      function inherits(ctor, superCtor) {
-        ctor.super_ = superCtor;
-        ctor.prototype = Object.create(superCtor.prototype, {
-          constructor: {
-            value: ctor,
-            enumerable: false,
-            writable: true,
-            configurable: true
-          }
-        });
-      }
-      function Diff(kind, path3) {
-        Object.defineProperty(this, "kind", {
-          value: kind,
-          enumerable: true
-        });
-        if (path3 && path3.length) {
-          Object.defineProperty(this, "path", {
-            value: path3,
-            enumerable: true
-          });
-        }
-      }
-      function DiffEdit(path3, origin, value) {
-        DiffEdit.super_.call(this, "E", path3);
-        Object.defineProperty(this, "lhs", {
-          value: origin,
-          enumerable: true
-        });
-        Object.defineProperty(this, "rhs", {
-          value,
-          enumerable: true
-        });
-      }
-      inherits(DiffEdit, Diff);
-      function DiffNew(path3, value) {
-        DiffNew.super_.call(this, "N", path3);
-        Object.defineProperty(this, "rhs", {
-          value,
-          enumerable: true
-        });
-      }
-      inherits(DiffNew, Diff);
-      function DiffDeleted(path3, value) {
-        DiffDeleted.super_.call(this, "D", path3);
-        Object.defineProperty(this, "lhs", {
-          value,
-          enumerable: true
-        });
-      }
-      inherits(DiffDeleted, Diff);
-      function DiffArray(path3, index, item) {
-        DiffArray.super_.call(this, "A", path3);
-        Object.defineProperty(this, "index", {
-          value: index,
-          enumerable: true
-        });
-        Object.defineProperty(this, "item", {
-          value: item,
-          enumerable: true
-        });
-      }
-      inherits(DiffArray, Diff);
-      function arrayRemove(arr, from, to) {
-        var rest = arr.slice((to || from) + 1 || arr.length);
-        arr.length = from < 0 ? arr.length + from : from;
-        arr.push.apply(arr, rest);
-        return arr;
-      }
-      function realTypeOf(subject) {
-        var type = typeof subject;
-        if (type !== "object") {
-          return type;
-        }
-        if (subject === Math) {
-          return "math";
-        } else if (subject === null) {
-          return "null";
-        } else if (Array.isArray(subject)) {
-          return "array";
-        } else if (Object.prototype.toString.call(subject) === "[object Date]") {
-          return "date";
-        } else if (typeof subject.toString === "function" && /^\/.*\//.test(subject.toString())) {
-          return "regexp";
-        }
-        return "object";
-      }
-      function hashThisString(string4) {
-        var hash2 = 0;
-        if (string4.length === 0) {
-          return hash2;
-        }
-        for (var i = 0; i < string4.length; i++) {
-          var char = string4.charCodeAt(i);
-          hash2 = (hash2 << 5) - hash2 + char;
-          hash2 = hash2 & hash2;
-        }
-        return hash2;
-      }
-      function getOrderIndependentHash(object3) {
-        var accum = 0;
-        var type = realTypeOf(object3);
-        if (type === "array") {
-          object3.forEach(function(item) {
-            accum += getOrderIndependentHash(item);
-          });
-          var arrayString = "[type: array, hash: " + accum + "]";
-          return accum + hashThisString(arrayString);
-        }
-        if (type === "object") {
-          for (var key2 in object3) {
-            if (object3.hasOwnProperty(key2)) {
-              var keyValueString = "[ type: object, key: " + key2 + ", value hash: " + getOrderIndependentHash(object3[key2]) + "]";
-              accum += hashThisString(keyValueString);
-            }
-          }
-          return accum;
-        }
-        var stringToHash = "[ type: " + type + " ; value: " + object3 + "]";
-        return accum + hashThisString(stringToHash);
-      }
-      function deepDiff2(lhs, rhs, changes, prefilter, path3, key2, stack, orderIndependent) {
-        changes = changes || [];
-        path3 = path3 || [];
-        stack = stack || [];
-        var currentPath = path3.slice(0);
-        if (typeof key2 !== "undefined" && key2 !== null) {
-          if (prefilter) {
-            if (typeof prefilter === "function" && prefilter(currentPath, key2)) {
-              return;
-            } else if (typeof prefilter === "object") {
-              if (prefilter.prefilter && prefilter.prefilter(currentPath, key2)) {
-                return;
-              }
-              if (prefilter.normalize) {
-                var alt = prefilter.normalize(currentPath, key2, lhs, rhs);
-                if (alt) {
-                  lhs = alt[0];
-                  rhs = alt[1];
-                }
-              }
-            }
-          }
-          currentPath.push(key2);
-        }
-        if (realTypeOf(lhs) === "regexp" && realTypeOf(rhs) === "regexp") {
-          lhs = lhs.toString();
-          rhs = rhs.toString();
-        }
-        var ltype = typeof lhs;
-        var rtype = typeof rhs;
-        var i, j, k, other;
-        var ldefined = ltype !== "undefined" || stack && stack.length > 0 && stack[stack.length - 1].lhs && Object.getOwnPropertyDescriptor(stack[stack.length - 1].lhs, key2);
-        var rdefined = rtype !== "undefined" || stack && stack.length > 0 && stack[stack.length - 1].rhs && Object.getOwnPropertyDescriptor(stack[stack.length - 1].rhs, key2);
-        if (!ldefined && rdefined) {
-          changes.push(new DiffNew(currentPath, rhs));
-        } else if (!rdefined && ldefined) {
-          changes.push(new DiffDeleted(currentPath, lhs));
-        } else if (realTypeOf(lhs) !== realTypeOf(rhs)) {
-          changes.push(new DiffEdit(currentPath, lhs, rhs));
-        } else if (realTypeOf(lhs) === "date" && lhs - rhs !== 0) {
-          changes.push(new DiffEdit(currentPath, lhs, rhs));
-        } else if (ltype === "object" && lhs !== null && rhs !== null) {
-          for (i = stack.length - 1; i > -1; --i) {
-            if (stack[i].lhs === lhs) {
-              other = true;
-              break;
-            }
-          }
-          if (!other) {
-            stack.push({ lhs, rhs });
-            if (Array.isArray(lhs)) {
-              if (orderIndependent) {
-                lhs.sort(function(a, b) {
-                  return getOrderIndependentHash(a) - getOrderIndependentHash(b);
-                });
-                rhs.sort(function(a, b) {
-                  return getOrderIndependentHash(a) - getOrderIndependentHash(b);
-                });
-              }
-              i = rhs.length - 1;
-              j = lhs.length - 1;
-              while (i > j) {
-                changes.push(new DiffArray(currentPath, i, new DiffNew(void 0, rhs[i--])));
-              }
-              while (j > i) {
-                changes.push(new DiffArray(currentPath, j, new DiffDeleted(void 0, lhs[j--])));
-              }
-              for (; i >= 0; --i) {
-                deepDiff2(lhs[i], rhs[i], changes, prefilter, currentPath, i, stack, orderIndependent);
-              }
-            } else {
-              var akeys = Object.keys(lhs);
-              var pkeys = Object.keys(rhs);
-              for (i = 0; i < akeys.length; ++i) {
-                k = akeys[i];
-                other = pkeys.indexOf(k);
-                if (other >= 0) {
-                  deepDiff2(lhs[k], rhs[k], changes, prefilter, currentPath, k, stack, orderIndependent);
-                  pkeys[other] = null;
-                } else {
-                  deepDiff2(lhs[k], void 0, changes, prefilter, currentPath, k, stack, orderIndependent);
-                }
-              }
-              for (i = 0; i < pkeys.length; ++i) {
-                k = pkeys[i];
-                if (k) {
-                  deepDiff2(void 0, rhs[k], changes, prefilter, currentPath, k, stack, orderIndependent);
-                }
-              }
-            }
-            stack.length = stack.length - 1;
-          } else if (lhs !== rhs) {
-            changes.push(new DiffEdit(currentPath, lhs, rhs));
-          }
-        } else if (lhs !== rhs) {
-          if (!(ltype === "number" && isNaN(lhs) && isNaN(rhs))) {
-            changes.push(new DiffEdit(currentPath, lhs, rhs));
-          }
-        }
-      }
-      function observableDiff(lhs, rhs, observer, prefilter, orderIndependent) {
-        var changes = [];
-        deepDiff2(lhs, rhs, changes, prefilter, null, null, null, orderIndependent);
-        if (observer) {
-          for (var i = 0; i < changes.length; ++i) {
-            observer(changes[i]);
-          }
-        }
-        return changes;
-      }
-      function orderIndependentDeepDiff(lhs, rhs, changes, prefilter, path3, key2, stack) {
-        return deepDiff2(lhs, rhs, changes, prefilter, path3, key2, stack, true);
-      }
-      function accumulateDiff(lhs, rhs, prefilter, accum) {
-        var observer = accum ? function(difference) {
-          if (difference) {
-            accum.push(difference);
-          }
-        } : void 0;
-        var changes = observableDiff(lhs, rhs, observer, prefilter);
-        return accum ? accum : changes.length ? changes : void 0;
-      }
-      function accumulateOrderIndependentDiff(lhs, rhs, prefilter, accum) {
-        var observer = accum ? function(difference) {
-          if (difference) {
-            accum.push(difference);
-          }
-        } : void 0;
-        var changes = observableDiff(lhs, rhs, observer, prefilter, true);
-        return accum ? accum : changes.length ? changes : void 0;
-      }
-      function applyArrayChange(arr, index, change) {
-        if (change.path && change.path.length) {
-          var it = arr[index], i, u = change.path.length - 1;
-          for (i = 0; i < u; i++) {
-            it = it[change.path[i]];
-          }
-          switch (change.kind) {
-            case "A":
-              applyArrayChange(it[change.path[i]], change.index, change.item);
-              break;
-            case "D":
-              delete it[change.path[i]];
-              break;
-            case "E":
-            case "N":
-              it[change.path[i]] = change.rhs;
-              break;
-          }
-        } else {
-          switch (change.kind) {
-            case "A":
-              applyArrayChange(arr[index], change.index, change.item);
-              break;
-            case "D":
-              arr = arrayRemove(arr, index);
-              break;
-            case "E":
-            case "N":
-              arr[index] = change.rhs;
-              break;
-          }
-        }
-        return arr;
-      }
-      function applyChange(target, source, change) {
-        if (typeof change === "undefined" && source && ~validKinds.indexOf(source.kind)) {
-          change = source;
-        }
-        if (target && change && change.kind) {
-          var it = target, i = -1, last = change.path ? change.path.length - 1 : 0;
-          while (++i < last) {
-            if (typeof it[change.path[i]] === "undefined") {
-              it[change.path[i]] = typeof change.path[i + 1] !== "undefined" && typeof change.path[i + 1] === "number" ? [] : {};
-            }
-            it = it[change.path[i]];
-          }
-          switch (change.kind) {
-            case "A":
-              if (change.path && typeof it[change.path[i]] === "undefined") {
-                it[change.path[i]] = [];
-              }
-              applyArrayChange(change.path ? it[change.path[i]] : it, change.index, change.item);
-              break;
-            case "D":
-              delete it[change.path[i]];
-              break;
-            case "E":
-            case "N":
-              it[change.path[i]] = change.rhs;
-              break;
-          }
-        }
-      }
-      function revertArrayChange(arr, index, change) {
-        if (change.path && change.path.length) {
-          var it = arr[index], i, u = change.path.length - 1;
-          for (i = 0; i < u; i++) {
-            it = it[change.path[i]];
-          }
-          switch (change.kind) {
-            case "A":
-              revertArrayChange(it[change.path[i]], change.index, change.item);
-              break;
-            case "D":
-              it[change.path[i]] = change.lhs;
-              break;
-            case "E":
-              it[change.path[i]] = change.lhs;
-              break;
-            case "N":
-              delete it[change.path[i]];
-              break;
-          }
-        } else {
-          switch (change.kind) {
-            case "A":
-              revertArrayChange(arr[index], change.index, change.item);
-              break;
-            case "D":
-              arr[index] = change.lhs;
-              break;
-            case "E":
-              arr[index] = change.lhs;
-              break;
-            case "N":
-              arr = arrayRemove(arr, index);
-              break;
-          }
-        }
-        return arr;
-      }
-      function revertChange(target, source, change) {
-        if (target && source && change && change.kind) {
-          var it = target, i, u;
-          u = change.path.length - 1;
-          for (i = 0; i < u; i++) {
-            if (typeof it[change.path[i]] === "undefined") {
-              it[change.path[i]] = {};
-            }
-            it = it[change.path[i]];
-          }
-          switch (change.kind) {
-            case "A":
-              revertArrayChange(it[change.path[i]], change.index, change.item);
-              break;
-            case "D":
-              it[change.path[i]] = change.lhs;
-              break;
-            case "E":
-              it[change.path[i]] = change.lhs;
-              break;
-            case "N":
-              delete it[change.path[i]];
-              break;
-          }
-        }
-      }
-      function applyDiff(target, source, filter) {
-        if (target && source) {
-          var onChange = function(change) {
-            if (!filter || filter(target, source, change)) {
-              applyChange(target, source, change);
-            }
-          };
-          observableDiff(target, source, onChange);
-        }
-      }
-      Object.defineProperties(accumulateDiff, {
-        diff: {
-          value: accumulateDiff,
-          enumerable: true
-        },
-        orderIndependentDiff: {
-          value: accumulateOrderIndependentDiff,
-          enumerable: true
-        },
-        observableDiff: {
-          value: observableDiff,
-          enumerable: true
-        },
-        orderIndependentObservableDiff: {
-          value: orderIndependentDeepDiff,
-          enumerable: true
-        },
-        orderIndepHash: {
-          value: getOrderIndependentHash,
-          enumerable: true
-        },
-        applyDiff: {
-          value: applyDiff,
-          enumerable: true
-        },
-        applyChange: {
-          value: applyChange,
-          enumerable: true
-        },
-        revertChange: {
-          value: revertChange,
-          enumerable: true
-        },
-        isConflict: {
-          value: function() {
-            return typeof $conflict !== "undefined";
-          },
-          enumerable: true
-        }
-      });
-      accumulateDiff.DeepDiff = accumulateDiff;
-      if (root) {
-        root.DeepDiff = accumulateDiff;
-      }
-      return accumulateDiff;
-    });
-  }
-});
-
 // node_modules/ms/index.js
 var require_ms = __commonJS({
   "node_modules/ms/index.js"(exports, module) {
@@ -7852,7 +7391,7 @@ var require_ms = __commonJS({
       options = options || {};
       var type = typeof val;
       if (type === "string" && val.length > 0) {
-        return parse4(val);
+        return parse5(val);
       } else if (type === "number" && isFinite(val)) {
         return options.long ? fmtLong(val) : fmtShort(val);
       }
@@ -7860,7 +7399,7 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse4(str) {
+    function parse5(str) {
       str = String(str);
       if (str.length > 100) {
         return;
@@ -8678,7 +8217,7 @@ var require_secure_json_parse = __commonJS({
       }
       return obj;
     }
-    function parse4(text, reviver, options) {
+    function parse5(text, reviver, options) {
       const { stackTraceLimit } = Error;
       Error.stackTraceLimit = 0;
       try {
@@ -8700,9 +8239,9 @@ var require_secure_json_parse = __commonJS({
       }
       return result;
     }
-    module.exports = parse4;
-    module.exports.default = parse4;
-    module.exports.parse = parse4;
+    module.exports = parse5;
+    module.exports.default = parse5;
+    module.exports.parse = parse5;
     module.exports.safeParse = safeParse3;
     module.exports.scan = filter;
   }
@@ -9060,8 +8599,8 @@ var init_utils = __esm({
 });
 
 // node_modules/@opentelemetry/api/build/esm/context/context.js
-function createContextKey(description) {
-  return Symbol.for(description);
+function createContextKey(description2) {
+  return Symbol.for(description2);
 }
 var BaseContext, ROOT_CONTEXT;
 var init_context = __esm({
@@ -14135,7 +13674,7 @@ var require_merge2 = __commonJS({
           for (let i = 0, j = two.length; i < j; i++) {
             result.push(takeValue(two[i]));
           }
-        } else if (isObject9(two)) {
+        } else if (isObject10(two)) {
           const keys = Object.keys(two);
           for (let i = 0, j = keys.length; i < j; i++) {
             const key2 = keys[i];
@@ -14145,8 +13684,8 @@ var require_merge2 = __commonJS({
             result[key2] = takeValue(two[key2]);
           }
         }
-      } else if (isObject9(one)) {
-        if (isObject9(two)) {
+      } else if (isObject10(one)) {
+        if (isObject10(two)) {
           if (!shouldMerge(one, two)) {
             return two;
           }
@@ -14170,7 +13709,7 @@ var require_merge2 = __commonJS({
               if (wasObjectReferenced(one, key2, objects) || wasObjectReferenced(two, key2, objects)) {
                 delete result[key2];
               } else {
-                if (isObject9(obj1) && isObject9(obj2)) {
+                if (isObject10(obj1) && isObject10(obj2)) {
                   const arr1 = objects.get(obj1) || [];
                   const arr2 = objects.get(obj2) || [];
                   arr1.push({ obj: one, key: key2 });
@@ -14204,7 +13743,7 @@ var require_merge2 = __commonJS({
     function isFunction(value) {
       return typeof value === "function";
     }
-    function isObject9(value) {
+    function isObject10(value) {
       return !isPrimitive(value) && !isArray(value) && !isFunction(value) && typeof value === "object";
     }
     function isPrimitive(value) {
@@ -14225,18 +13764,18 @@ var require_timeout = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.callWithTimeout = exports.TimeoutError = void 0;
-    var TimeoutError2 = class _TimeoutError extends Error {
+    var TimeoutError3 = class _TimeoutError extends Error {
       constructor(message) {
         super(message);
         Object.setPrototypeOf(this, _TimeoutError.prototype);
       }
     };
-    exports.TimeoutError = TimeoutError2;
+    exports.TimeoutError = TimeoutError3;
     function callWithTimeout(promise2, timeout) {
       let timeoutHandle;
       const timeoutPromise = new Promise(function timeoutFunction(_resolve, reject) {
         timeoutHandle = setTimeout(function timeoutHandler() {
-          reject(new TimeoutError2("Operation timed out."));
+          reject(new TimeoutError3("Operation timed out."));
         }, timeout);
       });
       return Promise.race([promise2, timeoutPromise]).then((result) => {
@@ -14586,10 +14125,10 @@ var require_src2 = __commonJS({
 var require_hpagent = __commonJS({
   "node_modules/hpagent/index.js"(exports, module) {
     "use strict";
-    var https2 = __require("https");
-    var http2 = __require("http");
+    var https3 = __require("https");
+    var http3 = __require("http");
     var { URL: URL4 } = __require("url");
-    var HttpProxyAgent2 = class extends http2.Agent {
+    var HttpProxyAgent2 = class extends http3.Agent {
       constructor(options) {
         const { proxy, proxyRequestOptions, ...opts } = options;
         super(opts);
@@ -14615,7 +14154,7 @@ var require_hpagent = __commonJS({
         if (this.proxy.protocol === "https:") {
           requestOptions.servername = this.proxy.hostname;
         }
-        const request = (this.proxy.protocol === "http:" ? http2 : https2).request(requestOptions);
+        const request = (this.proxy.protocol === "http:" ? http3 : https3).request(requestOptions);
         request.once("connect", (response, socket, head) => {
           request.removeAllListeners();
           socket.removeAllListeners();
@@ -14636,7 +14175,7 @@ var require_hpagent = __commonJS({
         request.end();
       }
     };
-    var HttpsProxyAgent2 = class extends https2.Agent {
+    var HttpsProxyAgent2 = class extends https3.Agent {
       constructor(options) {
         const { proxy, proxyRequestOptions, ...opts } = options;
         super(opts);
@@ -14662,7 +14201,7 @@ var require_hpagent = __commonJS({
         if (this.proxy.protocol === "https:") {
           requestOptions.servername = this.proxy.hostname;
         }
-        const request = (this.proxy.protocol === "http:" ? http2 : https2).request(requestOptions);
+        const request = (this.proxy.protocol === "http:" ? http3 : https3).request(requestOptions);
         request.once("connect", (response, socket, head) => {
           request.removeAllListeners();
           socket.removeAllListeners();
@@ -15309,7 +14848,7 @@ var require_errors2 = __commonJS({
       }
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
-    var ResponseError3 = class extends UndiciError {
+    var ResponseError4 = class extends UndiciError {
       constructor(message, code, { headers, body }) {
         super(message);
         this.name = "ResponseError";
@@ -15401,7 +14940,7 @@ var require_errors2 = __commonJS({
       BalancedPoolMissingUpstreamError,
       ResponseExceededMaxSizeError,
       RequestRetryError,
-      ResponseError: ResponseError3,
+      ResponseError: ResponseError4,
       SecureProxyConnectionError,
       MaxOriginsReachedError,
       Socks5ProxyError,
@@ -20405,8 +19944,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list3) {
-      const value = list3.get(name, true);
+    function getDecodeSplit(name, list4) {
+      const value = list4.get(name, true);
       if (value === null) {
         return null;
       }
@@ -22619,11 +22158,11 @@ var require_client_h2 = __commonJS({
     var { channels } = require_diagnostics();
     var kOpenStreams = /* @__PURE__ */ Symbol("open streams");
     var extractBody;
-    var http2;
+    var http22;
     try {
-      http2 = __require("node:http2");
+      http22 = __require("node:http2");
     } catch {
-      http2 = { constants: {} };
+      http22 = { constants: {} };
     }
     var {
       constants: {
@@ -22638,7 +22177,7 @@ var require_client_h2 = __commonJS({
         NGHTTP2_REFUSED_STREAM,
         NGHTTP2_CANCEL
       }
-    } = http2;
+    } = http22;
     function parseH2Headers(headers) {
       const result = [];
       for (const [name, value] of Object.entries(headers)) {
@@ -22656,7 +22195,7 @@ var require_client_h2 = __commonJS({
       client[kSocket] = socket;
       const http2InitialWindowSize = client[kHTTP2InitialWindowSize];
       const http2ConnectionWindowSize = client[kHTTP2ConnectionWindowSize];
-      const session = http2.connect(client[kUrl], {
+      const session = http22.connect(client[kUrl], {
         createConnection: () => socket,
         peerMaxConcurrentStreams: client[kMaxConcurrentStreams],
         settings: {
@@ -23343,7 +22882,7 @@ var require_client = __commonJS({
     "use strict";
     var assert5 = __require("node:assert");
     var net = __require("node:net");
-    var http2 = __require("node:http");
+    var http3 = __require("node:http");
     var util = require_util();
     var { ClientStats } = require_stats();
     var { channels } = require_diagnostics();
@@ -23401,7 +22940,7 @@ var require_client = __commonJS({
     var connectH1 = require_client_h1();
     var connectH2 = require_client_h2();
     var kClosedResolve = /* @__PURE__ */ Symbol("kClosedResolve");
-    var getDefaultNodeMaxHeaderSize = http2 && http2.maxHeaderSize && Number.isInteger(http2.maxHeaderSize) && http2.maxHeaderSize > 0 ? () => http2.maxHeaderSize : () => {
+    var getDefaultNodeMaxHeaderSize = http3 && http3.maxHeaderSize && Number.isInteger(http3.maxHeaderSize) && http3.maxHeaderSize > 0 ? () => http3.maxHeaderSize : () => {
       throw new InvalidArgumentError("http module not available or http.maxHeaderSize invalid");
     };
     var noop3 = () => {
@@ -29586,7 +29125,7 @@ var require_response_error = __commonJS({
   "node_modules/undici/lib/interceptor/response-error.js"(exports, module) {
     "use strict";
     var DecoratorHandler = require_decorator_handler();
-    var { ResponseError: ResponseError3 } = require_errors2();
+    var { ResponseError: ResponseError4 } = require_errors2();
     var ResponseErrorHandler = class extends DecoratorHandler {
       #statusCode;
       #contentType;
@@ -29637,7 +29176,7 @@ var require_response_error = __commonJS({
           const stackTraceLimit = Error.stackTraceLimit;
           Error.stackTraceLimit = 0;
           try {
-            err = new ResponseError3("Response Error", this.#statusCode, {
+            err = new ResponseError4("Response Error", this.#statusCode, {
               body: this.#body,
               headers: this.#headers
             });
@@ -34465,9 +34004,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list3 = this.#headersList.cookies;
-        if (list3) {
-          return [...list3];
+        const list4 = this.#headersList.cookies;
+        if (list4) {
+          return [...list4];
         }
         return [];
       }
@@ -34491,8 +34030,8 @@ var require_headers = __commonJS({
        * @param {Headers} target
        * @param {HeadersList} list
        */
-      static setHeadersList(target, list3) {
-        target.#headersList = list3;
+      static setHeadersList(target, list4) {
+        target.#headersList = list4;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers;
@@ -35443,13 +34982,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list3 = dependentControllerMap.get(this.signal);
-          if (list3 === void 0) {
-            list3 = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list3);
+          let list4 = dependentControllerMap.get(this.signal);
+          if (list4 === void 0) {
+            list4 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list4);
           }
           const acRef = new WeakRef(ac);
-          list3.add(acRef);
+          list4.add(acRef);
           util.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -41324,21 +40863,480 @@ ${captureLines}` : capture.stack;
   }
 });
 
+// node_modules/deep-diff/index.js
+var require_deep_diff = __commonJS({
+  "node_modules/deep-diff/index.js"(exports, module) {
+    (function(root, factory) {
+      var deepDiff2 = factory(root);
+      if (typeof define === "function" && define.amd) {
+        define("DeepDiff", function() {
+          return deepDiff2;
+        });
+      } else if (typeof exports === "object" || typeof navigator === "object" && navigator.product.match(/ReactNative/i)) {
+        module.exports = deepDiff2;
+      } else {
+        var _deepdiff = root.DeepDiff;
+        deepDiff2.noConflict = function() {
+          if (root.DeepDiff === deepDiff2) {
+            root.DeepDiff = _deepdiff;
+          }
+          return deepDiff2;
+        };
+        root.DeepDiff = deepDiff2;
+      }
+    })(exports, function(root) {
+      var validKinds = ["N", "E", "A", "D"];
+      function inherits(ctor, superCtor) {
+        ctor.super_ = superCtor;
+        ctor.prototype = Object.create(superCtor.prototype, {
+          constructor: {
+            value: ctor,
+            enumerable: false,
+            writable: true,
+            configurable: true
+          }
+        });
+      }
+      function Diff(kind, path3) {
+        Object.defineProperty(this, "kind", {
+          value: kind,
+          enumerable: true
+        });
+        if (path3 && path3.length) {
+          Object.defineProperty(this, "path", {
+            value: path3,
+            enumerable: true
+          });
+        }
+      }
+      function DiffEdit(path3, origin, value) {
+        DiffEdit.super_.call(this, "E", path3);
+        Object.defineProperty(this, "lhs", {
+          value: origin,
+          enumerable: true
+        });
+        Object.defineProperty(this, "rhs", {
+          value,
+          enumerable: true
+        });
+      }
+      inherits(DiffEdit, Diff);
+      function DiffNew(path3, value) {
+        DiffNew.super_.call(this, "N", path3);
+        Object.defineProperty(this, "rhs", {
+          value,
+          enumerable: true
+        });
+      }
+      inherits(DiffNew, Diff);
+      function DiffDeleted(path3, value) {
+        DiffDeleted.super_.call(this, "D", path3);
+        Object.defineProperty(this, "lhs", {
+          value,
+          enumerable: true
+        });
+      }
+      inherits(DiffDeleted, Diff);
+      function DiffArray(path3, index, item) {
+        DiffArray.super_.call(this, "A", path3);
+        Object.defineProperty(this, "index", {
+          value: index,
+          enumerable: true
+        });
+        Object.defineProperty(this, "item", {
+          value: item,
+          enumerable: true
+        });
+      }
+      inherits(DiffArray, Diff);
+      function arrayRemove(arr, from, to) {
+        var rest = arr.slice((to || from) + 1 || arr.length);
+        arr.length = from < 0 ? arr.length + from : from;
+        arr.push.apply(arr, rest);
+        return arr;
+      }
+      function realTypeOf(subject) {
+        var type = typeof subject;
+        if (type !== "object") {
+          return type;
+        }
+        if (subject === Math) {
+          return "math";
+        } else if (subject === null) {
+          return "null";
+        } else if (Array.isArray(subject)) {
+          return "array";
+        } else if (Object.prototype.toString.call(subject) === "[object Date]") {
+          return "date";
+        } else if (typeof subject.toString === "function" && /^\/.*\//.test(subject.toString())) {
+          return "regexp";
+        }
+        return "object";
+      }
+      function hashThisString(string4) {
+        var hash2 = 0;
+        if (string4.length === 0) {
+          return hash2;
+        }
+        for (var i = 0; i < string4.length; i++) {
+          var char = string4.charCodeAt(i);
+          hash2 = (hash2 << 5) - hash2 + char;
+          hash2 = hash2 & hash2;
+        }
+        return hash2;
+      }
+      function getOrderIndependentHash(object3) {
+        var accum = 0;
+        var type = realTypeOf(object3);
+        if (type === "array") {
+          object3.forEach(function(item) {
+            accum += getOrderIndependentHash(item);
+          });
+          var arrayString = "[type: array, hash: " + accum + "]";
+          return accum + hashThisString(arrayString);
+        }
+        if (type === "object") {
+          for (var key2 in object3) {
+            if (object3.hasOwnProperty(key2)) {
+              var keyValueString = "[ type: object, key: " + key2 + ", value hash: " + getOrderIndependentHash(object3[key2]) + "]";
+              accum += hashThisString(keyValueString);
+            }
+          }
+          return accum;
+        }
+        var stringToHash = "[ type: " + type + " ; value: " + object3 + "]";
+        return accum + hashThisString(stringToHash);
+      }
+      function deepDiff2(lhs, rhs, changes, prefilter, path3, key2, stack, orderIndependent) {
+        changes = changes || [];
+        path3 = path3 || [];
+        stack = stack || [];
+        var currentPath = path3.slice(0);
+        if (typeof key2 !== "undefined" && key2 !== null) {
+          if (prefilter) {
+            if (typeof prefilter === "function" && prefilter(currentPath, key2)) {
+              return;
+            } else if (typeof prefilter === "object") {
+              if (prefilter.prefilter && prefilter.prefilter(currentPath, key2)) {
+                return;
+              }
+              if (prefilter.normalize) {
+                var alt = prefilter.normalize(currentPath, key2, lhs, rhs);
+                if (alt) {
+                  lhs = alt[0];
+                  rhs = alt[1];
+                }
+              }
+            }
+          }
+          currentPath.push(key2);
+        }
+        if (realTypeOf(lhs) === "regexp" && realTypeOf(rhs) === "regexp") {
+          lhs = lhs.toString();
+          rhs = rhs.toString();
+        }
+        var ltype = typeof lhs;
+        var rtype = typeof rhs;
+        var i, j, k, other;
+        var ldefined = ltype !== "undefined" || stack && stack.length > 0 && stack[stack.length - 1].lhs && Object.getOwnPropertyDescriptor(stack[stack.length - 1].lhs, key2);
+        var rdefined = rtype !== "undefined" || stack && stack.length > 0 && stack[stack.length - 1].rhs && Object.getOwnPropertyDescriptor(stack[stack.length - 1].rhs, key2);
+        if (!ldefined && rdefined) {
+          changes.push(new DiffNew(currentPath, rhs));
+        } else if (!rdefined && ldefined) {
+          changes.push(new DiffDeleted(currentPath, lhs));
+        } else if (realTypeOf(lhs) !== realTypeOf(rhs)) {
+          changes.push(new DiffEdit(currentPath, lhs, rhs));
+        } else if (realTypeOf(lhs) === "date" && lhs - rhs !== 0) {
+          changes.push(new DiffEdit(currentPath, lhs, rhs));
+        } else if (ltype === "object" && lhs !== null && rhs !== null) {
+          for (i = stack.length - 1; i > -1; --i) {
+            if (stack[i].lhs === lhs) {
+              other = true;
+              break;
+            }
+          }
+          if (!other) {
+            stack.push({ lhs, rhs });
+            if (Array.isArray(lhs)) {
+              if (orderIndependent) {
+                lhs.sort(function(a, b) {
+                  return getOrderIndependentHash(a) - getOrderIndependentHash(b);
+                });
+                rhs.sort(function(a, b) {
+                  return getOrderIndependentHash(a) - getOrderIndependentHash(b);
+                });
+              }
+              i = rhs.length - 1;
+              j = lhs.length - 1;
+              while (i > j) {
+                changes.push(new DiffArray(currentPath, i, new DiffNew(void 0, rhs[i--])));
+              }
+              while (j > i) {
+                changes.push(new DiffArray(currentPath, j, new DiffDeleted(void 0, lhs[j--])));
+              }
+              for (; i >= 0; --i) {
+                deepDiff2(lhs[i], rhs[i], changes, prefilter, currentPath, i, stack, orderIndependent);
+              }
+            } else {
+              var akeys = Object.keys(lhs);
+              var pkeys = Object.keys(rhs);
+              for (i = 0; i < akeys.length; ++i) {
+                k = akeys[i];
+                other = pkeys.indexOf(k);
+                if (other >= 0) {
+                  deepDiff2(lhs[k], rhs[k], changes, prefilter, currentPath, k, stack, orderIndependent);
+                  pkeys[other] = null;
+                } else {
+                  deepDiff2(lhs[k], void 0, changes, prefilter, currentPath, k, stack, orderIndependent);
+                }
+              }
+              for (i = 0; i < pkeys.length; ++i) {
+                k = pkeys[i];
+                if (k) {
+                  deepDiff2(void 0, rhs[k], changes, prefilter, currentPath, k, stack, orderIndependent);
+                }
+              }
+            }
+            stack.length = stack.length - 1;
+          } else if (lhs !== rhs) {
+            changes.push(new DiffEdit(currentPath, lhs, rhs));
+          }
+        } else if (lhs !== rhs) {
+          if (!(ltype === "number" && isNaN(lhs) && isNaN(rhs))) {
+            changes.push(new DiffEdit(currentPath, lhs, rhs));
+          }
+        }
+      }
+      function observableDiff(lhs, rhs, observer, prefilter, orderIndependent) {
+        var changes = [];
+        deepDiff2(lhs, rhs, changes, prefilter, null, null, null, orderIndependent);
+        if (observer) {
+          for (var i = 0; i < changes.length; ++i) {
+            observer(changes[i]);
+          }
+        }
+        return changes;
+      }
+      function orderIndependentDeepDiff(lhs, rhs, changes, prefilter, path3, key2, stack) {
+        return deepDiff2(lhs, rhs, changes, prefilter, path3, key2, stack, true);
+      }
+      function accumulateDiff(lhs, rhs, prefilter, accum) {
+        var observer = accum ? function(difference) {
+          if (difference) {
+            accum.push(difference);
+          }
+        } : void 0;
+        var changes = observableDiff(lhs, rhs, observer, prefilter);
+        return accum ? accum : changes.length ? changes : void 0;
+      }
+      function accumulateOrderIndependentDiff(lhs, rhs, prefilter, accum) {
+        var observer = accum ? function(difference) {
+          if (difference) {
+            accum.push(difference);
+          }
+        } : void 0;
+        var changes = observableDiff(lhs, rhs, observer, prefilter, true);
+        return accum ? accum : changes.length ? changes : void 0;
+      }
+      function applyArrayChange(arr, index, change) {
+        if (change.path && change.path.length) {
+          var it = arr[index], i, u = change.path.length - 1;
+          for (i = 0; i < u; i++) {
+            it = it[change.path[i]];
+          }
+          switch (change.kind) {
+            case "A":
+              applyArrayChange(it[change.path[i]], change.index, change.item);
+              break;
+            case "D":
+              delete it[change.path[i]];
+              break;
+            case "E":
+            case "N":
+              it[change.path[i]] = change.rhs;
+              break;
+          }
+        } else {
+          switch (change.kind) {
+            case "A":
+              applyArrayChange(arr[index], change.index, change.item);
+              break;
+            case "D":
+              arr = arrayRemove(arr, index);
+              break;
+            case "E":
+            case "N":
+              arr[index] = change.rhs;
+              break;
+          }
+        }
+        return arr;
+      }
+      function applyChange(target, source, change) {
+        if (typeof change === "undefined" && source && ~validKinds.indexOf(source.kind)) {
+          change = source;
+        }
+        if (target && change && change.kind) {
+          var it = target, i = -1, last = change.path ? change.path.length - 1 : 0;
+          while (++i < last) {
+            if (typeof it[change.path[i]] === "undefined") {
+              it[change.path[i]] = typeof change.path[i + 1] !== "undefined" && typeof change.path[i + 1] === "number" ? [] : {};
+            }
+            it = it[change.path[i]];
+          }
+          switch (change.kind) {
+            case "A":
+              if (change.path && typeof it[change.path[i]] === "undefined") {
+                it[change.path[i]] = [];
+              }
+              applyArrayChange(change.path ? it[change.path[i]] : it, change.index, change.item);
+              break;
+            case "D":
+              delete it[change.path[i]];
+              break;
+            case "E":
+            case "N":
+              it[change.path[i]] = change.rhs;
+              break;
+          }
+        }
+      }
+      function revertArrayChange(arr, index, change) {
+        if (change.path && change.path.length) {
+          var it = arr[index], i, u = change.path.length - 1;
+          for (i = 0; i < u; i++) {
+            it = it[change.path[i]];
+          }
+          switch (change.kind) {
+            case "A":
+              revertArrayChange(it[change.path[i]], change.index, change.item);
+              break;
+            case "D":
+              it[change.path[i]] = change.lhs;
+              break;
+            case "E":
+              it[change.path[i]] = change.lhs;
+              break;
+            case "N":
+              delete it[change.path[i]];
+              break;
+          }
+        } else {
+          switch (change.kind) {
+            case "A":
+              revertArrayChange(arr[index], change.index, change.item);
+              break;
+            case "D":
+              arr[index] = change.lhs;
+              break;
+            case "E":
+              arr[index] = change.lhs;
+              break;
+            case "N":
+              arr = arrayRemove(arr, index);
+              break;
+          }
+        }
+        return arr;
+      }
+      function revertChange(target, source, change) {
+        if (target && source && change && change.kind) {
+          var it = target, i, u;
+          u = change.path.length - 1;
+          for (i = 0; i < u; i++) {
+            if (typeof it[change.path[i]] === "undefined") {
+              it[change.path[i]] = {};
+            }
+            it = it[change.path[i]];
+          }
+          switch (change.kind) {
+            case "A":
+              revertArrayChange(it[change.path[i]], change.index, change.item);
+              break;
+            case "D":
+              it[change.path[i]] = change.lhs;
+              break;
+            case "E":
+              it[change.path[i]] = change.lhs;
+              break;
+            case "N":
+              delete it[change.path[i]];
+              break;
+          }
+        }
+      }
+      function applyDiff(target, source, filter) {
+        if (target && source) {
+          var onChange = function(change) {
+            if (!filter || filter(target, source, change)) {
+              applyChange(target, source, change);
+            }
+          };
+          observableDiff(target, source, onChange);
+        }
+      }
+      Object.defineProperties(accumulateDiff, {
+        diff: {
+          value: accumulateDiff,
+          enumerable: true
+        },
+        orderIndependentDiff: {
+          value: accumulateOrderIndependentDiff,
+          enumerable: true
+        },
+        observableDiff: {
+          value: observableDiff,
+          enumerable: true
+        },
+        orderIndependentObservableDiff: {
+          value: orderIndependentDeepDiff,
+          enumerable: true
+        },
+        orderIndepHash: {
+          value: getOrderIndependentHash,
+          enumerable: true
+        },
+        applyDiff: {
+          value: applyDiff,
+          enumerable: true
+        },
+        applyChange: {
+          value: applyChange,
+          enumerable: true
+        },
+        revertChange: {
+          value: revertChange,
+          enumerable: true
+        },
+        isConflict: {
+          value: function() {
+            return typeof $conflict !== "undefined";
+          },
+          enumerable: true
+        }
+      });
+      accumulateDiff.DeepDiff = accumulateDiff;
+      if (root) {
+        root.DeepDiff = accumulateDiff;
+      }
+      return accumulateDiff;
+    });
+  }
+});
+
 // src/model/types.ts
-var KIND_ORDER = ["remote_cluster", "role", "role_mapping", "user"];
+var KIND_ORDER = [
+  "remote_cluster",
+  "action_group",
+  "role",
+  "role_mapping",
+  "roles_mapping",
+  "user",
+  "internal_user"
+];
 var formatSource = (s) => `${s.file}:${s.line}`;
-var emptyObjects = () => ({
-  role: {},
-  user: {},
-  role_mapping: {},
-  remote_cluster: {}
-});
-var emptyReserved = () => ({
-  role: [],
-  user: [],
-  role_mapping: [],
-  remote_cluster: []
-});
+var emptyObjects = () => Object.fromEntries(KIND_ORDER.map((k) => [k, {}]));
+var emptyReserved = () => Object.fromEntries(KIND_ORDER.map((k) => [k, []]));
 var SENSITIVE = "(sensitive)";
 
 // src/model/errors.ts
@@ -43501,18 +43499,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse4 = _parse(_Err);
+  const parse5 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse4(schema, value, ctx, finalizeParams(fn, _params));
+    return parse5(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse4 = _parse(_Err);
+  const parse5 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse4(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -45007,7 +45005,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse4 = inst._zod.parse;
+  const parse5 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -45021,7 +45019,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse4(payload, ctx);
+    return parse5(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -45178,14 +45176,14 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   const desc = Object.getOwnPropertyDescriptor(def, "shape");
   const sh = desc?.get ? desc.get.raw : def.shape ?? {};
   if (sh) {
-    const get = () => {
+    const get2 = () => {
       const newSh = { ...sh };
       Object.defineProperty(def, "shape", { value: newSh });
-      get.raw = newSh;
+      get2.raw = newSh;
       return newSh;
     };
-    get.raw = sh;
-    Object.defineProperty(def, "shape", { get });
+    get2.raw = sh;
+    Object.defineProperty(def, "shape", { get: get2 });
   }
   const _normalized = cached(() => normalizeDef(def));
   defineLazyInternal(inst, "propValues", (zod) => {
@@ -45205,7 +45203,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject9 = isObject;
+  const isObject10 = isObject;
   const catchall = def.catchall;
   let value;
   const memo2 = globalConfig.memoizer;
@@ -45213,7 +45211,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject9(input2)) {
+    if (!isObject10(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -45349,7 +45347,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject9 = isObject;
+  const isObject10 = isObject;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
@@ -45358,7 +45356,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject9(input2)) {
+    if (!isObject10(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -57158,12 +57156,12 @@ function _check(fn, params) {
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
-function describe(description) {
+function describe(description2) {
   const ch = new $ZodCheck({ check: "describe" });
   ch._zod.onattach = [
     (inst) => {
       const existing = globalRegistry.get(inst) ?? {};
-      globalRegistry.add(inst, { ...existing, description });
+      globalRegistry.add(inst, { ...existing, description: description2 });
     }
   ];
   ch._zod.check = () => {
@@ -57848,8 +57846,8 @@ var contributors = {
 function aggregateChecks(schema) {
   const agg = {};
   const def = schema._zod.def;
-  const list3 = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
-  for (const ch of list3)
+  const list4 = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
+  for (const ch of list4)
     contributors[ch._zod.def.check]?.(agg, ch._zod.def);
   const bag = schema._zod.bag;
   if (bag.minimum !== void 0)
@@ -58978,9 +58976,9 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   readonly() {
     return readonly(this);
   },
-  describe(description) {
+  describe(description2) {
     const cl = this.clone();
-    globalRegistry.add(cl, { description });
+    globalRegistry.add(cl, { description: description2 });
     return cl;
   },
   meta(...args) {
@@ -61360,1972 +61358,6 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/model/normalize.ts
-var MANAGED_BY_KEY = "managed_by";
-var MANAGED_BY_VALUE = "xcluster";
-var isObject2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-function sortKeys(value) {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (isObject2(value)) {
-    const out = {};
-    for (const k of Object.keys(value).sort()) {
-      if (value[k] !== void 0) out[k] = sortKeys(value[k]);
-    }
-    return out;
-  }
-  return value ?? null;
-}
-var stable = (v) => JSON.stringify(sortKeys(v));
-function stringSet(v) {
-  const list3 = Array.isArray(v) ? v : v === void 0 || v === null ? [] : [v];
-  return [...new Set(list3.map(String))].sort();
-}
-var privilegeSet = (v) => stringSet(stringSet(v).map((s) => s.toLowerCase()));
-function objectSet(items) {
-  const seen = /* @__PURE__ */ new Map();
-  for (const item of items) seen.set(stable(item), item);
-  return [...seen.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, v]) => v);
-}
-var isEmpty = (v) => v === void 0 || v === null || Array.isArray(v) && v.length === 0 || isObject2(v) && Object.keys(v).length === 0;
-function compact(o) {
-  const out = {};
-  for (const [k, v] of Object.entries(o)) if (!isEmpty(v)) out[k] = v;
-  return sortKeys(out);
-}
-function query(q) {
-  if (typeof q !== "string") return q;
-  try {
-    return JSON.parse(q);
-  } catch {
-    return q;
-  }
-}
-function metadata(m) {
-  if (!isObject2(m)) return {};
-  const out = {};
-  for (const [k, v] of Object.entries(m)) {
-    if (k.startsWith("_") || k === MANAGED_BY_KEY) continue;
-    out[k] = v;
-  }
-  return out;
-}
-function isManaged(body) {
-  return isObject2(body) && isObject2(body.metadata) && body.metadata[MANAGED_BY_KEY] === MANAGED_BY_VALUE;
-}
-function isReserved(body) {
-  return isObject2(body) && isObject2(body.metadata) && body.metadata._reserved === true;
-}
-function indexPrivilege(p, withClusters) {
-  const e = isObject2(p) ? p : {};
-  const fs = isObject2(e.field_security) ? e.field_security : void 0;
-  return compact({
-    ...withClusters ? { clusters: stringSet(e.clusters) } : {},
-    names: stringSet(e.names),
-    privileges: privilegeSet(e.privileges),
-    field_security: fs && compact({ grant: stringSet(fs.grant), except: stringSet(fs.except) }),
-    query: query(e.query),
-    // false is the default and is what the server echoes back.
-    allow_restricted_indices: e.allow_restricted_indices === true ? true : void 0
-  });
-}
-function role(body) {
-  const list3 = (v) => Array.isArray(v) ? v : [];
-  return compact({
-    cluster: privilegeSet(body.cluster),
-    indices: objectSet(list3(body.indices).map((i) => indexPrivilege(i, false))),
-    remote_indices: objectSet(list3(body.remote_indices).map((i) => indexPrivilege(i, true))),
-    remote_cluster: objectSet(
-      list3(body.remote_cluster).map(
-        (r) => compact({
-          clusters: stringSet(isObject2(r) ? r.clusters : []),
-          privileges: stringSet(isObject2(r) ? r.privileges : [])
-        })
-      )
-    ),
-    applications: objectSet(
-      list3(body.applications).map((a) => {
-        const e = isObject2(a) ? a : {};
-        return compact({
-          application: e.application,
-          privileges: stringSet(e.privileges),
-          resources: stringSet(e.resources)
-        });
-      })
-    ),
-    global: isObject2(body.global) ? sortKeys(body.global) : void 0,
-    run_as: stringSet(body.run_as),
-    metadata: metadata(body.metadata),
-    description: body.description === "" ? void 0 : body.description
-    // transient_metadata is the server's (it reports whether the role is enabled under the licence).
-  });
-}
-function user(body) {
-  return compact({
-    roles: stringSet(body.roles),
-    full_name: body.full_name ?? void 0,
-    email: body.email ?? void 0,
-    metadata: metadata(body.metadata),
-    // Users are enabled unless said otherwise; the server always echoes `enabled`.
-    enabled: body.enabled === false ? false : void 0
-    // username, password, password_hash and profile_uid are not part of what we compare.
-  });
-}
-function mappingRule(rule) {
-  if (!isObject2(rule)) return sortKeys(rule);
-  const out = {};
-  for (const [k, v] of Object.entries(rule)) {
-    if (k === "any" || k === "all") out[k] = objectSet((Array.isArray(v) ? v : [v]).map(mappingRule));
-    else if (k === "except") out[k] = mappingRule(v);
-    else if (k === "field" && isObject2(v)) {
-      const fields = {};
-      for (const [f, values] of Object.entries(v)) {
-        const list3 = Array.isArray(values) ? values : [values];
-        fields[f] = list3.length === 1 ? list3[0] : objectSet(list3.map(sortKeys));
-      }
-      out[k] = fields;
-    } else out[k] = v;
-  }
-  return sortKeys(out);
-}
-function roleTemplate(t) {
-  const e = isObject2(t) ? t : {};
-  const template = query(e.template);
-  return compact({
-    template: isObject2(template) && typeof template.source !== "string" && template.source !== void 0 ? { ...template, source: JSON.stringify(template.source) } : template,
-    format: e.format === "json" ? "json" : void 0
-  });
-}
-function roleMapping(body) {
-  return compact({
-    roles: stringSet(body.roles),
-    role_templates: objectSet((Array.isArray(body.role_templates) ? body.role_templates : []).map(roleTemplate)),
-    rules: isObject2(body.rules) ? mappingRule(body.rules) : void 0,
-    metadata: metadata(body.metadata),
-    enabled: body.enabled === false ? false : void 0
-  });
-}
-function settingBoolean(v) {
-  if (v === "true") return true;
-  if (v === "false") return false;
-  return v;
-}
-function settingNumber(v) {
-  return typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v;
-}
-function remoteCluster(body) {
-  const transport = isObject2(body.transport) ? body.transport : {};
-  return compact({
-    mode: typeof body.mode === "string" ? body.mode.toLowerCase() : "sniff",
-    seeds: stringSet(body.seeds),
-    proxy_address: body.proxy_address,
-    server_name: body.server_name,
-    skip_unavailable: settingBoolean(body.skip_unavailable),
-    node_connections: settingNumber(body.node_connections),
-    proxy_socket_connections: settingNumber(body.proxy_socket_connections),
-    transport: compact({
-      compress: settingBoolean(transport.compress),
-      compression_scheme: transport.compression_scheme,
-      ping_schedule: transport.ping_schedule
-    })
-  });
-}
-var byKind = {
-  role,
-  user,
-  role_mapping: roleMapping,
-  remote_cluster: remoteCluster
-};
-function normalize(kind, body) {
-  return byKind[kind](isObject2(body) ? body : {});
-}
-
-// src/model/cross-cluster.ts
-var CCR_LEADER = { cluster: ["read_ccr"], index: ["monitor", "read"] };
-var CCR_FOLLOWER = {
-  cluster: ["manage_ccr"],
-  index: ["monitor", "read", "write", "manage_follow_index"]
-};
-var CCR_API_KEY_FOLLOWER = { cluster: ["manage_ccr"], index: [] };
-var CCR_API_KEY_REMOTE_INDEX = ["cross_cluster_replication"];
-var CCS_REMOTE = { cluster: [], index: ["read", "read_cross_cluster"] };
-var CCS_LOCAL = { cluster: [], index: [] };
-var CCS_KIBANA_REMOTE = {
-  cluster: [],
-  index: ["read_cross_cluster", "read", "view_index_metadata"]
-};
-var CCS_KIBANA_LOCAL = { cluster: [], index: ["read", "view_index_metadata"] };
-var OPENSEARCH_FLAVOR = "opensearch";
-var OPENSEARCH_CCR_ROLES = {
-  leader: "cross_cluster_replication_leader_full_access",
-  follower: "cross_cluster_replication_follower_full_access"
-};
-var INCLUDES = {
-  cluster: { manage_ccr: ["read_ccr"] },
-  index: { manage: ["monitor"] }
-};
-function grants(family, granted, needed) {
-  return granted.some((g) => g === "all" || g === needed || (INCLUDES[family][g] ?? []).includes(needed));
-}
-
-// src/config/suggest.ts
-function levenshtein(a, b) {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row.push(Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
-    }
-    prev = row;
-  }
-  return prev[b.length] ?? 0;
-}
-function nearest(word, known) {
-  const limit = Math.max(2, Math.floor(word.length / 3));
-  let best;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const d = levenshtein(word.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [k, d];
-  }
-  return bestDistance <= limit ? best : void 0;
-}
-function unknownKeyMessage(key2, where, known) {
-  const place = where ? ` in ${where}` : "";
-  const guess = nearest(key2, known);
-  if (guess) return `unknown key "${key2}"${place}; did you mean "${guess}"?`;
-  return `unknown key "${key2}"${place}; known keys: ${known.join(", ")}`;
-}
-
-// src/config/schema.ts
-var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var INLINE_SECRET_MESSAGE = "inline secret: write { env: NAME } (or { file: PATH } outside the repository) instead; never commit secrets";
-var isPlainObject2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-function secretMessage(input2) {
-  if (typeof input2 === "string" || typeof input2 === "number" || typeof input2 === "boolean") {
-    return INLINE_SECRET_MESSAGE;
-  }
-  if (!isPlainObject2(input2)) return "expected a secret reference: { env: NAME } or { file: PATH }";
-  const keys = Object.keys(input2);
-  const unknown2 = keys.find((k) => k !== "env" && k !== "file");
-  if (unknown2 !== void 0) return unknownKeyMessage(unknown2, "secret reference", ["env", "file"]);
-  if (keys.length !== 1) return "a secret reference is either { env: NAME } or { file: PATH }, not both";
-  if ("env" in input2) {
-    return "env must name an environment variable (letters, digits and _), e.g. { env: WEST_API_KEY }";
-  }
-  return "file must be a non-empty path, e.g. { file: /run/secrets/west.pem }";
-}
-var envRef = external_exports.strictObject({
-  // A format error here is reported as is (not through secretMessage): say what a name looks like.
-  env: external_exports.string().regex(ENV_NAME, { error: "must name an environment variable (letters, digits and _), e.g. { env: WEST_API_KEY }" }).meta({ description: "Name of the environment variable that holds the secret." })
-});
-var fileRef = external_exports.strictObject({
-  file: external_exports.string().min(1, { error: "must be a non-empty path" }).meta({ description: "Path of a file that holds the secret (relative to the working directory)." })
-});
-var secretSchema = external_exports.union([envRef, fileRef], { error: (issue2) => secretMessage(issue2.input) }).meta({
-  id: "secret",
-  title: "Secret reference",
-  description: "Where a secret comes from: { env: NAME } or { file: PATH }. Never write a secret inline."
-});
-var HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):\d{1,5}$/;
-var hostPort = (description) => external_exports.string().regex(HOST_PORT, { error: "must be host:port, e.g. east.example.com:9300" }).meta({ description });
-var TIMEOUT = /^\d+(\.\d+)?(ms|s|m)$/;
-var HTTP_URL = /^https?:\/\/\S+$/;
-var parses = (u) => {
-  try {
-    new URL(u);
-    return true;
-  } catch {
-    return false;
-  }
-};
-var hasCredentials = (u) => parses(u) && (new URL(u).username !== "" || new URL(u).password !== "");
-var urlSchema = external_exports.string().regex(HTTP_URL, { error: "must be an http:// or https:// URL, e.g. https://west.example.com:9200" }).refine((u) => !HTTP_URL.test(u) || parses(u), { error: "is not a valid URL" }).refine((u) => !hasCredentials(u), {
-  error: "must not hold credentials: use auth with { env: NAME } instead; never commit secrets"
-}).meta({ description: "HTTP(S) address of the cluster, e.g. https://west.example.com:9200." });
-var authSchema = external_exports.strictObject({
-  api_key: secretSchema.optional().meta({ description: "Encoded API key (the `encoded` value the create-API-key API returns)." }),
-  username: external_exports.string().min(1).optional().meta({ description: "User for basic authentication." }),
-  password: secretSchema.optional().meta({ description: "Password of `username`." })
-}).superRefine((auth, ctx) => {
-  const basic = auth.username !== void 0 || auth.password !== void 0;
-  if (auth.api_key && basic) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["api_key"],
-      message: "use either api_key or username + password, not both"
-    });
-  } else if (!auth.api_key && !basic) {
-    ctx.addIssue({
-      code: "custom",
-      message: "needs api_key, or username + password (omit auth for a cluster without security)"
-    });
-  } else if (auth.username !== void 0 && auth.password === void 0) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["password"],
-      message: "missing password for username (write password: { env: NAME })"
-    });
-  } else if (auth.password !== void 0 && auth.username === void 0) {
-    ctx.addIssue({ code: "custom", path: ["username"], message: "missing username for password" });
-  }
-}).meta({
-  title: "Authentication",
-  description: "api_key: { env: NAME }, or username + password: { env: NAME }. Omit for a cluster without security."
-});
-var connectionSchema = external_exports.strictObject({
-  flavor: external_exports.enum(["elasticsearch"]).meta({ description: "Server family: elasticsearch (opensearch later)." }),
-  url: urlSchema,
-  auth: authSchema.optional(),
-  ca: secretSchema.optional().meta({ description: "PEM of the CA that signs the cluster HTTP certificate." }),
-  transport: hostPort("host:port other clusters use as seed for this one (transport port, usually 9300).").optional(),
-  timeout: external_exports.union([
-    external_exports.number().positive({ error: "must be positive" }),
-    external_exports.string().regex(TIMEOUT, { error: "must be a duration such as 30s, 500ms or 2m" })
-  ]).default("30s").meta({ description: "Per-request timeout: 30s, 500ms, 2m, or a number of seconds. Default 30s." })
-}).meta({ title: "Connection", description: "How xcluster reaches this cluster." });
-var stringList = external_exports.array(external_exports.string());
-var stringOrList = external_exports.union([external_exports.string(), stringList]);
-var metadataSchema = external_exports.record(external_exports.string(), external_exports.unknown()).superRefine((m, ctx) => {
-  for (const key2 of Object.keys(m)) {
-    if (key2.startsWith("_")) {
-      ctx.addIssue({
-        code: "custom",
-        path: [key2],
-        message: 'metadata keys starting with "_" are reserved for the server'
-      });
-    }
-  }
-}).meta({ description: "Free-form metadata. Keys starting with _ are reserved." });
-var indexPrivilegeFields = {
-  names: stringOrList.meta({ description: "Index names or patterns." }),
-  privileges: stringList.meta({ description: "Index privileges, e.g. read, monitor, manage_follow_index." }),
-  field_security: external_exports.strictObject({ grant: stringList.optional(), except: stringList.optional() }).optional().meta({ description: "Field-level security: fields granted and excepted." }),
-  query: external_exports.union([external_exports.string(), external_exports.record(external_exports.string(), external_exports.unknown())]).optional().meta({ description: "Document-level security query (object or JSON string)." }),
-  allow_restricted_indices: external_exports.boolean().optional().meta({ description: "Let patterns cover restricted indices. Default false." })
-};
-var indexPrivilegesSchema = external_exports.strictObject(indexPrivilegeFields).meta({ id: "indexPrivileges", title: "Index privileges" });
-var remoteIndexPrivilegesSchema = external_exports.strictObject({
-  clusters: stringOrList.meta({ description: "Remote cluster aliases (patterns allowed)." }),
-  ...indexPrivilegeFields
-}).meta({ id: "remoteIndexPrivileges", title: "Remote index privileges" });
-var roleSchema = external_exports.strictObject({
-  cluster: stringList.optional().meta({ description: "Cluster privileges, e.g. manage_ccr, monitor." }),
-  indices: external_exports.array(indexPrivilegesSchema).optional().meta({ description: "Index privileges on this cluster." }),
-  remote_indices: external_exports.array(remoteIndexPrivilegesSchema).optional().meta({ description: "Index privileges on remote clusters connected with API-key security." }),
-  remote_cluster: external_exports.array(external_exports.strictObject({ clusters: stringList, privileges: stringList })).optional().meta({ description: "Cluster privileges on remote clusters (monitor_enrich, monitor_stats)." }),
-  applications: external_exports.array(external_exports.strictObject({ application: external_exports.string(), privileges: stringList, resources: stringList })).optional().meta({ description: "Application privileges." }),
-  global: external_exports.record(external_exports.string(), external_exports.unknown()).optional().meta({ description: "Global (request-aware) privileges." }),
-  run_as: stringList.optional().meta({ description: "Users this role may impersonate." }),
-  metadata: metadataSchema.optional(),
-  description: external_exports.string().optional().meta({ description: "What the role is for." })
-}).meta({ id: "role", title: "Role", description: "A role, as the body of the Elasticsearch put-role API." });
-var userSchema = external_exports.strictObject({
-  password: secretSchema.optional().meta({ description: "Password: { env: NAME } or { file: PATH }." }),
-  roles: stringList.meta({ description: "Roles of the user." }),
-  full_name: external_exports.string().optional(),
-  email: external_exports.string().optional(),
-  metadata: metadataSchema.optional(),
-  enabled: external_exports.boolean().optional().meta({ description: "Default true." })
-}).meta({ id: "user", title: "User", description: "A native-realm user." });
-var fieldValue = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
-var mappingRuleSchema = external_exports.lazy(
-  () => external_exports.strictObject({
-    any: external_exports.array(mappingRuleSchema).optional(),
-    all: external_exports.array(mappingRuleSchema).optional(),
-    field: external_exports.record(external_exports.string(), external_exports.union([fieldValue, external_exports.array(fieldValue)])).optional(),
-    except: mappingRuleSchema.optional()
-  }).refine((r) => Object.values(r).filter((v) => v !== void 0).length === 1, {
-    error: "a rule has exactly one of any, all, field, except"
-  })
-).meta({ id: "roleMappingRule", title: "Role mapping rule", description: "One of any, all, field, except." });
-var roleTemplateSchema = external_exports.strictObject({
-  template: external_exports.union([external_exports.string(), external_exports.record(external_exports.string(), external_exports.unknown())]).meta({ description: "Mustache script: { source: ... }." }),
-  format: external_exports.enum(["string", "json"]).optional()
-});
-var roleMappingSchema = external_exports.strictObject({
-  roles: stringList.optional().meta({ description: "Roles granted (or use role_templates)." }),
-  role_templates: external_exports.array(roleTemplateSchema).optional().meta({ description: "Templates that produce role names." }),
-  rules: mappingRuleSchema,
-  enabled: external_exports.boolean().optional().meta({ description: "Default true." }),
-  metadata: metadataSchema.optional()
-}).superRefine((m, ctx) => {
-  if (m.roles === void 0 && m.role_templates === void 0) {
-    ctx.addIssue({ code: "custom", message: "a role mapping needs roles or role_templates" });
-  } else if (m.roles !== void 0 && m.role_templates !== void 0) {
-    ctx.addIssue({ code: "custom", path: ["role_templates"], message: "use roles or role_templates, not both" });
-  }
-}).meta({ id: "roleMapping", title: "Role mapping", description: "Maps users of external realms to roles." });
-var TIME_VALUE = /^(-1|\d+(nanos|micros|ms|s|m|h|d))$/;
-var SNIFF_ONLY = ["seeds", "node_connections"];
-var PROXY_ONLY = ["proxy_address", "proxy_socket_connections", "server_name"];
-var remoteClusterSchema = external_exports.strictObject({
-  cluster: external_exports.string().optional().meta({ description: "Name of the cluster file (xcluster/clusters/<name>.yml) this remote points at." }),
-  mode: external_exports.enum(["sniff", "proxy"]).optional().meta({ description: "Connection mode. Default sniff." }),
-  seeds: external_exports.array(hostPort("Seed node, host:port.")).optional().meta({ description: "Seed nodes (sniff mode), host:port." }),
-  proxy_address: hostPort("Proxy address (proxy mode), host:port.").optional(),
-  server_name: external_exports.string().optional().meta({ description: "SNI server name (proxy mode)." }),
-  skip_unavailable: external_exports.boolean().optional().meta({ description: "Skip this remote in searches when it is unavailable." }),
-  node_connections: external_exports.int().positive().optional().meta({ description: "Gateway nodes to connect to (sniff mode)." }),
-  proxy_socket_connections: external_exports.int().positive().optional().meta({ description: "Sockets to open to the proxy (proxy mode)." }),
-  transport: external_exports.strictObject({
-    compress: external_exports.union([external_exports.boolean(), external_exports.literal("indexing_data")]).optional().meta({ description: "Compress requests to the remote: true, false or indexing_data." }),
-    compression_scheme: external_exports.enum(["deflate", "lz4"]).optional().meta({ description: "Default lz4." }),
-    ping_schedule: external_exports.string().regex(TIME_VALUE, { error: "must be a time value such as 30s or -1" }).optional().meta({ description: "Interval of keep-alive pings, e.g. 30s (-1: off)." })
-  }).optional().meta({ description: "cluster.remote.<alias>.transport.* settings." })
-}).superRefine(
-  (r, ctx) => {
-    const mode = r.mode ?? "sniff";
-    if (mode !== "sniff" && mode !== "proxy") return;
-    const wrong = mode === "proxy" ? SNIFF_ONLY : PROXY_ONLY;
-    for (const key2 of wrong) {
-      if (r[key2] !== void 0) {
-        ctx.addIssue({ code: "custom", path: [key2], message: `${key2} does not apply in ${mode} mode` });
-      }
-    }
-  },
-  // Also when other keys of the remote are wrong, so that every mistake shows in one pass.
-  { when: (payload) => typeof payload.value === "object" && payload.value !== null }
-).meta({ id: "remoteCluster", title: "Remote cluster", description: "A remote cluster connection of this cluster." });
-var section = (value, description) => external_exports.record(external_exports.string(), value).nullish().meta({ description });
-var clusterFileSchema = external_exports.strictObject({
-  connection: connectionSchema,
-  roles: section(roleSchema, "Roles, by name (Elasticsearch put-role bodies)."),
-  users: section(userSchema, "Native users, by name."),
-  role_mappings: section(roleMappingSchema, "Role mappings, by name."),
-  remote_clusters: section(remoteClusterSchema, "Remote clusters, by alias."),
-  prune: external_exports.boolean().default(false).meta({
-    description: "Delete live objects that carry the xcluster ownership marker but are no longer in this file."
-  })
-}).meta({
-  title: "xcluster cluster file",
-  description: "xcluster/clusters/<name>.yml: how to reach one cluster, and what it must contain."
-});
-var clusterName = (description) => external_exports.string().min(1).meta({ description });
-var indexNames = (description) => external_exports.array(external_exports.string().min(1)).min(1).meta({ description });
-var intentUserSchema = external_exports.strictObject({
-  name: external_exports.string().min(1).meta({ description: "User name." }),
-  password: secretSchema.optional().meta({ description: "Password: { env: NAME } or { file: PATH }." }),
-  roles: stringList.optional().meta({ description: "Further roles the user also holds, e.g. a role that grants access to Kibana." })
-}).meta({ id: "intentUser", title: "Intent user", description: "The user the intent creates." });
-var intentCommon = {
-  name: external_exports.string().min(1).meta({ description: 'Name of the intent; the plan says "from intent <name>".' }),
-  alias: external_exports.string().min(1).optional().meta({ description: "Alias of the remote connection on the local cluster. Default: the remote cluster name." }),
-  user: intentUserSchema
-};
-var replicationIntentSchema = external_exports.strictObject({
-  ...intentCommon,
-  security: external_exports.enum(["certificate", "api_key"]).meta({ description: "Remote cluster security model: certificate (TLS) or api_key (Elasticsearch)." }),
-  leader: external_exports.strictObject({
-    cluster: clusterName("The cluster that holds the leader indices (the remote cluster)."),
-    indices: indexNames("Leader indices or patterns.")
-  }).meta({ description: "The remote side." }),
-  follower: external_exports.strictObject({
-    cluster: clusterName("The cluster that holds the follower indices (the local cluster)."),
-    indices: indexNames("Follower indices or patterns.")
-  }).meta({ description: "The local side." }),
-  role: external_exports.string().min(1).optional().meta({ description: "Elasticsearch: the role name, the same on both clusters (required)." }),
-  roles: external_exports.strictObject({
-    leader: external_exports.string().min(1).optional(),
-    follower: external_exports.string().min(1).optional()
-  }).optional().meta({
-    description: "OpenSearch: the roles the user is mapped to. Default: cross_cluster_replication_leader_full_access and cross_cluster_replication_follower_full_access."
-  })
-}).meta({
-  id: "replicationIntent",
-  title: "Replication intent",
-  description: "Replicate leader indices to a follower."
-});
-var searchIntentSchema = external_exports.strictObject({
-  ...intentCommon,
-  security: external_exports.enum(["certificate"]).meta({ description: "Remote cluster security model: certificate (TLS)." }),
-  local: clusterName("The cluster that runs the searches."),
-  remote: clusterName("The cluster that is searched."),
-  indices: indexNames("Indices or patterns searched on the remote cluster."),
-  role: external_exports.string().min(1).meta({ description: "The role name, the same on both clusters." }),
-  kibana: external_exports.boolean().optional().meta({ description: "Searching from Kibana: read and view_index_metadata on both sides. Default false." })
-}).meta({ id: "searchIntent", title: "Search intent", description: "Search indices of a remote cluster." });
-var intentsFileSchema = external_exports.strictObject({
-  replication: external_exports.array(replicationIntentSchema).nullish().meta({ description: "Cross-cluster replication intents." }),
-  search: external_exports.array(searchIntentSchema).nullish().meta({ description: "Cross-cluster search intents." })
-}).meta({
-  title: "xcluster intents file",
-  description: "xcluster/intents.yml: replication and search intents that expand to roles, users and connections."
-});
-function knownKeysAt(schema, path3) {
-  let current = [schema];
-  for (const seg of path3) current = current.flatMap((s) => objectsIn(s)).flatMap((s) => childAt(s, seg));
-  return [
-    ...new Set(current.flatMap(objectsIn).flatMap((s) => s instanceof external_exports.ZodObject ? Object.keys(s.shape) : []))
-  ];
-}
-function objectsIn(s) {
-  if (s instanceof external_exports.ZodOptional || s instanceof external_exports.ZodNullable || s instanceof external_exports.ZodDefault || s instanceof external_exports.ZodLazy) {
-    return objectsIn(s.unwrap());
-  }
-  if (s instanceof external_exports.ZodUnion) return s.options.flatMap(objectsIn);
-  return [s];
-}
-function childAt(s, seg) {
-  if (s instanceof external_exports.ZodObject && typeof seg === "string") {
-    const child = s.shape[seg];
-    return child ? [child] : [];
-  }
-  if (s instanceof external_exports.ZodArray && typeof seg === "number") return [s.element];
-  if (s instanceof external_exports.ZodRecord && typeof seg === "string") return [s.valueType];
-  return [];
-}
-
-// src/config/source.ts
-var import_yaml = __toESM(require_dist(), 1);
-var keyText = (key2) => (0, import_yaml.isScalar)(key2) ? String(key2.value) : String(key2);
-function locate(y, path3) {
-  let node2 = y.doc.contents;
-  let key2 = null;
-  let depth = 0;
-  for (const seg of path3) {
-    if ((0, import_yaml.isAlias)(node2)) node2 = node2.resolve(y.doc);
-    if ((0, import_yaml.isMap)(node2)) {
-      const pair = node2.items.find((p) => keyText(p.key) === String(seg));
-      if (!pair) break;
-      key2 = pair.key;
-      node2 = pair.value;
-    } else if ((0, import_yaml.isSeq)(node2) && typeof seg === "number" && seg < node2.items.length) {
-      key2 = null;
-      node2 = node2.items[seg];
-    } else break;
-    depth++;
-  }
-  return { depth, node: node2 ?? null, key: key2 };
-}
-function sourceAt(y, offset) {
-  const { line, col } = y.lines.linePos(offset);
-  return { file: y.file, line, column: col };
-}
-function sourceOf(y, located) {
-  const start = located.key?.range?.[0] ?? located.node?.range?.[0] ?? 0;
-  return sourceAt(y, start);
-}
-function sourceOfPath(y, path3) {
-  return sourceOf(y, locate(y, path3));
-}
-function formatPath(path3) {
-  let out = "";
-  for (const seg of path3) {
-    if (typeof seg === "number") out += `[${seg}]`;
-    else if (/^[\w-]+$/.test(String(seg))) out += out ? `.${String(seg)}` : String(seg);
-    else out += `[${JSON.stringify(String(seg))}]`;
-  }
-  return out;
-}
-
-// src/config/intents.ts
-var INTENTS_FILES = ["intents.yml", "intents.yaml"];
-var OPENSEARCH_KINDS = { user: "internal_user", mapping: "roles_mapping" };
-var isKind = (k) => KIND_ORDER.includes(k);
-function expandIntents(file2, ctx) {
-  const r = { yaml: file2.yaml, ctx, errors: [] };
-  const expanding = [
-    ...(file2.data.replication ?? []).map((x, i) => replicationIntent(r, x, i)),
-    ...(file2.data.search ?? []).map((x, i) => searchIntent(r, x, i))
-  ].filter((e) => e !== void 0);
-  const wanted2 = expanding.flatMap((e) => {
-    const before = r.errors.length;
-    const objects = e.intent.kind === "replication" ? expandReplication(e) : expandSearch(e);
-    return r.errors.length === before ? objects : [];
-  });
-  const intents = expanding.map((e) => e.intent);
-  r.errors.push(...duplicateNames(intents));
-  const merged = mergeAcrossIntents(wanted2, r.errors);
-  return { intents, desired: withoutHandWritten(merged, ctx.handWritten, r.errors), errors: r.errors };
-}
-function replicationIntent(r, x, i) {
-  const base = ["replication", i];
-  const at = (...p) => sourceOfPath(r.yaml, [...base, ...p]);
-  const known = [
-    knownCluster(r, x.leader.cluster, [...base, "leader", "cluster"]),
-    knownCluster(r, x.follower.cluster, [...base, "follower", "cluster"])
-  ];
-  if (!known.every(Boolean)) return void 0;
-  const intent = {
-    name: x.name,
-    kind: "replication",
-    security: x.security,
-    local: x.follower.cluster,
-    remote: x.leader.cluster,
-    alias: x.alias ?? x.leader.cluster,
-    localIndices: x.follower.indices,
-    remoteIndices: x.leader.indices,
-    ...x.role !== void 0 ? { role: x.role } : {},
-    user: x.user.name,
-    source: at()
-  };
-  return prepare(r, intent, at, { user: x.user, kibana: false, ...x.roles ? { mappedRoles: x.roles } : {} });
-}
-function searchIntent(r, x, i) {
-  const base = ["search", i];
-  const at = (...p) => sourceOfPath(r.yaml, [...base, ...p]);
-  const known = [knownCluster(r, x.remote, [...base, "remote"]), knownCluster(r, x.local, [...base, "local"])];
-  if (!known.every(Boolean)) return void 0;
-  const intent = {
-    name: x.name,
-    kind: "search",
-    security: x.security,
-    local: x.local,
-    remote: x.remote,
-    alias: x.alias ?? x.remote,
-    localIndices: x.kibana ? x.indices : [],
-    remoteIndices: x.indices,
-    role: x.role,
-    user: x.user.name,
-    source: at()
-  };
-  return prepare(r, intent, at, { user: x.user, kibana: x.kibana ?? false });
-}
-function prepare(r, intent, at, x) {
-  const flavorOf4 = (name) => r.ctx.clusters.find((c) => c.name === name)?.flavor ?? "";
-  const [local, remote] = [flavorOf4(intent.local), flavorOf4(intent.remote)];
-  if (intent.local === intent.remote) {
-    r.errors.push(intentError(intent, `both sides are cluster "${intent.local}"; name two different clusters`));
-    return void 0;
-  }
-  if (local !== remote) {
-    const flavors2 = `${intent.remote} is ${remote} and ${intent.local} is ${local}`;
-    r.errors.push(intentError(intent, `${flavors2}: both clusters must be of the same flavor`));
-    return void 0;
-  }
-  const password = x.user.password && { ref: x.user.password, source: at("user", "password") };
-  return {
-    intent,
-    flavor: local,
-    ...password ? { password } : {},
-    extraRoles: x.user.roles ?? [],
-    ...x.mappedRoles ? { mappedRoles: x.mappedRoles } : {},
-    kibana: x.kibana,
-    at,
-    errors: r.errors,
-    ctx: r.ctx
-  };
-}
-function knownCluster(r, name, path3) {
-  const names = r.ctx.clusters.map((c) => c.name);
-  if (names.includes(name)) return true;
-  const guess = nearest(name, names);
-  const hint = guess ? `did you mean "${guess}"?` : `known clusters: ${names.join(", ")}`;
-  const message = `${formatPath(path3)}: unknown cluster "${name}" (no clusters/${name}.yml); ${hint}`;
-  r.errors.push(new ConfigError(message, sourceOfPath(r.yaml, path3)));
-  return false;
-}
-var intentError = (intent, message, source = intent.source) => new ConfigError(`${intent.kind} intent "${intent.name}": ${message}`, source);
-function duplicateNames(intents) {
-  const seen = /* @__PURE__ */ new Map();
-  const errors = [];
-  for (const i of intents) {
-    const first = seen.get(i.name);
-    const message = `the name is already used at ${formatSource(first?.source ?? i.source)}; give each intent its own name`;
-    if (first) errors.push(intentError(i, message));
-    else seen.set(i.name, i);
-  }
-  return errors;
-}
-function object2(e, cluster, kind, name, body, extra = {}) {
-  return { cluster, kind, name, body: normalize(kind, body), source: e.intent.source, intent: e.intent.name, ...extra };
-}
-var roleBody = (needs, indices) => ({
-  ...needs.cluster.length ? { cluster: [...needs.cluster] } : {},
-  ...needs.index.length ? { indices: [{ names: indices, privileges: [...needs.index] }] } : {}
-});
-function user2(e, cluster, role2) {
-  const password = e.password ? { password: e.password } : {};
-  return object2(e, cluster, "user", e.intent.user, { roles: [role2, ...e.extraRoles] }, password);
-}
-function expandReplication(e) {
-  if (e.flavor === OPENSEARCH_FLAVOR) return expandOpenSearchReplication(e);
-  const { intent } = e;
-  if (e.mappedRoles) {
-    e.errors.push(
-      intentError(intent, "roles (leader/follower) is for OpenSearch; Elasticsearch uses role", e.at("roles"))
-    );
-  }
-  const role2 = intent.role;
-  if (role2 === void 0) {
-    e.errors.push(intentError(intent, "missing role: the name of the role the user holds (the same on both clusters)"));
-    return [];
-  }
-  if (intent.security === "api_key") return expandApiKeyReplication(e, role2);
-  return [
-    object2(e, intent.remote, "role", role2, roleBody(CCR_LEADER, intent.remoteIndices)),
-    object2(e, intent.local, "role", role2, roleBody(CCR_FOLLOWER, intent.localIndices)),
-    user2(e, intent.local, role2),
-    ...connection(e)
-  ];
-}
-function expandApiKeyReplication(e, role2) {
-  const { intent } = e;
-  const body = {
-    cluster: [...CCR_API_KEY_FOLLOWER.cluster],
-    remote_indices: [
-      { clusters: [intent.alias], names: intent.remoteIndices, privileges: [...CCR_API_KEY_REMOTE_INDEX] }
-    ]
-  };
-  return [object2(e, intent.local, "role", role2, body), user2(e, intent.local, role2)];
-}
-function expandSearch(e) {
-  const { intent } = e;
-  if (e.flavor === OPENSEARCH_FLAVOR) {
-    e.errors.push(intentError(intent, "search intents are for Elasticsearch; write OpenSearch search access by hand"));
-    return [];
-  }
-  const role2 = intent.role ?? "";
-  const [remoteNeeds, localNeeds] = e.kibana ? [CCS_KIBANA_REMOTE, CCS_KIBANA_LOCAL] : [CCS_REMOTE, CCS_LOCAL];
-  return [
-    object2(e, intent.remote, "role", role2, roleBody(remoteNeeds, intent.remoteIndices)),
-    object2(e, intent.local, "role", role2, roleBody(localNeeds, intent.remoteIndices)),
-    user2(e, intent.local, role2),
-    ...connection(e)
-  ];
-}
-function expandOpenSearchReplication(e) {
-  const { intent } = e;
-  const { user: userKind, mapping } = OPENSEARCH_KINDS;
-  if (!isKind(userKind) || !isKind(mapping)) {
-    e.errors.push(
-      intentError(intent, "OpenSearch intents need the OpenSearch flavor (internal users, roles mappings)")
-    );
-    return [];
-  }
-  const useRoles = "OpenSearch maps the user to roles: { leader, follower }";
-  const problems = [
-    [intent.security === "api_key", "OpenSearch has no API key model: use security: certificate", e.at("security")],
-    [intent.role !== void 0, `role is for Elasticsearch; ${useRoles}`, e.at("role")],
-    [e.extraRoles.length > 0, `user.roles is for Elasticsearch; ${useRoles}`, e.at("user", "roles")]
-  ];
-  for (const [bad, message, source] of problems) if (bad) e.errors.push(intentError(intent, message, source));
-  const roles = { ...OPENSEARCH_CCR_ROLES, ...e.mappedRoles };
-  const password = e.password ? { password: e.password } : {};
-  return [
-    object2(e, intent.remote, userKind, intent.user, {}, password),
-    object2(e, intent.remote, mapping, roles.leader, { users: [intent.user] }),
-    object2(e, intent.local, userKind, intent.user, {}, password),
-    object2(e, intent.local, mapping, roles.follower, { users: [intent.user] }),
-    ...connection(e)
-  ];
-}
-function pointsAt(d, cluster, transports) {
-  const addresses = [...Array.isArray(d.body.seeds) ? d.body.seeds : [], d.body.proxy_address];
-  const address = transports[cluster];
-  return d.linkedCluster === cluster || address !== void 0 && addresses.includes(address);
-}
-function connection(e) {
-  const { intent, ctx } = e;
-  const { local, remote, alias } = intent;
-  const own2 = ctx.handWritten.find((d) => d.cluster === local && d.kind === "remote_cluster" && d.name === alias);
-  if (own2 && pointsAt(own2, remote, ctx.transports)) return [];
-  const transport = ctx.transports[remote];
-  if (own2) {
-    const where = `remote_clusters.${alias} of ${local} (${formatSource(own2.source)})`;
-    e.errors.push(
-      intentError(
-        intent,
-        `${where} does not point at ${remote}; link it (cluster: ${remote}) or give the intent another alias`
-      )
-    );
-  } else if (transport === void 0) {
-    const fix = `add "transport: <host>:9300" to its cluster file, or write remote_clusters.${alias} on ${local} by hand`;
-    e.errors.push(intentError(intent, `cluster ${remote} has no connection.transport: ${fix}`));
-  }
-  if (own2 || transport === void 0) return [];
-  return [object2(e, local, "remote_cluster", alias, { seeds: [transport] }, { linkedCluster: remote })];
-}
-var key = (d) => `${d.cluster}\0${d.kind}\0${d.name}`;
-var list = (v) => Array.isArray(v) ? v : [];
-var same = (a, b) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
-var MERGE = {
-  role: (a, b) => normalize("role", {
-    cluster: [...list(a.cluster), ...list(b.cluster)],
-    indices: [...list(a.indices), ...list(b.indices)],
-    remote_indices: [...list(a.remote_indices), ...list(b.remote_indices)]
-  }),
-  user: (a, b) => normalize("user", { roles: [...list(a.roles), ...list(b.roles)] }),
-  [OPENSEARCH_KINDS.mapping]: (a, b) => ({
-    ...a,
-    users: [.../* @__PURE__ */ new Set([...list(a.users), ...list(b.users)])].map(String).sort()
-  })
-};
-function mergeAcrossIntents(wanted2, errors) {
-  const byKey = /* @__PURE__ */ new Map();
-  for (const d of wanted2) {
-    const first = byKey.get(key(d));
-    if (!first) {
-      byKey.set(key(d), d);
-      continue;
-    }
-    const merge2 = MERGE[d.kind];
-    const passwordsDiffer = first.password && d.password && !same(first.password.ref, d.password.ref);
-    if (!merge2 && !same(first.body, d.body) || passwordsDiffer) {
-      const what = passwordsDiffer ? "with different passwords" : "differently";
-      errors.push(
-        new ConfigError(
-          `intents "${first.intent}" and "${d.intent}" define ${d.kind} "${d.name}" on ${d.cluster} ${what}; make them agree or use another name`,
-          d.source
-        )
-      );
-      continue;
-    }
-    const password = first.password ?? d.password;
-    byKey.set(key(d), {
-      ...first,
-      body: merge2 ? merge2(first.body, d.body) : first.body,
-      intent: first.intent === d.intent ? first.intent : `${first.intent}, ${d.intent}`,
-      ...password ? { password } : {}
-    });
-  }
-  return [...byKey.values()];
-}
-function withoutHandWritten(expanded, handWritten, errors) {
-  const written = new Map(handWritten.map((d) => [key(d), d]));
-  return expanded.filter((d) => {
-    const own2 = written.get(key(d));
-    if (!own2) return true;
-    errors.push(
-      new ConfigError(
-        `${d.kind} "${d.name}" on ${d.cluster} comes from intent "${d.intent}" (${formatSource(d.source)}) and is also written by hand at ${formatSource(own2.source)}; remove one of them`,
-        d.source
-      )
-    );
-    return false;
-  });
-}
-
-// src/config/load.ts
-function loadConfig(dir, opts = {}) {
-  const found = listClusterFiles(dir);
-  const errors = [];
-  const loaded = [];
-  for (const f of found) {
-    const fileErrors = [];
-    const data = readClusterFile(f, fileErrors);
-    if (data) loaded.push(data);
-    errors.push(...sortBySource(fileErrors));
-  }
-  const names = found.map((f) => f.name);
-  errors.push(...duplicateNames2(found));
-  for (const c of loaded) errors.push(...checkLinks(c, names));
-  const selected = opts.clusters ?? names;
-  errors.push(...checkSelection(selected, names));
-  const transports = Object.fromEntries(
-    loaded.flatMap((c) => c.data.connection.transport ? [[c.name, c.data.connection.transport]] : [])
-  );
-  const handWritten = loaded.flatMap(toDesired);
-  const ctx = { clusters: loaded.map(flavorOf), transports, handWritten };
-  const intents = loadIntents(dir, ctx, errors.length === 0);
-  errors.push(...intents?.errors ?? []);
-  if (errors.length > 0) throw new ConfigErrors(errors);
-  const chosen = loaded.filter((c) => selected.includes(c.name));
-  return {
-    dir,
-    clusters: chosen.map(toClusterConfig),
-    desired: [...handWritten, ...intents?.desired ?? []].filter((d) => selected.includes(d.cluster)),
-    transports,
-    intents: intents?.intents ?? []
-  };
-}
-var flavorOf = (c) => ({ name: c.name, flavor: c.data.connection.flavor });
-function loadIntents(dir, ctx, expand) {
-  const found = INTENTS_FILES.map((f) => path.resolve(dir, f)).filter((f) => existsSync(f));
-  if (found.length === 0) return void 0;
-  const errors = [];
-  if (found.length > 1) {
-    const both = found.map(displayPath).join(" and ");
-    return { intents: [], desired: [], errors: [new ConfigError(`${both} both exist; keep one intents file`)] };
-  }
-  const file2 = readYamlFile(found[0], intentsFileSchema, errors);
-  if (!file2 || !expand) return { intents: [], desired: [], errors: sortBySource(errors) };
-  return expandIntents(file2, ctx);
-}
-function displayPath(abs) {
-  return path.relative(process.cwd(), abs).split(path.sep).join("/");
-}
-function listClusterFiles(dir) {
-  const clustersDir = path.resolve(dir, "clusters");
-  const shown = displayPath(clustersDir);
-  if (!existsSync(clustersDir) || !statSync(clustersDir).isDirectory()) {
-    throw new ConfigErrors([
-      new ConfigError(
-        `no clusters folder: ${shown} does not exist (expected ${shown}/<name>.yml, one file per cluster)`
-      )
-    ]);
-  }
-  const files = readdirSync(clustersDir, { withFileTypes: true }).filter((e) => e.isFile() && /\.ya?ml$/.test(e.name) && !e.name.startsWith(".")).map((e) => e.name).sort();
-  if (files.length === 0) {
-    throw new ConfigErrors([
-      new ConfigError(`no cluster files in ${shown} (expected ${shown}/<name>.yml, one file per cluster)`)
-    ]);
-  }
-  return files.map((f) => ({ name: f.replace(/\.ya?ml$/, ""), abs: path.join(clustersDir, f) }));
-}
-function readClusterFile(f, errors) {
-  const read2 = readYamlFile(f.abs, clusterFileSchema, errors);
-  return read2 && { name: f.name, ...read2 };
-}
-function readYamlFile(abs, schema, errors) {
-  const lines = new import_yaml2.LineCounter();
-  const doc = (0, import_yaml2.parseDocument)(readFileSync(abs, "utf8"), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const yaml = { file: displayPath(abs), doc, lines };
-  if (doc.errors.length > 0) {
-    errors.push(...doc.errors.map((e) => yamlError(yaml, e)));
-    return void 0;
-  }
-  let raw;
-  try {
-    raw = doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    errors.push(new ConfigError(`invalid YAML: ${e.message}`, sourceAt(yaml, 0)));
-    return void 0;
-  }
-  const result = schema.safeParse(raw ?? {}, { error: errorMessage });
-  if (!result.success) {
-    errors.push(...result.error.issues.flatMap((i) => issueErrors({ yaml, raw, schema }, i)));
-    return void 0;
-  }
-  return { yaml, data: result.data };
-}
-function yamlError(y, e) {
-  const message = e.code === "MULTIPLE_DOCS" ? "an xcluster file holds a single YAML document (remove the extra ---)" : e.message.split("\n")[0];
-  return new ConfigError(`invalid YAML: ${message}`, sourceAt(y, e.pos[0]));
-}
-var UNION = "xcluster:union";
-var describeValue = (v) => v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a map" : `a ${typeof v}`;
-var EXPECTED = {
-  array: "a list",
-  object: "a map",
-  record: "a map",
-  int: "an integer",
-  null: "null"
-};
-var describeExpected = (e) => EXPECTED[e] ?? `a ${e}`;
-function errorMessage(issue2) {
-  switch (issue2.code) {
-    case "invalid_type":
-      return issue2.input === void 0 ? "missing" : `expected ${describeExpected(issue2.expected)}, got ${describeValue(issue2.input)}`;
-    case "invalid_union":
-      return UNION;
-    case "invalid_value":
-      return `expected one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`;
-    default:
-      return void 0;
-  }
-}
-function issueErrors(c, issue2) {
-  const { yaml: y, raw } = c;
-  if (issue2.code === "invalid_union" && issue2.message === UNION) return unionErrors(c, issue2);
-  if (issue2.code === "unrecognized_keys") {
-    const known = knownKeysAt(c.schema, issue2.path);
-    return issue2.keys.map(
-      (key2) => new ConfigError(unknownKeyMessage(key2, formatPath(issue2.path), known), sourceOfPath(y, [...issue2.path, key2]))
-    );
-  }
-  if (issue2.code === "invalid_type" && isMissing(raw, issue2.path)) return [missingKey(y, issue2.path)];
-  const where = formatPath(issue2.path);
-  const message = issue2.message.replace(/^(Invalid input|Invalid option|Too small|Too big|Invalid string): /, "");
-  return [new ConfigError(where ? `${where}: ${message}` : message, sourceOfPath(y, issue2.path))];
-}
-function unionErrors(c, issue2) {
-  const { yaml: y, raw } = c;
-  const typeMismatch = (errs) => errs.every((e) => (e.code === "invalid_type" || e.code === "invalid_value") && e.path.length === 0);
-  if (isMissing(raw, issue2.path)) return [missingKey(y, issue2.path)];
-  const meant = issue2.errors.filter((errs) => !typeMismatch(errs));
-  if (meant.length === 1 && meant[0]) {
-    return meant[0].flatMap((e) => issueErrors(c, { ...e, path: [...issue2.path, ...e.path] }));
-  }
-  const expected = issue2.errors.flat().flatMap((e) => {
-    if (e.code === "invalid_type") return [describeExpected(e.expected)];
-    if (e.code === "invalid_value") return e.values.map((v) => JSON.stringify(v));
-    return [];
-  });
-  const got = describeValue(valueAt(raw, issue2.path));
-  const where = formatPath(issue2.path);
-  return [
-    new ConfigError(
-      `${where}: expected ${[...new Set(expected)].join(" or ")}, got ${got}`,
-      sourceOfPath(y, issue2.path)
-    )
-  ];
-}
-function isMissing(raw, p) {
-  const parent = valueAt(raw ?? {}, p.slice(0, -1));
-  const last = p[p.length - 1];
-  return last !== void 0 && typeof parent === "object" && parent !== null && !(last in parent);
-}
-function missingKey(y, p) {
-  const parent = p.slice(0, -1);
-  const where = parent.length > 0 ? ` in ${formatPath(parent)}` : "";
-  return new ConfigError(`missing required key "${String(p[p.length - 1])}"${where}`, sourceOfPath(y, parent));
-}
-function valueAt(raw, p) {
-  let v = raw;
-  for (const seg of p) v = typeof v === "object" && v !== null ? v[seg] : void 0;
-  return v;
-}
-function sortBySource(errors) {
-  return [...errors].sort(
-    (a, b) => (a.source?.line ?? 0) - (b.source?.line ?? 0) || (a.source?.column ?? 0) - (b.source?.column ?? 0)
-  );
-}
-function duplicateNames2(found) {
-  const errors = [];
-  const seen = /* @__PURE__ */ new Map();
-  for (const f of found) {
-    const first = seen.get(f.name);
-    if (first !== void 0) {
-      const file2 = displayPath(f.abs);
-      errors.push(
-        new ConfigError(`cluster "${f.name}" is defined twice: ${displayPath(first)} and ${file2}`, {
-          file: file2,
-          line: 1,
-          column: 1
-        })
-      );
-    }
-    seen.set(f.name, f.abs);
-  }
-  return errors;
-}
-function checkLinks(c, names) {
-  const errors = [];
-  for (const [alias, remote] of Object.entries(c.data.remote_clusters ?? {})) {
-    const target = remote.cluster;
-    if (target === void 0) continue;
-    const p = ["remote_clusters", alias, "cluster"];
-    const at = sourceOfPath(c.yaml, p);
-    if (target === c.name) {
-      errors.push(
-        new ConfigError(
-          `${formatPath(p)}: "${target}" is this cluster itself; a remote must point at another cluster`,
-          at
-        )
-      );
-    } else if (!names.includes(target)) {
-      const guess = nearest(target, names);
-      const hint = guess ? `did you mean "${guess}"?` : `known clusters: ${names.join(", ")}`;
-      errors.push(
-        new ConfigError(`${formatPath(p)}: unknown cluster "${target}" (no clusters/${target}.yml); ${hint}`, at)
-      );
-    }
-  }
-  return errors;
-}
-function checkSelection(selected, names) {
-  return selected.filter((s) => !names.includes(s)).map((s) => new ConfigError(`unknown cluster "${s}" selected; known clusters: ${names.join(", ")}`));
-}
-var secretSpec = (c, s, p) => ({
-  ref: "env" in s ? { env: s.env } : { file: s.file },
-  source: sourceOfPath(c.yaml, p)
-});
-function timeoutMs(t) {
-  if (typeof t === "number") return Math.round(t * 1e3);
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(t);
-  const n = Number(m?.[1] ?? 30);
-  const unit = m?.[2] === "ms" ? 1 : m?.[2] === "m" ? 6e4 : 1e3;
-  return Math.round(n * unit);
-}
-function toAuth(c) {
-  const auth = c.data.connection.auth;
-  const base = ["connection", "auth"];
-  if (auth?.api_key) return { kind: "api_key", apiKey: secretSpec(c, auth.api_key, [...base, "api_key"]) };
-  if (auth?.username !== void 0 && auth.password) {
-    return { kind: "basic", username: auth.username, password: secretSpec(c, auth.password, [...base, "password"]) };
-  }
-  return { kind: "none" };
-}
-function toClusterConfig(c) {
-  const conn = c.data.connection;
-  const connection2 = {
-    flavor: conn.flavor,
-    url: conn.url,
-    auth: toAuth(c),
-    ...conn.ca ? { ca: secretSpec(c, conn.ca, ["connection", "ca"]) } : {},
-    ...conn.transport !== void 0 ? { transport: conn.transport } : {},
-    timeoutMs: timeoutMs(conn.timeout),
-    source: sourceOfPath(c.yaml, ["connection"])
-  };
-  return { name: c.name, file: c.yaml.file, connection: connection2, prune: c.data.prune };
-}
-function toDesired(c) {
-  const out = [];
-  const add = (kind, section2, name, body, extra = {}) => out.push({
-    cluster: c.name,
-    kind,
-    name,
-    body: normalize(kind, body),
-    source: sourceOfPath(c.yaml, [section2, name]),
-    ...extra
-  });
-  for (const [name, role2] of Object.entries(c.data.roles ?? {})) add("role", "roles", name, role2);
-  for (const [name, { password, ...user3 }] of Object.entries(c.data.users ?? {})) {
-    add(
-      "user",
-      "users",
-      name,
-      user3,
-      password ? { password: secretSpec(c, password, ["users", name, "password"]) } : {}
-    );
-  }
-  for (const [name, mapping] of Object.entries(c.data.role_mappings ?? {}))
-    add("role_mapping", "role_mappings", name, mapping);
-  for (const [alias, { cluster, ...remote }] of Object.entries(c.data.remote_clusters ?? {})) {
-    add("remote_cluster", "remote_clusters", alias, remote, cluster !== void 0 ? { linkedCluster: cluster } : {});
-  }
-  return out;
-}
-
-// src/config/secrets.ts
-import { readFileSync as readFileSync2 } from "node:fs";
-import path2 from "node:path";
-function resolveSecret(spec, neededBy) {
-  const forWhat = neededBy ? ` (needed by ${neededBy})` : "";
-  const value = "env" in spec.ref ? fromEnv(spec, spec.ref.env, forWhat) : fromFile(spec, spec.ref.file, forWhat);
-  registerSecret(value);
-  return value;
-}
-function fromEnv(spec, name, forWhat) {
-  const value = process.env[name];
-  if (value === void 0) throw new ConfigError(`environment variable ${name} is not set${forWhat}`, spec.source);
-  if (value === "") throw new ConfigError(`environment variable ${name} is empty${forWhat}`, spec.source);
-  return value;
-}
-function fromFile(spec, file2, forWhat) {
-  const abs = path2.resolve(process.cwd(), file2);
-  let text;
-  try {
-    text = readFileSync2(abs, "utf8");
-  } catch (e) {
-    const code = e.code ?? "unreadable";
-    throw new ConfigError(`cannot read secret file ${file2}${forWhat}: ${code}`, spec.source);
-  }
-  const value = text.replace(/[\r\n]+$/, "");
-  if (value === "") throw new ConfigError(`secret file ${file2} is empty${forWhat}`, spec.source);
-  return value;
-}
-function resolveConnection(cluster) {
-  const spec = cluster.connection;
-  let auth = null;
-  if (spec.auth.kind === "api_key") auth = { apiKey: resolveSecret(spec.auth.apiKey, "connection.auth.api_key") };
-  if (spec.auth.kind === "basic") {
-    auth = { username: spec.auth.username, password: resolveSecret(spec.auth.password, "connection.auth.password") };
-  }
-  const ca = spec.ca ? resolveSecret(spec.ca, "connection.ca") : void 0;
-  return {
-    cluster: cluster.name,
-    url: spec.url,
-    auth,
-    ...ca !== void 0 ? { ca } : {},
-    timeoutMs: spec.timeoutMs
-  };
-}
-
-// src/drift/diff.ts
-var import_deep_diff = __toESM(require_deep_diff(), 1);
-var valueAt2 = (body, path3) => {
-  let v = body;
-  for (const key2 of path3) {
-    if (v === null || typeof v !== "object") return null;
-    v = v[key2];
-  }
-  return v ?? null;
-};
-function fieldDiffs(before, after) {
-  const paths = /* @__PURE__ */ new Map();
-  for (const d of import_deep_diff.default.diff(before, after) ?? []) {
-    const path3 = d.path ?? [];
-    const cut = path3.findIndex((p) => typeof p === "number");
-    const field = cut === -1 ? path3 : path3.slice(0, cut);
-    paths.set(JSON.stringify(field), field);
-  }
-  return [...paths.values()].map((path3) => ({
-    path: path3,
-    before: valueAt2(before, path3),
-    after: valueAt2(after, path3)
-  }));
-}
-var topLevel = (body, side) => Object.keys(body).map((k) => ({
-  path: [k],
-  before: side === "before" ? body[k] ?? null : null,
-  after: side === "after" ? body[k] ?? null : null
-}));
-function created(d) {
-  const diff = topLevel(d.body, "after");
-  if (d.password) diff.push({ path: ["password"], before: null, after: SENSITIVE });
-  return {
-    cluster: d.cluster,
-    action: "create",
-    kind: d.kind,
-    name: d.name,
-    source: d.source,
-    diff,
-    body: d.body,
-    ...d.password ? { password: d.password } : {},
-    ...d.intent ? { intent: d.intent } : {}
-  };
-}
-var PASSWORD_CHANGE = { path: ["password"], before: SENSITIVE, after: SENSITIVE };
-function updated(d, current, passwordStale) {
-  const diff = fieldDiffs(current, d.body);
-  if (passwordStale) diff.push(PASSWORD_CHANGE);
-  if (diff.length === 0) return void 0;
-  return {
-    cluster: d.cluster,
-    action: "update",
-    kind: d.kind,
-    name: d.name,
-    source: d.source,
-    diff,
-    body: d.body,
-    before: current,
-    ...passwordStale && d.password ? { password: d.password } : {},
-    ...d.intent ? { intent: d.intent } : {}
-  };
-}
-function diffCluster(desired, live, prune) {
-  const changes = [];
-  const unmanaged = [];
-  for (const kind of KIND_ORDER) {
-    const wanted2 = desired.filter((d) => d.kind === kind && !live.reserved[kind].includes(d.name));
-    const have = live.objects[kind];
-    for (const d of wanted2) {
-      const current = have[d.name];
-      if (!current) {
-        changes.push(created(d));
-        continue;
-      }
-      const stale = kind === "user" && (live.stalePasswords ?? []).includes(d.name);
-      const change = updated(d, current.body, stale);
-      if (change) changes.push(change);
-    }
-    const named = new Set(wanted2.map((d) => d.name));
-    for (const [name, obj] of Object.entries(have).sort(([a], [b]) => a.localeCompare(b))) {
-      if (named.has(name)) continue;
-      if (prune && obj.managed) {
-        changes.push({
-          cluster: live.name,
-          action: "delete",
-          kind,
-          name,
-          diff: topLevel(obj.body, "before"),
-          body: obj.body,
-          before: obj.body
-        });
-      } else {
-        unmanaged.push({ kind, name });
-      }
-    }
-  }
-  return { changes, unmanaged };
-}
-
-// src/rules/estate.ts
-var strings = (v) => Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
-function entries(body, field = "indices") {
-  const list3 = Array.isArray(body[field]) ? body[field] : [];
-  return list3.flatMap(
-    (e) => e !== null && typeof e === "object" && !Array.isArray(e) ? [{ names: strings(e.names), privileges: strings(e.privileges), clusters: strings(e.clusters) }] : []
-  );
-}
-function matches(pattern, name) {
-  if (pattern === name) return true;
-  const re2 = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${re2}$`).test(name);
-}
-var isLoaded = (config2, cluster) => config2.clusters.some((c) => c.name === cluster);
-var flavorOf2 = (config2, cluster) => config2.clusters.find((c) => c.name === cluster)?.connection.flavor;
-var find = (config2, cluster, kind, name) => config2.desired.find((d) => d.cluster === cluster && d.kind === kind && d.name === name);
-var ofKind = (config2, kind) => config2.desired.filter((d) => d.kind === kind);
-function targetOf(config2, d) {
-  if (d.linkedCluster) return d.linkedCluster;
-  const addresses = [...strings(d.body.seeds), d.body.proxy_address];
-  return Object.entries(config2.transports).find(([, t]) => addresses.includes(t))?.[0];
-}
-function remoteLinks(config2) {
-  return ofKind(config2, "remote_cluster").flatMap((d) => {
-    const remote = targetOf(config2, d);
-    return remote ? [{ local: d.cluster, alias: d.name, remote, desired: d }] : [];
-  });
-}
-function lacks(role2, needs, indices) {
-  const cluster = strings(role2.cluster);
-  const missing = needs.cluster.filter((p) => !grants("cluster", cluster, p));
-  const all = entries(role2);
-  const short = (privileges) => needs.index.filter((p) => !grants("index", privileges, p));
-  if (needs.index.length === 0) return missing;
-  if (!indices) {
-    const best = all.map((e) => short(e.privileges)).sort((a, b) => a.length - b.length)[0] ?? [...needs.index];
-    return [...missing, ...best.map((p) => `${p} (on an index)`)];
-  }
-  for (const index of indices) {
-    const covering = all.filter((e) => e.names.some((n) => matches(n, index))).flatMap((e) => e.privileges);
-    missing.push(...short(covering).map((p) => `${p} on ${index}`));
-  }
-  return missing;
-}
-var wanted = (needs, where) => [needs.cluster.join(", "), needs.index.length ? `${needs.index.join(", ")} on ${where}` : ""].filter(Boolean).join(", and ");
-function finding(rule, cluster, message, source, severity = rule.severity) {
-  return { severity, rule: rule.id, cluster, message, ...source ? { source } : {} };
-}
-var isFollowerRole = (body) => strings(body.cluster).includes("manage_ccr") || entries(body).some((e) => e.privileges.includes("manage_follow_index"));
-var isApiKeyFollowerRole = (body) => entries(body, "remote_indices").some((e) => e.privileges.includes("cross_cluster_replication"));
-var isEmptyRole = (body) => Object.keys(body).length === 0;
-function certificatePairs(config2) {
-  const fromIntents = (config2.intents ?? []).filter(
-    (i) => i.security === "certificate" && i.role !== void 0 && flavorOf2(config2, i.local) !== OPENSEARCH_FLAVOR
-  ).map((i) => ({
-    kind: i.kind,
-    local: i.local,
-    remote: i.remote,
-    role: i.role,
-    localIndices: i.localIndices,
-    remoteIndices: i.remoteIndices,
-    intent: i
-  }));
-  const fromRoles = remoteLinks(config2).flatMap(
-    (link) => ofKind(config2, "role").filter((r) => r.cluster === link.local && !r.intent && find(config2, link.remote, "role", r.name)).flatMap((r) => {
-      if (isFollowerRole(r.body) && !isApiKeyFollowerRole(r.body))
-        return [{ kind: "replication", ...sides(link, r) }];
-      return isEmptyRole(r.body) ? [{ kind: "search", ...sides(link, r) }] : [];
-    })
-  );
-  return [...fromIntents, ...fromRoles];
-}
-var sides = (link, role2) => ({ local: link.local, remote: link.remote, role: role2.name });
-var holders = (config2, cluster, role2) => ofKind(config2, "user").filter((u) => u.cluster === cluster && strings(u.body.roles).includes(role2));
-
-// src/rules/apikeys.ts
-function grants2(config2) {
-  const byAlias = /* @__PURE__ */ new Map();
-  for (const i of (config2.intents ?? []).filter((x) => x.security === "api_key")) {
-    const k = `${i.local}\0${i.alias}`;
-    const g = byAlias.get(k) ?? {
-      local: i.local,
-      alias: i.alias,
-      remote: i.remote,
-      access: { replication: [], search: [] }
-    };
-    g.access[i.kind === "replication" ? "replication" : "search"].push(...i.remoteIndices);
-    byAlias.set(k, g);
-  }
-  return [...byAlias.values()];
-}
-var accessOf = (privilege) => CCR_API_KEY_REMOTE_INDEX.includes(privilege) || privilege === "cross_cluster_replication_internal" ? "replication" : "search";
-var apiKeyRequired = {
-  id: "api-key-required",
-  severity: "info",
-  description: "An intent uses API key security: the leader must grant the follower a cross-cluster API key (not managed by xcluster yet); create it.",
-  needsLive: false,
-  check({ config: config2 }) {
-    return (config2.intents ?? []).filter((i) => i.security === "api_key").map((i) => {
-      const access = `access.${i.kind}: [{ names: [${i.remoteIndices.join(", ")}] }]`;
-      const message = `intent ${i.name} uses API key security: ${i.remote} must grant ${i.local} a cross-cluster API key with ${access}, stored in ${i.local}'s keystore as cluster.remote.${i.alias}.credentials, and the remote ${i.alias} must point at ${i.remote}'s remote cluster server port (xcluster does not manage these yet)`;
-      return finding(this, i.remote, message, i.source);
-    });
-  }
-};
-var coversRemoteIndices = {
-  id: "api-key-covers-remote-indices",
-  severity: "error",
-  description: "A role's remote_indices for an API key remote ask for more than the leader's cross-cluster API key grants (effective access is the intersection); widen the key or narrow the role.",
-  needsLive: false,
-  check({ config: config2 }) {
-    const keys = grants2(config2);
-    return ofKind(config2, "role").flatMap(
-      (role2) => entries(role2.body, "remote_indices").flatMap(
-        (entry) => keys.filter((g) => g.local === role2.cluster && entry.clusters.some((c) => matches(c, g.alias))).flatMap((g) => {
-          const beyond = entry.privileges.flatMap(
-            (p) => entry.names.filter((n) => !g.access[accessOf(p)].some((granted2) => matches(granted2, n))).map((n) => `${p} on ${n}`)
-          );
-          if (beyond.length === 0) return [];
-          const granted = ["replication", "search"].filter((a) => g.access[a].length > 0).map((a) => `${a} of [${g.access[a].join(", ")}]`);
-          const message = `role ${role2.name} on ${role2.cluster} asks ${g.alias} for ${[...new Set(beyond)].join(", ")}, but the cross-cluster API key ${g.remote} grants covers only ${granted.join(" and ") || "nothing"}; effective access is the intersection: widen the intents' indices or narrow the role`;
-          return [finding(this, role2.cluster, message, role2.source)];
-        })
-      )
-    );
-  }
-};
-var apiKeyRules = [apiKeyRequired, coversRemoteIndices];
-
-// src/rules/ccr.ts
-var list2 = (xs) => xs.join(", ");
-var elasticsearchRoles = (config2) => ofKind(config2, "role").filter((r) => flavorOf2(config2, r.cluster) === "elasticsearch");
-var roleNamesMatch = {
-  id: "ccr-role-names-match",
-  severity: "error",
-  description: "A CCR follower role has no role of the same name on the leader cluster (certificate security authorizes by role name); add that role to the leader.",
-  needsLive: false,
-  check({ config: config2 }) {
-    const findings = [];
-    for (const role2 of elasticsearchRoles(config2)) {
-      if (role2.intent || !isFollowerRole(role2.body) || isApiKeyFollowerRole(role2.body)) continue;
-      const leaders = remoteLinks(config2).filter((l) => l.local === role2.cluster && isLoaded(config2, l.remote)).map((l) => l.remote);
-      if (leaders.length === 0 || leaders.some((c) => find(config2, c, "role", role2.name))) continue;
-      const message = `role ${role2.name} on ${role2.cluster} grants cross-cluster replication, but none of the clusters it connects to (${list2(leaders)}) has a role named ${role2.name}: with certificate security the leader authorizes by role name; add role ${role2.name} to the leader's cluster file (read_ccr, and monitor + read on the leader index)`;
-      findings.push(finding(this, role2.cluster, message, role2.source));
-    }
-    for (const p of certificatePairs(config2).filter((x) => x.intent && x.kind === "replication")) {
-      if (!isLoaded(config2, p.remote) || find(config2, p.remote, "role", p.role)) continue;
-      const message = `intent ${p.intent.name} needs role ${p.role} on ${p.remote}, the leader; it is missing`;
-      findings.push(finding(this, p.remote, message, p.intent.source));
-    }
-    return findings;
-  }
-};
-function privilegeFinding(rule, side, role2, needs, indices) {
-  const missing = lacks(role2.body, needs, indices);
-  if (missing.length === 0) return [];
-  const message = `role ${role2.name} on ${role2.cluster} is the ${side} side of cross-cluster replication and lacks ${list2(missing)}; grant ${wanted(needs, `the ${side} index`)}`;
-  return [finding(rule, role2.cluster, message, role2.source)];
-}
-var leaderPrivileges = {
-  id: "ccr-leader-privileges",
-  severity: "error",
-  description: "A CCR role on the leader cluster lacks read_ccr, or monitor and read on the leader index; grant them.",
-  needsLive: false,
-  check({ config: config2 }) {
-    const seen = /* @__PURE__ */ new Set();
-    return certificatePairs(config2).filter((p) => p.kind === "replication").flatMap((p) => {
-      const role2 = find(config2, p.remote, "role", p.role);
-      const key2 = `${p.remote}\0${p.role}\0${(p.remoteIndices ?? []).join(",")}`;
-      if (!role2 || seen.has(key2)) return [];
-      seen.add(key2);
-      return privilegeFinding(this, "leader", role2, CCR_LEADER, p.remoteIndices);
-    });
-  }
-};
-var followerPrivileges = {
-  id: "ccr-follower-privileges",
-  severity: "error",
-  description: "A CCR role on the follower cluster lacks manage_ccr, or monitor, read, write and manage_follow_index on the follower index; grant them.",
-  needsLive: false,
-  check({ config: config2 }) {
-    const fromIntents = (config2.intents ?? []).filter((i) => i.kind === "replication" && i.role !== void 0);
-    const intentRoles = fromIntents.flatMap((i) => {
-      const role2 = find(config2, i.local, "role", i.role);
-      if (!role2 || flavorOf2(config2, i.local) !== "elasticsearch") return [];
-      const needs = i.security === "api_key" ? CCR_API_KEY_FOLLOWER : CCR_FOLLOWER;
-      return privilegeFinding(this, "follower", role2, needs, i.security === "api_key" ? void 0 : i.localIndices);
-    });
-    const handWritten = elasticsearchRoles(config2).filter((r) => !r.intent && (isFollowerRole(r.body) || isApiKeyFollowerRole(r.body))).flatMap((r) => {
-      const needs = isApiKeyFollowerRole(r.body) ? CCR_API_KEY_FOLLOWER : CCR_FOLLOWER;
-      return privilegeFinding(this, "follower", r, needs);
-    });
-    return [...intentRoles, ...handWritten];
-  }
-};
-var ccrRules = [roleNamesMatch, leaderPrivileges, followerPrivileges];
-
-// src/rules/ccs.ts
-var remotePrivileges = {
-  id: "ccs-remote-privileges",
-  severity: "error",
-  description: "A cross-cluster search role on the remote cluster lacks read or read_cross_cluster on the target indices; grant both.",
-  needsLive: false,
-  check({ config: config2 }) {
-    const findings = [];
-    const report = (role2, missing, from) => {
-      const message = `role ${role2.name} on ${role2.cluster} authorizes cross-cluster search from ${from} and lacks ${missing.join(", ")}; grant ${wanted(CCS_REMOTE, "the target indices")}`;
-      findings.push(finding(this, role2.cluster, message, role2.source));
-    };
-    const checked = /* @__PURE__ */ new Set();
-    for (const p of certificatePairs(config2).filter((x) => x.kind === "search")) {
-      const role2 = find(config2, p.remote, "role", p.role);
-      if (!role2 || checked.has(role2)) continue;
-      checked.add(role2);
-      const missing = lacks(role2.body, CCS_REMOTE, p.remoteIndices);
-      if (missing.length) report(role2, missing, p.local);
-    }
-    const elasticsearch2 = ofKind(config2, "role").filter((r) => flavorOf2(config2, r.cluster) === "elasticsearch");
-    for (const role2 of elasticsearch2.filter((r) => !checked.has(r))) {
-      const partial2 = entries(role2.body).filter((e) => e.privileges.includes("read_cross_cluster"));
-      const missing = partial2.flatMap((e) => lacks({ indices: [{ ...e }] }, CCS_REMOTE));
-      if (missing.length) report(role2, [...new Set(missing)], "a remote cluster");
-    }
-    return findings;
-  }
-};
-var ccsRules = [remotePrivileges];
-
-// src/rules/opensearch.ts
-function securityOf(c) {
-  if (c.connection.auth.kind !== "none") return "full";
-  return c.connection.url.startsWith("https://") ? "TLS only" : "off";
-}
-var isOpenSearch = (c) => c?.connection.flavor === OPENSEARCH_FLAVOR;
-var securityMismatch = {
-  id: "opensearch-security-mismatch",
-  severity: "error",
-  description: "OpenSearch leader and follower have different security configurations (full, TLS only, off); configure both the same way.",
-  needsLive: false,
-  check({ config: config2 }) {
-    const cluster = (name) => config2.clusters.find((c) => c.name === name);
-    return remoteLinks(config2).flatMap((link) => {
-      const [follower, leader] = [cluster(link.local), cluster(link.remote)];
-      if (!isOpenSearch(follower) || !isOpenSearch(leader)) return [];
-      const [f, l] = [securityOf(follower), securityOf(leader)];
-      if (f === l) return [];
-      const message = `${link.remote} (security ${l}) and ${link.local} (security ${f}) do not share one security configuration, which OpenSearch replication requires: enable the security plugin fully on both, for TLS only on both, or on neither`;
-      return [finding(this, link.local, message, link.desired.source)];
-    });
-  }
-};
-var openSearchRules = [securityMismatch];
-
-// src/rules/privilege-names.ts
-var ELASTICSEARCH = {
-  cluster: [
-    "all",
-    "cancel_task",
-    "clone_api_key",
-    "create_snapshot",
-    "cross_cluster_replication",
-    "cross_cluster_search",
-    "delegate_pki",
-    "grant_api_key",
-    "manage",
-    "manage_api_key",
-    "manage_autoscaling",
-    "manage_behavioral_analytics",
-    "manage_ccr",
-    "manage_connector",
-    "manage_data_frame_transforms",
-    "manage_data_stream_global_retention",
-    "manage_enrich",
-    "manage_ilm",
-    "manage_index_templates",
-    "manage_inference",
-    "manage_ingest_pipelines",
-    "manage_logstash_pipelines",
-    "manage_ml",
-    "manage_oidc",
-    "manage_own_api_key",
-    "manage_pipeline",
-    "manage_reindex",
-    "manage_rollup",
-    "manage_saml",
-    "manage_search_application",
-    "manage_search_query_rules",
-    "manage_search_synonyms",
-    "manage_security",
-    "manage_service_account",
-    "manage_slm",
-    "manage_token",
-    "manage_transform",
-    "manage_user_profile",
-    "manage_watcher",
-    "monitor",
-    "monitor_connector",
-    "monitor_data_frame_transforms",
-    "monitor_data_stream_global_retention",
-    "monitor_enrich",
-    "monitor_esql",
-    "monitor_inference",
-    "monitor_ml",
-    "monitor_reindex",
-    "monitor_rollup",
-    "monitor_snapshot",
-    "monitor_stats",
-    "monitor_text_structure",
-    "monitor_transform",
-    "monitor_watcher",
-    "post_behavioral_analytics_event",
-    "read_ccr",
-    "read_fleet_secrets",
-    "read_ilm",
-    "read_pipeline",
-    "read_security",
-    "read_slm",
-    "transport_client",
-    "write_connector_secrets",
-    "write_fleet_secrets"
-  ],
-  index: [
-    "all",
-    "auto_configure",
-    "create",
-    "create_doc",
-    "create_index",
-    "create_view",
-    "cross_cluster_replication",
-    "cross_cluster_replication_internal",
-    "delete",
-    "delete_index",
-    "delete_view",
-    "index",
-    "maintenance",
-    "manage",
-    "manage_data_stream_lifecycle",
-    "manage_failure_store",
-    "manage_follow_index",
-    "manage_ilm",
-    "manage_leader_index",
-    "manage_view",
-    "monitor",
-    "none",
-    "read",
-    "read_cross_cluster",
-    "read_failure_store",
-    "read_view_metadata",
-    "view_index_metadata",
-    "write"
-  ],
-  remoteCluster: ["monitor_enrich", "monitor_stats"]
-};
-var PRIVILEGE_NAMES = { elasticsearch: ELASTICSEARCH };
-var isActionName = (name) => name.includes(":") || name.includes("/");
-
-// src/rules/privileges.ts
-var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-var PLACES = [
-  { family: "cluster", what: "cluster privilege", names: (b) => strings(b.cluster) },
-  { family: "index", what: "index privilege", names: (b) => entries(b).flatMap((e) => e.privileges) },
-  {
-    family: "index",
-    what: "remote index privilege",
-    names: (b) => entries(b, "remote_indices").flatMap((e) => e.privileges)
-  },
-  {
-    family: "remoteCluster",
-    what: "remote cluster privilege",
-    names: (b) => (Array.isArray(b.remote_cluster) ? b.remote_cluster : []).flatMap(
-      (r) => strings(isRecord(r) ? r.privileges : [])
-    )
-  }
-];
-function unknownIn(role2, known) {
-  return PLACES.flatMap(
-    ({ family, what, names }) => [...new Set(names(role2.body))].filter((p) => !isActionName(p) && !known[family].includes(p)).map((p) => {
-      const guess = nearest(p, known[family]);
-      return `unknown ${what} "${p}"${guess ? `; did you mean "${guess}"?` : ""}`;
-    })
-  );
-}
-var unknownPrivilege = {
-  id: "unknown-privilege",
-  severity: "error",
-  description: "A role names a privilege the cluster's flavor does not have (the server would refuse the role); use the suggested name.",
-  needsLive: false,
-  check({ config: config2 }) {
-    return ofKind(config2, "role").flatMap((role2) => {
-      const known = PRIVILEGE_NAMES[flavorOf2(config2, role2.cluster) ?? ""];
-      const problems = known ? unknownIn(role2, known) : [];
-      if (problems.length === 0) return [];
-      return [finding(this, role2.cluster, `role ${role2.name} on ${role2.cluster}: ${problems.join("; ")}`, role2.source)];
-    });
-  }
-};
-var privilegeRules = [unknownPrivilege];
-
-// src/rules/remotes.ts
-var MODES = {
-  sniff: { required: "seeds", only: ["seeds", "node_connections"] },
-  proxy: { required: "proxy_address", only: ["proxy_address", "proxy_socket_connections", "server_name"] }
-};
-var COMMON = ["mode", "skip_unavailable", "transport"];
-var TRANSPORT = ["compress", "compression_scheme", "ping_schedule"];
-var KNOWN = [...COMMON, ...Object.values(MODES).flatMap((m) => m.only)];
-var isObject3 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-function settingProblems(body) {
-  const mode = typeof body.mode === "string" ? body.mode : "sniff";
-  const spec = MODES[mode];
-  if (!spec) return [`mode "${mode}" is neither sniff nor proxy`];
-  const other = Object.values(MODES).flatMap((m) => m === spec ? [] : m.only);
-  const transport = isObject3(body.transport) ? Object.keys(body.transport) : [];
-  const unknown2 = (key2, known, prefix = "") => {
-    const guess = nearest(key2, known);
-    return `unknown setting ${prefix}${key2}${guess ? `; did you mean ${prefix}${guess}?` : ""}`;
-  };
-  const addresses = [...strings(body.seeds), ...typeof body.proxy_address === "string" ? [body.proxy_address] : []];
-  return [
-    ...body[spec.required] === void 0 ? [`${mode} mode needs ${spec.required}`] : [],
-    ...Object.keys(body).filter((k) => !KNOWN.includes(k)).map((k) => unknown2(k, KNOWN)),
-    ...transport.filter((k) => !TRANSPORT.includes(k)).map((k) => unknown2(k, TRANSPORT, "transport.")),
-    ...Object.keys(body).filter((k) => other.includes(k)).map((k) => `${k} does not apply in ${mode} mode`),
-    ...addresses.filter((a) => !HOST_PORT.test(a)).map((a) => `"${a}" is not host:port (e.g. east.example.com:9300)`)
-  ];
-}
-var settingsValid = {
-  id: "remote-settings-valid",
-  severity: "error",
-  description: "A remote connection the server would refuse: sniff without seeds, proxy without proxy_address, an unknown setting, a seed that is not host:port; fix the setting.",
-  needsLive: false,
-  check({ config: config2 }) {
-    return ofKind(config2, "remote_cluster").flatMap((d) => {
-      const problems = settingProblems(d.body);
-      if (problems.length === 0) return [];
-      return [finding(this, d.cluster, `remote ${d.name} on ${d.cluster}: ${problems.join("; ")}`, d.source)];
-    });
-  }
-};
-var RESETTING = ["compress", "ping_schedule"];
-var transportOf = (body) => isObject3(body?.transport) ? body.transport : {};
-function resettingChanges(ch) {
-  if (ch.kind !== "remote_cluster" || ch.action !== "update") return [];
-  const [before, after] = [transportOf(ch.before), transportOf(ch.body)];
-  return RESETTING.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).map((k) => `transport.${k}`);
-}
-var connectionReset = {
-  id: "remote-connection-reset",
-  severity: "warning",
-  description: "The plan changes transport.compress or transport.ping_schedule of a remote: its open connections close and in-flight requests may fail; apply at a quiet time.",
-  needsLive: true,
-  check({ changes = [] }) {
-    return changes.flatMap((ch) => {
-      const settings = resettingChanges(ch);
-      if (settings.length === 0) return [];
-      const message = `changing ${settings.join(" and ")} of remote ${ch.name} closes and reopens every connection of ${ch.cluster} to it, and in-flight cross-cluster requests may fail: apply at a quiet time`;
-      return [finding(this, ch.cluster, message, ch.source)];
-    });
-  }
-};
-var connected = {
-  id: "remote-connected",
-  severity: "error",
-  description: "GET /_remote/info says a configured remote is not connected; check the seeds or proxy address, the network and the TLS trust between the clusters.",
-  needsLive: true,
-  check({ config: config2, live = [], changes = [] }) {
-    return ofKind(config2, "remote_cluster").flatMap((d) => {
-      const state = live.find((s) => s.name === d.cluster && s.reachable);
-      const planned = changes.some((c) => c.cluster === d.cluster && c.kind === "remote_cluster" && c.name === d.name);
-      if (planned || state?.remoteInfo[d.name]?.connected !== false) return [];
-      const message = `remote ${d.name} on ${d.cluster} is not connected (GET /_remote/info): check that its seeds or proxy address are reachable from ${d.cluster} and that both clusters trust each other's transport CA`;
-      return [finding(this, d.cluster, message, d.source)];
-    });
-  }
-};
-var remoteRules = [settingsValid, connectionReset, connected];
-
-// src/rules/reserved.ts
-var reservedObjectNamed = {
-  id: "reserved-object",
-  severity: "error",
-  description: "The config names a built-in (reserved) role or user; rename your object, built-ins cannot be changed.",
-  needsLive: true,
-  check({ config: config2, live = [] }) {
-    return config2.desired.flatMap((d) => {
-      const state = live.find((s) => s.name === d.cluster);
-      if (!state?.reserved[d.kind].includes(d.name)) return [];
-      return [
-        {
-          severity: "error",
-          rule: "reserved-object",
-          cluster: d.cluster,
-          message: `${d.kind} "${d.name}" is built in (reserved) on ${d.cluster} and cannot be managed; give your ${d.kind} another name`,
-          source: d.source
-        }
-      ];
-    });
-  }
-};
-var reservedRules = [reservedObjectNamed];
-
-// src/rules/users.ts
-var userOnLocalOnly = {
-  id: "user-on-local-only",
-  severity: "info",
-  description: "A CCR/CCS user is also defined on the remote cluster, which only needs the role; remove the user from the remote cluster.",
-  needsLive: false,
-  check({ config: config2 }) {
-    const seen = /* @__PURE__ */ new Set();
-    return certificatePairs(config2).flatMap(
-      (p) => holders(config2, p.local, p.role).flatMap((u) => {
-        const twin = find(config2, p.remote, "user", u.name);
-        if (!twin || seen.has(`${p.remote}\0${u.name}`)) return [];
-        seen.add(`${p.remote}\0${u.name}`);
-        const message = `user ${u.name} is a cross-cluster user of ${p.local}; ${p.remote} authorizes its requests by the role name ${p.role} and needs no user of its own: remove user ${u.name} from ${p.remote}`;
-        return [finding(this, p.remote, message, twin.source)];
-      })
-    );
-  }
-};
-var runAsNeeded = {
-  id: "run-as-needed",
-  severity: "warning",
-  description: "A cross-cluster role lets users act on behalf of others (run_as) locally but not on the remote cluster; add the same run_as to the remote role.",
-  needsLive: false,
-  check({ config: config2 }) {
-    const seen = /* @__PURE__ */ new Set();
-    return certificatePairs(config2).flatMap((p) => {
-      const [local, remote] = [find(config2, p.local, "role", p.role), find(config2, p.remote, "role", p.role)];
-      const runAs = strings(local?.body.run_as);
-      if (!local || !remote || runAs.length === 0 || strings(remote.body.run_as).length > 0) return [];
-      if (seen.has(`${p.remote}\0${p.role}`)) return [];
-      seen.add(`${p.remote}\0${p.role}`);
-      const message = `role ${p.role} on ${p.local} submits requests on behalf of other users (run_as: ${runAs.join(", ")}); requests that reach ${p.remote} need run_as there too: add run_as: [${runAs.join(", ")}] to role ${p.role} on ${p.remote}`;
-      return [finding(this, p.remote, message, remote.source)];
-    });
-  }
-};
-var userRules = [userOnLocalOnly, runAsNeeded];
-
-// src/rules/version-table.ts
-var REMOTE_VERSIONS = [
-  ...["7.17"],
-  ...["8.0", "8.1", "8.2", "8.3", "8.4", "8.5", "8.6", "8.7", "8.8", "8.9"],
-  ...["8.10", "8.11", "8.12", "8.13", "8.14", "8.15", "8.16", "8.17", "8.18", "8.19"],
-  ...["9.0", "9.1", "9.2", "9.3"]
-];
-var ROWS = {
-  "7.17": "Y YYYYYYYYYYYYYYYYYYYY NNNN",
-  "8.0": "Y YYYYYYYYYYYYYYYYYYYY NNNN",
-  "8.1": "N YYYYYYYYYYYYYYYYYYYY NNNN",
-  "8.2": "N NYYYYYYYYYYYYYYYYYYY NNNN",
-  "8.3": "N NNYYYYYYYYYYYYYYYYYY NNNN",
-  "8.4": "N NNNYYYYYYYYYYYYYYYYY NNNN",
-  "8.5": "N NNNNYYYYYYYYYYYYYYYY NNNN",
-  "8.6": "N NNNNNYYYYYYYYYYYYYYY NNNN",
-  "8.7": "N NNNNNNYYYYYYYYYYYYYY NNNN",
-  "8.8": "N NNNNNNNYYYYYYYYYYYYY NNNN",
-  "8.9": "N NNNNNNNNYYYYYYYYYYYY NNNN",
-  "8.10": "N NNNNNNNNNYYYYYYYYYYY NNNN",
-  "8.11": "N NNNNNNNNNNYYYYYYYYYY NNNN",
-  "8.12": "N NNNNNNNNNNNYYYYYYYYY NNNN",
-  "8.13": "N NNNNNNNNNNNNYYYYYYYY NNNN",
-  "8.14": "N NNNNNNNNNNNNNYYYYYYY NNNN",
-  "8.15": "N NNNNNNNNNNNNNNYYYYYY NNNN",
-  "8.16": "N NNNNNNNNNNNNNNNYYYYY NNNN",
-  "8.17": "N NNNNNNNNNNNNNNNNYYYY NNNN",
-  "8.18": "N NNNNNNNNNNNNNNNNNYYY YNNN",
-  "8.19": "N NNNNNNNNNNNNNNNNNNYY YYYY",
-  "9.0": "N NNNNNNNNNNNNNNNNNNYN YYYY",
-  "9.1": "N NNNNNNNNNNNNNNNNNNNN YYYY",
-  "9.2": "N NNNNNNNNNNNNNNNNNNNN NYYY",
-  "9.3": "N NNNNNNNNNNNNNNNNNNNN NNYY"
-};
-var LOCAL_VERSIONS = Object.keys(ROWS);
-function minorOf(version2) {
-  const m = /^(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?$/.exec(version2.trim());
-  return m ? `${Number(m[1])}.${Number(m[2])}` : void 0;
-}
-function compatibility(local, remote) {
-  const row = ROWS[minorOf(local) ?? ""];
-  const column = REMOTE_VERSIONS.indexOf(minorOf(remote));
-  if (row === void 0 || column === -1) return "unknown";
-  return row.replace(/ /g, "")[column] === "Y" ? "compatible" : "incompatible";
-}
-
-// src/rules/versions.ts
-var versionOf = (live, cluster) => live.find((s) => s.name === cluster && s.reachable)?.version;
-var versionCompatible = {
-  id: "remote-version-compatible",
-  severity: "error",
-  description: "The local and remote cluster versions cannot talk (seed 002 table); upgrade one side first (a version outside the table is a warning).",
-  needsLive: true,
-  check({ config: config2, live = [] }) {
-    return remoteLinks(config2).flatMap((link) => {
-      const [local, remote] = [versionOf(live, link.local), versionOf(live, link.remote)];
-      if (!local || !remote || flavorOf2(config2, link.local) !== "elasticsearch") return [];
-      const verdict2 = compatibility(local, remote);
-      if (verdict2 === "compatible") return [];
-      const pair = `${link.local} (${local}) \u2192 ${link.remote} (${remote})`;
-      const message = verdict2 === "incompatible" ? `remote ${link.alias}: ${pair} is not a compatible pair of versions; upgrade ${link.local} or ${link.remote} to a version the other supports before connecting them` : `remote ${link.alias}: ${pair} is outside the version compatibility table xcluster knows (7.17 to 9.3); check the Elasticsearch documentation for this pair`;
-      const severity = verdict2 === "incompatible" ? "error" : "warning";
-      return [finding(this, link.local, message, link.desired.source, severity)];
-    });
-  }
-};
-var usesApiKey = (state, alias) => state?.remoteInfo[alias]?.cluster_credentials !== void 0;
-var certAuthDeprecated = {
-  id: "remote-cert-auth-deprecated",
-  severity: "warning",
-  description: "A remote connection of a 9.x cluster uses TLS certificate authentication, deprecated since 9.0; move it to API key authentication.",
-  needsLive: true,
-  check({ config: config2, live = [] }) {
-    return ofKind(config2, "remote_cluster").flatMap((d) => {
-      const state = live.find((s) => s.name === d.cluster && s.reachable);
-      const major2 = Number(state?.version?.split(".")[0]);
-      if (!(major2 >= 9) || usesApiKey(state, d.name) || flavorOf2(config2, d.cluster) !== "elasticsearch") return [];
-      const message = `remote ${d.name} on ${d.cluster} (${state?.version}) uses TLS certificate authentication, deprecated since Elasticsearch 9.0: migrate it to API key authentication (security: api_key in an intent)`;
-      return [finding(this, d.cluster, message, d.source)];
-    });
-  }
-};
-var versionRules = [versionCompatible, certAuthDeprecated];
-
-// src/rules/index.ts
-var rules = [
-  ...reservedRules,
-  ...privilegeRules,
-  ...ccrRules,
-  ...ccsRules,
-  ...apiKeyRules,
-  ...remoteRules,
-  ...versionRules,
-  ...userRules,
-  ...openSearchRules
-];
-function runRules(ctx) {
-  return rules.filter((r) => !r.needsLive || ctx.live).flatMap((r) => r.check(ctx));
-}
-
-// src/drift/plan.ts
-var rank = (c) => {
-  const k = KIND_ORDER.indexOf(c.kind);
-  return c.action === "delete" ? 2 * KIND_ORDER.length - k : k;
-};
-function orderChanges(changes) {
-  return changes.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i).map(({ c }) => c);
-}
-function withRemoteOwnership(state, transports) {
-  const estate = new Set(Object.values(transports));
-  const remotes = Object.entries(state.objects.remote_cluster).map(([alias, obj]) => {
-    const seeds = obj.body.seeds;
-    const addresses = [...Array.isArray(seeds) ? seeds : [], obj.body.proxy_address];
-    return [alias, { ...obj, managed: obj.managed || addresses.some((a) => typeof a === "string" && estate.has(a)) }];
-  });
-  return { ...state, objects: { ...state.objects, remote_cluster: Object.fromEntries(remotes) } };
-}
-function planCluster(config2, state) {
-  const base = { name: state.name, flavor: state.flavor, version: state.version, reachable: state.reachable };
-  if (!state.reachable) return { ...base, error: state.error, changes: [], unmanaged: [] };
-  const cluster = config2.clusters.find((c) => c.name === state.name);
-  const desired = config2.desired.filter((d) => d.cluster === state.name);
-  const owned = withRemoteOwnership(state, config2.transports);
-  const { changes, unmanaged } = diffCluster(desired, owned, cluster?.prune ?? false);
-  return { ...base, changes: orderChanges(changes), unmanaged };
-}
-function topology(config2, states, clusters) {
-  const links = /* @__PURE__ */ new Map();
-  const key2 = (from, alias) => `${from}\0${alias}`;
-  for (const d of config2.desired.filter((x) => x.kind === "remote_cluster")) {
-    links.set(key2(d.cluster, d.name), {
-      from: d.cluster,
-      to: d.linkedCluster ?? d.name,
-      alias: d.name,
-      state: "unchanged"
-    });
-  }
-  for (const s of states) {
-    for (const alias of Object.keys(s.objects.remote_cluster)) {
-      if (!links.has(key2(s.name, alias)))
-        links.set(key2(s.name, alias), { from: s.name, to: alias, alias, state: "unchanged" });
-    }
-  }
-  for (const c of clusters.flatMap((p) => p.changes).filter((c2) => c2.kind === "remote_cluster")) {
-    const link = links.get(key2(c.cluster, c.name));
-    if (link) link.state = c.action;
-  }
-  for (const link of links.values()) {
-    const info = states.find((s) => s.name === link.from)?.remoteInfo[link.alias];
-    if (info) link.connected = info.connected;
-  }
-  return [...links.values()];
-}
-function buildPlan(config2, states) {
-  const clusters = states.map((s) => planCluster(config2, s));
-  const ctx = { config: config2, live: states, changes: clusters.flatMap((c) => c.changes) };
-  return { clusters, findings: runRules(ctx), topology: topology(config2, states, clusters) };
-}
-function lintOnly(config2) {
-  return { clusters: [], findings: runRules({ config: config2 }) };
-}
-
 // node_modules/@elastic/elasticsearch/esm/client.js
 import process3 from "node:process";
 import { URL as URL3 } from "node:url";
@@ -63491,7 +61523,7 @@ var ElasticsearchClientError = class extends Error {
         additionalKeys: []
       }
     };
-    if (isObject4(options)) {
+    if (isObject2(options)) {
       this.options.redaction = { ...this.options.redaction, ...options.redaction };
     }
   }
@@ -63508,7 +61540,7 @@ var TimeoutError = class _TimeoutError extends ElasticsearchClientError {
     Error.captureStackTrace(this, _TimeoutError);
     this.name = "TimeoutError";
     this.message = message !== null && message !== void 0 ? message : "Timeout Error";
-    if (isObject4(meta3))
+    if (isObject2(meta3))
       meta3 = redactDiagnostic(meta3, this.options.redaction);
     this.meta = meta3;
   }
@@ -63525,7 +61557,7 @@ var ConnectionError = class _ConnectionError extends ElasticsearchClientError {
     Error.captureStackTrace(this, _ConnectionError);
     this.name = "ConnectionError";
     this.message = message !== null && message !== void 0 ? message : "Connection Error";
-    if (isObject4(meta3))
+    if (isObject2(meta3))
       meta3 = redactDiagnostic(meta3, this.options.redaction);
     this.meta = meta3;
   }
@@ -63595,9 +61627,9 @@ var ResponseError = class _ResponseError extends ElasticsearchClientError {
     });
     Error.captureStackTrace(this, _ResponseError);
     this.name = "ResponseError";
-    if (isObject4(meta3.body) && meta3.body.error != null && meta3.body.error.type != null) {
+    if (isObject2(meta3.body) && meta3.body.error != null && meta3.body.error.type != null) {
       this.message = meta3.body.error.type;
-      if (isObject4(meta3.body.error.caused_by)) {
+      if (isObject2(meta3.body.error.caused_by)) {
         const { type, reason } = meta3.body.error.caused_by;
         const causedBy = [
           "	Caused by:",
@@ -63626,7 +61658,7 @@ ${rootCauses}`;
     return this.meta.body;
   }
   get statusCode() {
-    if (isObject4(this.meta.body) && typeof this.meta.body.status === "number") {
+    if (isObject2(this.meta.body) && typeof this.meta.body.status === "number") {
       return this.meta.body.status;
     }
     return this.meta.statusCode;
@@ -63647,7 +61679,7 @@ var RequestAbortedError = class _RequestAbortedError extends ElasticsearchClient
     Error.captureStackTrace(this, _RequestAbortedError);
     this.name = "RequestAbortedError";
     this.message = message !== null && message !== void 0 ? message : "Request aborted";
-    if (isObject4(meta3))
+    if (isObject2(meta3))
       meta3 = redactDiagnostic(meta3, this.options.redaction);
     this.meta = meta3;
   }
@@ -63664,12 +61696,12 @@ var ProductNotSupportedError = class _ProductNotSupportedError extends Elasticse
     Error.captureStackTrace(this, _ProductNotSupportedError);
     this.name = "ProductNotSupportedError";
     this.message = `The client noticed that the server is not ${product} and we do not support this unknown product.`;
-    if (isObject4(meta3))
+    if (isObject2(meta3))
       meta3 = redactDiagnostic(meta3, this.options.redaction);
     this.meta = meta3;
   }
 };
-function isObject4(obj) {
+function isObject2(obj) {
   return typeof obj === "object" && obj !== null;
 }
 
@@ -65078,10 +63110,10 @@ function retryBackoff(min, max, attempt) {
 }
 
 // node_modules/hpagent/index.mjs
-var import_index10 = __toESM(require_hpagent(), 1);
-var hpagent_default = import_index10.default;
-var HttpProxyAgent = import_index10.default.HttpProxyAgent;
-var HttpsProxyAgent = import_index10.default.HttpsProxyAgent;
+var import_index = __toESM(require_hpagent(), 1);
+var hpagent_default = import_index.default;
+var HttpProxyAgent = import_index.default.HttpProxyAgent;
+var HttpsProxyAgent = import_index.default.HttpsProxyAgent;
 
 // node_modules/@elastic/transport/esm/connection/HttpConnection.js
 var import_debug3 = __toESM(require_src(), 1);
@@ -66318,7 +64350,7 @@ var SniffingTransport = class extends Transport_default {
     };
     this.request(request, { id: opts.requestId, meta: true }).then((result) => {
       var _a53, _b5;
-      assert3(isObject5(result.body), "The body should be an object");
+      assert3(isObject3(result.body), "The body should be an object");
       this.isSniffing = false;
       const protocol = (_b5 = (_a53 = result.meta.connection) === null || _a53 === void 0 ? void 0 : _a53.url.protocol) !== null && _b5 !== void 0 ? _b5 : "http:";
       const hosts = this.connectionPool.nodesToHost(result.body.nodes, protocol);
@@ -66332,7 +64364,7 @@ var SniffingTransport = class extends Transport_default {
     });
   }
 };
-function isObject5(obj) {
+function isObject3(obj) {
   return typeof obj === "object";
 }
 
@@ -99787,6 +97819,188 @@ function getAuth(node2) {
   }
 }
 
+// src/model/normalize.ts
+var MANAGED_BY_KEY = "managed_by";
+var MANAGED_BY_VALUE = "xcluster";
+var isObject4 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function sortKeys(value) {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (isObject4(value)) {
+    const out = {};
+    for (const k of Object.keys(value).sort()) {
+      if (value[k] !== void 0) out[k] = sortKeys(value[k]);
+    }
+    return out;
+  }
+  return value ?? null;
+}
+var stable = (v) => JSON.stringify(sortKeys(v));
+function stringSet(v) {
+  const list4 = Array.isArray(v) ? v : v === void 0 || v === null ? [] : [v];
+  return [...new Set(list4.map(String))].sort();
+}
+var privilegeSet = (v) => stringSet(stringSet(v).map((s) => s.toLowerCase()));
+function objectSet(items) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const item of items) seen.set(stable(item), item);
+  return [...seen.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, v]) => v);
+}
+var isEmpty = (v) => v === void 0 || v === null || Array.isArray(v) && v.length === 0 || isObject4(v) && Object.keys(v).length === 0;
+function compact(o) {
+  const out = {};
+  for (const [k, v] of Object.entries(o)) if (!isEmpty(v)) out[k] = v;
+  return sortKeys(out);
+}
+function query(q) {
+  if (typeof q !== "string") return q;
+  try {
+    return JSON.parse(q);
+  } catch {
+    return q;
+  }
+}
+function metadata(m) {
+  if (!isObject4(m)) return {};
+  const out = {};
+  for (const [k, v] of Object.entries(m)) {
+    if (k.startsWith("_") || k === MANAGED_BY_KEY) continue;
+    out[k] = v;
+  }
+  return out;
+}
+function isManaged(body) {
+  return isObject4(body) && isObject4(body.metadata) && body.metadata[MANAGED_BY_KEY] === MANAGED_BY_VALUE;
+}
+function isReserved(body) {
+  return isObject4(body) && isObject4(body.metadata) && body.metadata._reserved === true;
+}
+function indexPrivilege(p, withClusters) {
+  const e = isObject4(p) ? p : {};
+  const fs = isObject4(e.field_security) ? e.field_security : void 0;
+  return compact({
+    ...withClusters ? { clusters: stringSet(e.clusters) } : {},
+    names: stringSet(e.names),
+    privileges: privilegeSet(e.privileges),
+    field_security: fs && compact({ grant: stringSet(fs.grant), except: stringSet(fs.except) }),
+    query: query(e.query),
+    // false is the default and is what the server echoes back.
+    allow_restricted_indices: e.allow_restricted_indices === true ? true : void 0
+  });
+}
+function role(body) {
+  const list4 = (v) => Array.isArray(v) ? v : [];
+  return compact({
+    cluster: privilegeSet(body.cluster),
+    indices: objectSet(list4(body.indices).map((i) => indexPrivilege(i, false))),
+    remote_indices: objectSet(list4(body.remote_indices).map((i) => indexPrivilege(i, true))),
+    remote_cluster: objectSet(
+      list4(body.remote_cluster).map(
+        (r) => compact({
+          clusters: stringSet(isObject4(r) ? r.clusters : []),
+          privileges: stringSet(isObject4(r) ? r.privileges : [])
+        })
+      )
+    ),
+    applications: objectSet(
+      list4(body.applications).map((a) => {
+        const e = isObject4(a) ? a : {};
+        return compact({
+          application: e.application,
+          privileges: stringSet(e.privileges),
+          resources: stringSet(e.resources)
+        });
+      })
+    ),
+    global: isObject4(body.global) ? sortKeys(body.global) : void 0,
+    run_as: stringSet(body.run_as),
+    metadata: metadata(body.metadata),
+    description: body.description === "" ? void 0 : body.description
+    // transient_metadata is the server's (it reports whether the role is enabled under the licence).
+  });
+}
+function user(body) {
+  return compact({
+    roles: stringSet(body.roles),
+    full_name: body.full_name ?? void 0,
+    email: body.email ?? void 0,
+    metadata: metadata(body.metadata),
+    // Users are enabled unless said otherwise; the server always echoes `enabled`.
+    enabled: body.enabled === false ? false : void 0
+    // username, password, password_hash and profile_uid are not part of what we compare.
+  });
+}
+function mappingRule(rule) {
+  if (!isObject4(rule)) return sortKeys(rule);
+  const out = {};
+  for (const [k, v] of Object.entries(rule)) {
+    if (k === "any" || k === "all") out[k] = objectSet((Array.isArray(v) ? v : [v]).map(mappingRule));
+    else if (k === "except") out[k] = mappingRule(v);
+    else if (k === "field" && isObject4(v)) {
+      const fields = {};
+      for (const [f, values] of Object.entries(v)) {
+        const list4 = Array.isArray(values) ? values : [values];
+        fields[f] = list4.length === 1 ? list4[0] : objectSet(list4.map(sortKeys));
+      }
+      out[k] = fields;
+    } else out[k] = v;
+  }
+  return sortKeys(out);
+}
+function roleTemplate(t) {
+  const e = isObject4(t) ? t : {};
+  const template = query(e.template);
+  return compact({
+    template: isObject4(template) && typeof template.source !== "string" && template.source !== void 0 ? { ...template, source: JSON.stringify(template.source) } : template,
+    format: e.format === "json" ? "json" : void 0
+  });
+}
+function roleMapping(body) {
+  return compact({
+    roles: stringSet(body.roles),
+    role_templates: objectSet((Array.isArray(body.role_templates) ? body.role_templates : []).map(roleTemplate)),
+    rules: isObject4(body.rules) ? mappingRule(body.rules) : void 0,
+    metadata: metadata(body.metadata),
+    enabled: body.enabled === false ? false : void 0
+  });
+}
+function settingBoolean(v) {
+  if (v === "true") return true;
+  if (v === "false") return false;
+  return v;
+}
+function settingNumber(v) {
+  return typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v;
+}
+function remoteCluster(body) {
+  const transport = isObject4(body.transport) ? body.transport : {};
+  return compact({
+    mode: typeof body.mode === "string" ? body.mode.toLowerCase() : "sniff",
+    seeds: stringSet(body.seeds),
+    proxy_address: body.proxy_address,
+    server_name: body.server_name,
+    skip_unavailable: settingBoolean(body.skip_unavailable),
+    node_connections: settingNumber(body.node_connections),
+    proxy_socket_connections: settingNumber(body.proxy_socket_connections),
+    transport: compact({
+      compress: settingBoolean(transport.compress),
+      compression_scheme: transport.compression_scheme,
+      ping_schedule: transport.ping_schedule
+    })
+  });
+}
+var byKind = {
+  role,
+  user,
+  role_mapping: roleMapping,
+  remote_cluster: remoteCluster
+};
+function normalize(kind, body) {
+  const form = byKind[kind];
+  if (!form) throw new Error(`'${kind}' is not an Elasticsearch kind`);
+  return form(isObject4(body) ? body : {});
+}
+var normalizeRemoteCluster = (body) => remoteCluster(isObject4(body) ? body : {});
+
 // src/flavors/elasticsearch-client.ts
 var MAX_RETRIES = 2;
 function clientOptions(conn) {
@@ -99854,7 +98068,7 @@ async function withRetry(attempt, classify, policy, clock = systemClock) {
 
 // src/flavors/read.ts
 import { STATUS_CODES } from "node:http";
-var isObject6 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var isObject5 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var MAX_REASON = 300;
 function unreachableState(name, flavor, error62) {
   return {
@@ -99910,11 +98124,11 @@ function describeReadError(err, conn) {
   }
 }
 function httpReason(err) {
-  const meta3 = isObject6(err) && isObject6(err.meta) ? err.meta : {};
+  const meta3 = isObject5(err) && isObject5(err.meta) ? err.meta : {};
   const status = typeof meta3.statusCode === "number" ? meta3.statusCode : 0;
   const body = meta3.body;
-  const error62 = isObject6(body) ? body.error : void 0;
-  const reason = isObject6(error62) ? String(error62.reason ?? error62.type ?? "") : typeof error62 === "string" ? error62 : typeof body === "string" ? body : "";
+  const error62 = isObject5(body) ? body.error : void 0;
+  const reason = isObject5(error62) ? String(error62.reason ?? error62.type ?? "") : typeof error62 === "string" ? error62 : typeof body === "string" ? body : "";
   const head = `${status} ${STATUS_CODES[status] ?? "error"}`;
   return reason ? `${head}: ${reason}` : head;
 }
@@ -99929,7 +98143,7 @@ var NETWORK_CODES = [
 ];
 var TLS_ERROR = /certificate|self[- ]signed|altnames|SSL|TLS|CERT_|EPROTO/i;
 function networkReason(message, err, at) {
-  const code = isObject6(err) && typeof err.code === "string" ? err.code : "";
+  const code = isObject5(err) && typeof err.code === "string" ? err.code : "";
   const text = `${code} ${message}`;
   for (const [pattern, reason] of NETWORK_CODES) if (pattern.test(text)) return `${reason} at ${at}`;
   if (TLS_ERROR.test(text)) return `TLS error at ${at}: ${message}`;
@@ -99956,13 +98170,13 @@ function scrub(text, conn) {
 }
 
 // src/flavors/elasticsearch-write.ts
-var isObject7 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var isObject6 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var WriteError = class extends Error {
   name = "WriteError";
 };
 var segment = (name) => encodeURIComponent(name);
 function withMarker(body) {
-  const metadata2 = isObject7(body.metadata) ? body.metadata : {};
+  const metadata2 = isObject6(body.metadata) ? body.metadata : {};
   return { ...body, metadata: { ...metadata2, [MANAGED_BY_KEY]: MANAGED_BY_VALUE } };
 }
 function roleRequests(change) {
@@ -99978,7 +98192,7 @@ function roleMappingRequests(change) {
 }
 var userBody = (body) => ({ ...withMarker(body), enabled: body.enabled !== false });
 function mergeKeeps(live, desired) {
-  if (!isObject7(live) || !isObject7(desired)) return false;
+  if (!isObject6(live) || !isObject6(desired)) return false;
   return Object.entries(live).some(([k, v]) => !(k in desired) || mergeKeeps(v, desired[k]));
 }
 function userUpdatePuts(change, path3) {
@@ -100015,12 +98229,12 @@ function userRequests(op) {
 function flatSettings(body, prefix = "") {
   const out = {};
   for (const [k, v] of Object.entries(body)) {
-    if (isObject7(v)) Object.assign(out, flatSettings(v, `${prefix}${k}.`));
+    if (isObject6(v)) Object.assign(out, flatSettings(v, `${prefix}${k}.`));
     else out[`${prefix}${k}`] = v;
   }
   return out;
 }
-var same2 = (a, b) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+var same = (a, b) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
 function remoteSettings(change) {
   const live = change.before ?? (change.action === "delete" ? change.body : void 0);
   if (change.action !== "create" && live === void 0) {
@@ -100029,7 +98243,7 @@ function remoteSettings(change) {
   const have = live === void 0 ? {} : flatSettings(live);
   const want = change.action === "delete" ? {} : flatSettings(change.body);
   const out = {};
-  for (const [k, v] of Object.entries(want)) if (!same2(v, have[k])) out[k] = v;
+  for (const [k, v] of Object.entries(want)) if (!same(v, have[k])) out[k] = v;
   for (const k of Object.keys(have)) if (!(k in want)) out[k] = null;
   return out;
 }
@@ -100047,12 +98261,14 @@ var byKind2 = {
   remote_cluster: (op) => remoteClusterRequests(op.change)
 };
 function requestsFor(op) {
-  return byKind2[op.change.kind](op);
+  const requests = byKind2[op.change.kind];
+  if (!requests) throw new Error(`'${op.change.kind}' is not an Elasticsearch kind`);
+  return requests(op);
 }
 var RETRY_STATUSES = /* @__PURE__ */ new Set([429, 502, 503, 504]);
 var RESET = /ECONNRESET|socket hang up|EPIPE/i;
 var statusOf = (err) => {
-  const status = isObject7(err) && isObject7(err.meta) ? err.meta.statusCode : void 0;
+  const status = isObject6(err) && isObject6(err.meta) ? err.meta.statusCode : void 0;
   return typeof status === "number" && status > 0 ? status : void 0;
 };
 var nameOf2 = (err) => err instanceof Error ? err.name : "";
@@ -100061,16 +98277,16 @@ function classifyWriteError(err) {
   const status = statusOf(err);
   if (status !== void 0) {
     if (!RETRY_STATUSES.has(status)) return { retry: false };
-    const headers = isObject7(err) && isObject7(err.meta) && isObject7(err.meta.headers) ? err.meta.headers : {};
+    const headers = isObject6(err) && isObject6(err.meta) && isObject6(err.meta.headers) ? err.meta.headers : {};
     const afterMs = parseRetryAfter(headers["retry-after"]);
     return afterMs === void 0 ? { retry: true } : { retry: true, afterMs };
   }
-  const code = isObject7(err) && typeof err.code === "string" ? err.code : "";
+  const code = isObject6(err) && typeof err.code === "string" ? err.code : "";
   return { retry: nameOf2(err) === "ConnectionError" && RESET.test(`${code} ${messageOf2(err)}`) };
 }
 function httpError(status, body) {
-  const error62 = isObject7(body) ? body.error : void 0;
-  if (isObject7(error62)) {
+  const error62 = isObject6(body) ? body.error : void 0;
+  if (isObject6(error62)) {
     const type = typeof error62.type === "string" ? error62.type : "";
     const reason = typeof error62.reason === "string" ? error62.reason : "";
     return [`${status}${type ? ` ${type}` : ""}`, reason].filter((s) => s !== "").join(": ");
@@ -100096,7 +98312,7 @@ function scrub2(text, secrets2) {
 }
 function describeWriteError(err) {
   const status = statusOf(err);
-  if (status !== void 0) return httpError(status, isObject7(err) && isObject7(err.meta) ? err.meta.body : void 0);
+  if (status !== void 0) return httpError(status, isObject6(err) && isObject6(err.meta) ? err.meta.body : void 0);
   switch (nameOf2(err)) {
     case "WriteError":
       return messageOf2(err);
@@ -100162,7 +98378,7 @@ async function authenticate(conn, username, password, retry = DEFAULT_RETRY) {
 }
 
 // src/flavors/elasticsearch.ts
-var isObject8 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var isObject7 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var RESPONSE_KEYS = {
   info: "GET /",
   roles: "GET /_security/role",
@@ -100207,15 +98423,15 @@ function mostTellingError(errors) {
   const named = (e) => e instanceof Error ? e.name : "";
   return errors.find((e) => named(e) !== "NoLivingConnectionsError") ?? errors[0];
 }
-function versionOf2(info) {
-  const version2 = isObject8(info) && isObject8(info.version) ? info.version.number : void 0;
+function versionOf(info) {
+  const version2 = isObject7(info) && isObject7(info.version) ? info.version.number : void 0;
   return typeof version2 === "string" ? version2 : void 0;
 }
 function isBuiltIn(body) {
-  return isReserved(body) || isObject8(body) && isObject8(body.metadata) && body.metadata._read_only === true;
+  return isReserved(body) || isObject7(body) && isObject7(body.metadata) && body.metadata._read_only === true;
 }
 function addObjects(state, kind, response) {
-  if (!isObject8(response)) return;
+  if (!isObject7(response)) return;
   for (const [name, body] of Object.entries(response)) {
     if (isBuiltIn(body)) state.reserved[kind].push(name);
     else state.objects[kind][name] = { body: normalize(kind, body), managed: isManaged(body) };
@@ -100231,10 +98447,10 @@ var REMOTE_SETTINGS = /* @__PURE__ */ new Set([
   "node_connections",
   "proxy_socket_connections"
 ]);
-var TRANSPORT2 = "transport.";
+var TRANSPORT = "transport.";
 var TRANSPORT_SETTINGS = /* @__PURE__ */ new Set(["compress", "compression_scheme", "ping_schedule"]);
 function flatten(value, prefix, out) {
-  if (!isObject8(value)) {
+  if (!isObject7(value)) {
     if (prefix) out[prefix] = value;
     return out;
   }
@@ -100249,13 +98465,13 @@ function setRemoteSetting(remote, setting, value) {
     remote[setting] = setting === "seeds" ? settingList(value) : value;
     return true;
   }
-  const key2 = setting.startsWith(TRANSPORT2) ? setting.slice(TRANSPORT2.length) : "";
+  const key2 = setting.startsWith(TRANSPORT) ? setting.slice(TRANSPORT.length) : "";
   if (!TRANSPORT_SETTINGS.has(key2)) return false;
-  remote.transport = { ...isObject8(remote.transport) ? remote.transport : {}, [key2]: value };
+  remote.transport = { ...isObject7(remote.transport) ? remote.transport : {}, [key2]: value };
   return true;
 }
 function remoteClustersFromSettings(settings) {
-  const body = isObject8(settings) ? settings : {};
+  const body = isObject7(settings) ? settings : {};
   const flat = { ...flatten(body.persistent, "", {}), ...flatten(body.transient, "", {}) };
   const remotes = {};
   for (const prefix of ["search.remote.", "cluster.remote."]) {
@@ -100273,9 +98489,9 @@ function remoteClustersFromSettings(settings) {
 }
 function remoteInfoOf(response) {
   const out = {};
-  if (!isObject8(response)) return out;
+  if (!isObject7(response)) return out;
   for (const [alias, info] of Object.entries(response)) {
-    if (!isObject8(info)) continue;
+    if (!isObject7(info)) continue;
     const fields = sortKeys(info);
     out[alias] = {
       ...fields,
@@ -100290,7 +98506,7 @@ function parse3(snapshot) {
   const state = {
     name: snapshot.cluster,
     flavor: "elasticsearch",
-    version: versionOf2(r[RESPONSE_KEYS.info]),
+    version: versionOf(r[RESPONSE_KEYS.info]),
     reachable: true,
     objects: emptyObjects(),
     reserved: emptyReserved(),
@@ -100313,10 +98529,2070 @@ var elasticsearch = {
   authenticate
 };
 
+// src/flavors/opensearch.ts
+import * as http2 from "node:http";
+import * as https2 from "node:https";
+var isObject8 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var MANAGED_ATTRIBUTE = "managed_by";
+var MANAGED_VALUE = "xcluster";
+var MANAGED_SUFFIX = " [managed by xcluster]";
+var OPENSEARCH_RESPONSE_KEYS = {
+  info: "GET /",
+  roles: "GET /_plugins/_security/api/roles",
+  rolesMapping: "GET /_plugins/_security/api/rolesmapping",
+  internalUsers: "GET /_plugins/_security/api/internalusers",
+  actionGroups: "GET /_plugins/_security/api/actiongroups",
+  settings: "GET /_cluster/settings?flat_settings=true",
+  remoteInfo: "GET /_remote/info"
+};
+var READS2 = Object.values(OPENSEARCH_RESPONSE_KEYS);
+function stringSet2(v) {
+  const list4 = Array.isArray(v) ? v : v === void 0 || v === null ? [] : [v];
+  return [...new Set(list4.map(String))].sort();
+}
+var stable2 = (v) => JSON.stringify(sortKeys(v));
+function objectSet2(items) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const item of items) seen.set(stable2(item), item);
+  return [...seen.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, v]) => v);
+}
+var isEmpty2 = (v) => v === void 0 || v === null || v === "" || Array.isArray(v) && v.length === 0 || isObject8(v) && Object.keys(v).length === 0;
+function compact2(o) {
+  const out = {};
+  for (const [k, v] of Object.entries(o)) if (!isEmpty2(v)) out[k] = v;
+  return sortKeys(out);
+}
+var list = (v) => Array.isArray(v) ? v : [];
+function description(v) {
+  if (typeof v !== "string") return void 0;
+  const text = v.endsWith(MANAGED_SUFFIX) ? v.slice(0, -MANAGED_SUFFIX.length) : v;
+  return text === "" ? void 0 : text;
+}
+function dls(v) {
+  if (typeof v !== "string") return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+function role2(body) {
+  return compact2({
+    cluster_permissions: stringSet2(body.cluster_permissions),
+    index_permissions: objectSet2(
+      list(body.index_permissions).map((p) => {
+        const e = isObject8(p) ? p : {};
+        return compact2({
+          index_patterns: stringSet2(e.index_patterns),
+          allowed_actions: stringSet2(e.allowed_actions),
+          fls: stringSet2(e.fls),
+          masked_fields: stringSet2(e.masked_fields),
+          dls: dls(e.dls)
+        });
+      })
+    ),
+    tenant_permissions: objectSet2(
+      list(body.tenant_permissions).map((p) => {
+        const e = isObject8(p) ? p : {};
+        return compact2({
+          tenant_patterns: stringSet2(e.tenant_patterns),
+          allowed_actions: stringSet2(e.allowed_actions)
+        });
+      })
+    ),
+    description: description(body.description)
+    // reserved, hidden and static are the server's.
+  });
+}
+function internalUser(body) {
+  const attributes = {};
+  if (isObject8(body.attributes)) {
+    for (const [k, v] of Object.entries(body.attributes)) if (k !== MANAGED_ATTRIBUTE) attributes[k] = String(v);
+  }
+  return compact2({
+    backend_roles: stringSet2(body.backend_roles),
+    attributes,
+    opendistro_security_roles: stringSet2(body.opendistro_security_roles),
+    description: description(body.description)
+    // hash (returned "" or not at all) and password are never compared.
+  });
+}
+function rolesMapping(body) {
+  return compact2({
+    users: stringSet2(body.users),
+    backend_roles: stringSet2(body.backend_roles),
+    hosts: stringSet2(body.hosts),
+    and_backend_roles: stringSet2(body.and_backend_roles),
+    description: description(body.description)
+  });
+}
+function actionGroup(body) {
+  return compact2({
+    allowed_actions: stringSet2(body.allowed_actions),
+    type: typeof body.type === "string" ? body.type.toLowerCase() : void 0,
+    description: description(body.description)
+  });
+}
+var byKind3 = {
+  role: role2,
+  internal_user: internalUser,
+  roles_mapping: rolesMapping,
+  action_group: actionGroup,
+  remote_cluster: normalizeRemoteCluster
+};
+function normalize2(kind, body) {
+  const form = byKind3[kind];
+  if (!form) throw new Error(`'${kind}' is not an OpenSearch kind`);
+  return form(isObject8(body) ? body : {});
+}
+function isManaged2(kind, body) {
+  if (!isObject8(body)) return false;
+  if (kind === "internal_user")
+    return isObject8(body.attributes) && body.attributes[MANAGED_ATTRIBUTE] === MANAGED_VALUE;
+  return typeof body.description === "string" && body.description.endsWith(MANAGED_SUFFIX);
+}
+var isBuiltIn2 = (body) => isObject8(body) && (body.reserved === true || body.static === true || body.hidden === true);
+var ResponseError3 = class extends Error {
+  constructor(message, meta3) {
+    super(message);
+    this.meta = meta3;
+  }
+  meta;
+  name = "ResponseError";
+};
+var TimeoutError2 = class extends Error {
+  name = "TimeoutError";
+};
+function errorBody(body) {
+  if (!isObject8(body) || body.error !== void 0) return body;
+  const reason = typeof body.message === "string" ? body.message : typeof body.reason === "string" ? body.reason : "";
+  return reason ? { error: { reason } } : body;
+}
+function headersOf(conn) {
+  const headers = { accept: "application/json" };
+  if (conn.auth && "apiKey" in conn.auth) headers.authorization = `ApiKey ${conn.auth.apiKey}`;
+  else if (conn.auth) {
+    const token = Buffer.from(`${conn.auth.username}:${conn.auth.password}`).toString("base64");
+    headers.authorization = `Basic ${token}`;
+  }
+  return headers;
+}
+function get(conn, pathAndQuery) {
+  const base = new URL(conn.url);
+  const url2 = new URL(base.pathname.replace(/\/$/, "") + pathAndQuery, base);
+  const transport = url2.protocol === "http:" ? http2 : https2;
+  return new Promise((resolve2, reject) => {
+    const req = transport.request(
+      url2,
+      {
+        method: "GET",
+        headers: headersOf(conn),
+        ...conn.ca ? { ca: conn.ca } : {},
+        timeout: conn.timeoutMs
+      },
+      (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("error", reject);
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          let body = text;
+          try {
+            body = text === "" ? null : JSON.parse(text);
+          } catch {
+          }
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) resolve2(body);
+          else
+            reject(new ResponseError3(`GET ${pathAndQuery}: ${status}`, { statusCode: status, body: errorBody(body) }));
+        });
+      }
+    );
+    req.on("timeout", () => req.destroy(new TimeoutError2(`timed out after ${conn.timeoutMs} ms`)));
+    req.on("error", reject);
+    req.end();
+  });
+}
+async function read2(conn) {
+  const settled = await Promise.allSettled(READS2.map((key2) => get(conn, key2.slice("GET ".length))));
+  const responses = {};
+  const failures = [];
+  settled.forEach((s, i) => {
+    if (s.status === "fulfilled") responses[READS2[i]] = s.value;
+    else failures.push(s.reason);
+  });
+  if (failures.length > 0) {
+    throw failures.find((e) => e instanceof ResponseError3) ?? failures[0];
+  }
+  return { format_version: 1, cluster: conn.cluster, flavor: "opensearch", responses };
+}
+function versionOf2(info) {
+  const version2 = isObject8(info) && isObject8(info.version) ? info.version.number : void 0;
+  return typeof version2 === "string" ? version2 : void 0;
+}
+function addObjects2(state, kind, response) {
+  if (!isObject8(response)) return;
+  for (const [name, body] of Object.entries(response)) {
+    if (isBuiltIn2(body)) state.reserved[kind].push(name);
+    else state.objects[kind][name] = { body: normalize2(kind, body), managed: isManaged2(kind, body) };
+  }
+  state.reserved[kind].sort();
+}
+function remoteInfoOf2(response) {
+  const out = {};
+  if (!isObject8(response)) return out;
+  for (const [alias, info] of Object.entries(response)) {
+    if (!isObject8(info)) continue;
+    const fields = sortKeys(info);
+    out[alias] = {
+      ...fields,
+      connected: info.connected === true,
+      ...typeof info.mode === "string" ? { mode: info.mode } : {}
+    };
+  }
+  return out;
+}
+function parse4(snapshot) {
+  const r = snapshot.responses;
+  const k = OPENSEARCH_RESPONSE_KEYS;
+  const state = {
+    name: snapshot.cluster,
+    flavor: "opensearch",
+    version: versionOf2(r[k.info]),
+    reachable: true,
+    objects: emptyObjects(),
+    reserved: emptyReserved(),
+    remoteInfo: remoteInfoOf2(r[k.remoteInfo])
+  };
+  addObjects2(state, "action_group", r[k.actionGroups]);
+  addObjects2(state, "role", r[k.roles]);
+  addObjects2(state, "roles_mapping", r[k.rolesMapping]);
+  addObjects2(state, "internal_user", r[k.internalUsers]);
+  for (const [alias, body] of Object.entries(remoteClustersFromSettings(r[k.settings]))) {
+    state.objects.remote_cluster[alias] = { body: normalize2("remote_cluster", body), managed: false };
+  }
+  return state;
+}
+var NOT_IMPLEMENTED = "not implemented yet for OpenSearch: the write side is the next slice of issue 5";
+var opensearch = {
+  flavor: "opensearch",
+  read: read2,
+  parse: parse4,
+  normalize: normalize2,
+  // The write side (collection PATCH per kind, 409 retry, users written whole) is the next slice.
+  execute: (_conn, step) => Promise.resolve(
+    step.map(
+      (op, i) => i === 0 ? { change: op.change, status: "failed", error: NOT_IMPLEMENTED } : { change: op.change, status: "skipped" }
+    )
+  ),
+  authenticate: () => Promise.reject(new Error(NOT_IMPLEMENTED))
+};
+
 // src/flavors/index.ts
 var flavors = {
-  elasticsearch
+  elasticsearch,
+  opensearch
 };
+
+// src/model/cross-cluster.ts
+var CCR_LEADER = { cluster: ["read_ccr"], index: ["monitor", "read"] };
+var CCR_FOLLOWER = {
+  cluster: ["manage_ccr"],
+  index: ["monitor", "read", "write", "manage_follow_index"]
+};
+var CCR_API_KEY_FOLLOWER = { cluster: ["manage_ccr"], index: [] };
+var CCR_API_KEY_REMOTE_INDEX = ["cross_cluster_replication"];
+var CCS_REMOTE = { cluster: [], index: ["read", "read_cross_cluster"] };
+var CCS_LOCAL = { cluster: [], index: [] };
+var CCS_KIBANA_REMOTE = {
+  cluster: [],
+  index: ["read_cross_cluster", "read", "view_index_metadata"]
+};
+var CCS_KIBANA_LOCAL = { cluster: [], index: ["read", "view_index_metadata"] };
+var OPENSEARCH_FLAVOR = "opensearch";
+var OPENSEARCH_CCR_ROLES = {
+  leader: "cross_cluster_replication_leader_full_access",
+  follower: "cross_cluster_replication_follower_full_access"
+};
+var INCLUDES = {
+  cluster: { manage_ccr: ["read_ccr"] },
+  index: { manage: ["monitor"] }
+};
+function grants(family, granted, needed) {
+  return granted.some((g) => g === "all" || g === needed || (INCLUDES[family][g] ?? []).includes(needed));
+}
+
+// src/config/suggest.ts
+function levenshtein(a, b) {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row.push(Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
+    }
+    prev = row;
+  }
+  return prev[b.length] ?? 0;
+}
+function nearest(word, known) {
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  let best;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = levenshtein(word.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return bestDistance <= limit ? best : void 0;
+}
+function unknownKeyMessage(key2, where, known) {
+  const place = where ? ` in ${where}` : "";
+  const guess = nearest(key2, known);
+  if (guess) return `unknown key "${key2}"${place}; did you mean "${guess}"?`;
+  return `unknown key "${key2}"${place}; known keys: ${known.join(", ")}`;
+}
+
+// src/config/schema.ts
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var INLINE_SECRET_MESSAGE = "inline secret: write { env: NAME } (or { file: PATH } outside the repository) instead; never commit secrets";
+var isPlainObject2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function secretMessage(input2) {
+  if (typeof input2 === "string" || typeof input2 === "number" || typeof input2 === "boolean") {
+    return INLINE_SECRET_MESSAGE;
+  }
+  if (!isPlainObject2(input2)) return "expected a secret reference: { env: NAME } or { file: PATH }";
+  const keys = Object.keys(input2);
+  const unknown2 = keys.find((k) => k !== "env" && k !== "file");
+  if (unknown2 !== void 0) return unknownKeyMessage(unknown2, "secret reference", ["env", "file"]);
+  if (keys.length !== 1) return "a secret reference is either { env: NAME } or { file: PATH }, not both";
+  if ("env" in input2) {
+    return "env must name an environment variable (letters, digits and _), e.g. { env: WEST_API_KEY }";
+  }
+  return "file must be a non-empty path, e.g. { file: /run/secrets/west.pem }";
+}
+var envRef = external_exports.strictObject({
+  // A format error here is reported as is (not through secretMessage): say what a name looks like.
+  env: external_exports.string().regex(ENV_NAME, { error: "must name an environment variable (letters, digits and _), e.g. { env: WEST_API_KEY }" }).meta({ description: "Name of the environment variable that holds the secret." })
+});
+var fileRef = external_exports.strictObject({
+  file: external_exports.string().min(1, { error: "must be a non-empty path" }).meta({ description: "Path of a file that holds the secret (relative to the working directory)." })
+});
+var secretSchema = external_exports.union([envRef, fileRef], { error: (issue2) => secretMessage(issue2.input) }).meta({
+  id: "secret",
+  title: "Secret reference",
+  description: "Where a secret comes from: { env: NAME } or { file: PATH }. Never write a secret inline."
+});
+var HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):\d{1,5}$/;
+var hostPort = (description2) => external_exports.string().regex(HOST_PORT, { error: "must be host:port, e.g. east.example.com:9300" }).meta({ description: description2 });
+var TIMEOUT = /^\d+(\.\d+)?(ms|s|m)$/;
+var HTTP_URL = /^https?:\/\/\S+$/;
+var parses = (u) => {
+  try {
+    new URL(u);
+    return true;
+  } catch {
+    return false;
+  }
+};
+var hasCredentials = (u) => parses(u) && (new URL(u).username !== "" || new URL(u).password !== "");
+var urlSchema = external_exports.string().regex(HTTP_URL, { error: "must be an http:// or https:// URL, e.g. https://west.example.com:9200" }).refine((u) => !HTTP_URL.test(u) || parses(u), { error: "is not a valid URL" }).refine((u) => !hasCredentials(u), {
+  error: "must not hold credentials: use auth with { env: NAME } instead; never commit secrets"
+}).meta({ description: "HTTP(S) address of the cluster, e.g. https://west.example.com:9200." });
+var authSchema = external_exports.strictObject({
+  api_key: secretSchema.optional().meta({ description: "Encoded API key (the `encoded` value the create-API-key API returns)." }),
+  username: external_exports.string().min(1).optional().meta({ description: "User for basic authentication." }),
+  password: secretSchema.optional().meta({ description: "Password of `username`." })
+}).superRefine((auth, ctx) => {
+  const basic = auth.username !== void 0 || auth.password !== void 0;
+  if (auth.api_key && basic) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["api_key"],
+      message: "use either api_key or username + password, not both"
+    });
+  } else if (!auth.api_key && !basic) {
+    ctx.addIssue({
+      code: "custom",
+      message: "needs api_key, or username + password (omit auth for a cluster without security)"
+    });
+  } else if (auth.username !== void 0 && auth.password === void 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["password"],
+      message: "missing password for username (write password: { env: NAME })"
+    });
+  } else if (auth.password !== void 0 && auth.username === void 0) {
+    ctx.addIssue({ code: "custom", path: ["username"], message: "missing username for password" });
+  }
+}).meta({
+  title: "Authentication",
+  description: "api_key: { env: NAME }, or username + password: { env: NAME }. Omit for a cluster without security."
+});
+var connectionSchema = external_exports.strictObject({
+  flavor: external_exports.enum(["elasticsearch", "opensearch"]).meta({ description: "Server family: elasticsearch or opensearch (OpenSearch sections come later)." }),
+  url: urlSchema,
+  auth: authSchema.optional(),
+  ca: secretSchema.optional().meta({ description: "PEM of the CA that signs the cluster HTTP certificate." }),
+  transport: hostPort("host:port other clusters use as seed for this one (transport port, usually 9300).").optional(),
+  timeout: external_exports.union([
+    external_exports.number().positive({ error: "must be positive" }),
+    external_exports.string().regex(TIMEOUT, { error: "must be a duration such as 30s, 500ms or 2m" })
+  ]).default("30s").meta({ description: "Per-request timeout: 30s, 500ms, 2m, or a number of seconds. Default 30s." })
+}).meta({ title: "Connection", description: "How xcluster reaches this cluster." });
+var stringList = external_exports.array(external_exports.string());
+var stringOrList = external_exports.union([external_exports.string(), stringList]);
+var metadataSchema = external_exports.record(external_exports.string(), external_exports.unknown()).superRefine((m, ctx) => {
+  for (const key2 of Object.keys(m)) {
+    if (key2.startsWith("_")) {
+      ctx.addIssue({
+        code: "custom",
+        path: [key2],
+        message: 'metadata keys starting with "_" are reserved for the server'
+      });
+    }
+  }
+}).meta({ description: "Free-form metadata. Keys starting with _ are reserved." });
+var indexPrivilegeFields = {
+  names: stringOrList.meta({ description: "Index names or patterns." }),
+  privileges: stringList.meta({ description: "Index privileges, e.g. read, monitor, manage_follow_index." }),
+  field_security: external_exports.strictObject({ grant: stringList.optional(), except: stringList.optional() }).optional().meta({ description: "Field-level security: fields granted and excepted." }),
+  query: external_exports.union([external_exports.string(), external_exports.record(external_exports.string(), external_exports.unknown())]).optional().meta({ description: "Document-level security query (object or JSON string)." }),
+  allow_restricted_indices: external_exports.boolean().optional().meta({ description: "Let patterns cover restricted indices. Default false." })
+};
+var indexPrivilegesSchema = external_exports.strictObject(indexPrivilegeFields).meta({ id: "indexPrivileges", title: "Index privileges" });
+var remoteIndexPrivilegesSchema = external_exports.strictObject({
+  clusters: stringOrList.meta({ description: "Remote cluster aliases (patterns allowed)." }),
+  ...indexPrivilegeFields
+}).meta({ id: "remoteIndexPrivileges", title: "Remote index privileges" });
+var roleSchema = external_exports.strictObject({
+  cluster: stringList.optional().meta({ description: "Cluster privileges, e.g. manage_ccr, monitor." }),
+  indices: external_exports.array(indexPrivilegesSchema).optional().meta({ description: "Index privileges on this cluster." }),
+  remote_indices: external_exports.array(remoteIndexPrivilegesSchema).optional().meta({ description: "Index privileges on remote clusters connected with API-key security." }),
+  remote_cluster: external_exports.array(external_exports.strictObject({ clusters: stringList, privileges: stringList })).optional().meta({ description: "Cluster privileges on remote clusters (monitor_enrich, monitor_stats)." }),
+  applications: external_exports.array(external_exports.strictObject({ application: external_exports.string(), privileges: stringList, resources: stringList })).optional().meta({ description: "Application privileges." }),
+  global: external_exports.record(external_exports.string(), external_exports.unknown()).optional().meta({ description: "Global (request-aware) privileges." }),
+  run_as: stringList.optional().meta({ description: "Users this role may impersonate." }),
+  metadata: metadataSchema.optional(),
+  description: external_exports.string().optional().meta({ description: "What the role is for." })
+}).meta({ id: "role", title: "Role", description: "A role, as the body of the Elasticsearch put-role API." });
+var userSchema = external_exports.strictObject({
+  password: secretSchema.optional().meta({ description: "Password: { env: NAME } or { file: PATH }." }),
+  roles: stringList.meta({ description: "Roles of the user." }),
+  full_name: external_exports.string().optional(),
+  email: external_exports.string().optional(),
+  metadata: metadataSchema.optional(),
+  enabled: external_exports.boolean().optional().meta({ description: "Default true." })
+}).meta({ id: "user", title: "User", description: "A native-realm user." });
+var fieldValue = external_exports.union([external_exports.string(), external_exports.number(), external_exports.boolean(), external_exports.null()]);
+var mappingRuleSchema = external_exports.lazy(
+  () => external_exports.strictObject({
+    any: external_exports.array(mappingRuleSchema).optional(),
+    all: external_exports.array(mappingRuleSchema).optional(),
+    field: external_exports.record(external_exports.string(), external_exports.union([fieldValue, external_exports.array(fieldValue)])).optional(),
+    except: mappingRuleSchema.optional()
+  }).refine((r) => Object.values(r).filter((v) => v !== void 0).length === 1, {
+    error: "a rule has exactly one of any, all, field, except"
+  })
+).meta({ id: "roleMappingRule", title: "Role mapping rule", description: "One of any, all, field, except." });
+var roleTemplateSchema = external_exports.strictObject({
+  template: external_exports.union([external_exports.string(), external_exports.record(external_exports.string(), external_exports.unknown())]).meta({ description: "Mustache script: { source: ... }." }),
+  format: external_exports.enum(["string", "json"]).optional()
+});
+var roleMappingSchema = external_exports.strictObject({
+  roles: stringList.optional().meta({ description: "Roles granted (or use role_templates)." }),
+  role_templates: external_exports.array(roleTemplateSchema).optional().meta({ description: "Templates that produce role names." }),
+  rules: mappingRuleSchema,
+  enabled: external_exports.boolean().optional().meta({ description: "Default true." }),
+  metadata: metadataSchema.optional()
+}).superRefine((m, ctx) => {
+  if (m.roles === void 0 && m.role_templates === void 0) {
+    ctx.addIssue({ code: "custom", message: "a role mapping needs roles or role_templates" });
+  } else if (m.roles !== void 0 && m.role_templates !== void 0) {
+    ctx.addIssue({ code: "custom", path: ["role_templates"], message: "use roles or role_templates, not both" });
+  }
+}).meta({ id: "roleMapping", title: "Role mapping", description: "Maps users of external realms to roles." });
+var TIME_VALUE = /^(-1|\d+(nanos|micros|ms|s|m|h|d))$/;
+var SNIFF_ONLY = ["seeds", "node_connections"];
+var PROXY_ONLY = ["proxy_address", "proxy_socket_connections", "server_name"];
+var remoteClusterSchema = external_exports.strictObject({
+  cluster: external_exports.string().optional().meta({ description: "Name of the cluster file (xcluster/clusters/<name>.yml) this remote points at." }),
+  mode: external_exports.enum(["sniff", "proxy"]).optional().meta({ description: "Connection mode. Default sniff." }),
+  seeds: external_exports.array(hostPort("Seed node, host:port.")).optional().meta({ description: "Seed nodes (sniff mode), host:port." }),
+  proxy_address: hostPort("Proxy address (proxy mode), host:port.").optional(),
+  server_name: external_exports.string().optional().meta({ description: "SNI server name (proxy mode)." }),
+  skip_unavailable: external_exports.boolean().optional().meta({ description: "Skip this remote in searches when it is unavailable." }),
+  node_connections: external_exports.int().positive().optional().meta({ description: "Gateway nodes to connect to (sniff mode)." }),
+  proxy_socket_connections: external_exports.int().positive().optional().meta({ description: "Sockets to open to the proxy (proxy mode)." }),
+  transport: external_exports.strictObject({
+    compress: external_exports.union([external_exports.boolean(), external_exports.literal("indexing_data")]).optional().meta({ description: "Compress requests to the remote: true, false or indexing_data." }),
+    compression_scheme: external_exports.enum(["deflate", "lz4"]).optional().meta({ description: "Default lz4." }),
+    ping_schedule: external_exports.string().regex(TIME_VALUE, { error: "must be a time value such as 30s or -1" }).optional().meta({ description: "Interval of keep-alive pings, e.g. 30s (-1: off)." })
+  }).optional().meta({ description: "cluster.remote.<alias>.transport.* settings." })
+}).superRefine(
+  (r, ctx) => {
+    const mode = r.mode ?? "sniff";
+    if (mode !== "sniff" && mode !== "proxy") return;
+    const wrong = mode === "proxy" ? SNIFF_ONLY : PROXY_ONLY;
+    for (const key2 of wrong) {
+      if (r[key2] !== void 0) {
+        ctx.addIssue({ code: "custom", path: [key2], message: `${key2} does not apply in ${mode} mode` });
+      }
+    }
+  },
+  // Also when other keys of the remote are wrong, so that every mistake shows in one pass.
+  { when: (payload) => typeof payload.value === "object" && payload.value !== null }
+).meta({ id: "remoteCluster", title: "Remote cluster", description: "A remote cluster connection of this cluster." });
+var section = (value, description2) => external_exports.record(external_exports.string(), value).nullish().meta({ description: description2 });
+var clusterFileSchema = external_exports.strictObject({
+  connection: connectionSchema,
+  roles: section(roleSchema, "Roles, by name (Elasticsearch put-role bodies)."),
+  users: section(userSchema, "Native users, by name."),
+  role_mappings: section(roleMappingSchema, "Role mappings, by name."),
+  remote_clusters: section(remoteClusterSchema, "Remote clusters, by alias."),
+  prune: external_exports.boolean().default(false).meta({
+    description: "Delete live objects that carry the xcluster ownership marker but are no longer in this file."
+  })
+}).meta({
+  title: "xcluster cluster file",
+  description: "xcluster/clusters/<name>.yml: how to reach one cluster, and what it must contain."
+});
+var clusterName = (description2) => external_exports.string().min(1).meta({ description: description2 });
+var indexNames = (description2) => external_exports.array(external_exports.string().min(1)).min(1).meta({ description: description2 });
+var intentUserSchema = external_exports.strictObject({
+  name: external_exports.string().min(1).meta({ description: "User name." }),
+  password: secretSchema.optional().meta({ description: "Password: { env: NAME } or { file: PATH }." }),
+  roles: stringList.optional().meta({ description: "Further roles the user also holds, e.g. a role that grants access to Kibana." })
+}).meta({ id: "intentUser", title: "Intent user", description: "The user the intent creates." });
+var intentCommon = {
+  name: external_exports.string().min(1).meta({ description: 'Name of the intent; the plan says "from intent <name>".' }),
+  alias: external_exports.string().min(1).optional().meta({ description: "Alias of the remote connection on the local cluster. Default: the remote cluster name." }),
+  user: intentUserSchema
+};
+var replicationIntentSchema = external_exports.strictObject({
+  ...intentCommon,
+  security: external_exports.enum(["certificate", "api_key"]).meta({ description: "Remote cluster security model: certificate (TLS) or api_key (Elasticsearch)." }),
+  leader: external_exports.strictObject({
+    cluster: clusterName("The cluster that holds the leader indices (the remote cluster)."),
+    indices: indexNames("Leader indices or patterns.")
+  }).meta({ description: "The remote side." }),
+  follower: external_exports.strictObject({
+    cluster: clusterName("The cluster that holds the follower indices (the local cluster)."),
+    indices: indexNames("Follower indices or patterns.")
+  }).meta({ description: "The local side." }),
+  role: external_exports.string().min(1).optional().meta({ description: "Elasticsearch: the role name, the same on both clusters (required)." }),
+  roles: external_exports.strictObject({
+    leader: external_exports.string().min(1).optional(),
+    follower: external_exports.string().min(1).optional()
+  }).optional().meta({
+    description: "OpenSearch: the roles the user is mapped to. Default: cross_cluster_replication_leader_full_access and cross_cluster_replication_follower_full_access."
+  })
+}).meta({
+  id: "replicationIntent",
+  title: "Replication intent",
+  description: "Replicate leader indices to a follower."
+});
+var searchIntentSchema = external_exports.strictObject({
+  ...intentCommon,
+  security: external_exports.enum(["certificate"]).meta({ description: "Remote cluster security model: certificate (TLS)." }),
+  local: clusterName("The cluster that runs the searches."),
+  remote: clusterName("The cluster that is searched."),
+  indices: indexNames("Indices or patterns searched on the remote cluster."),
+  role: external_exports.string().min(1).meta({ description: "The role name, the same on both clusters." }),
+  kibana: external_exports.boolean().optional().meta({ description: "Searching from Kibana: read and view_index_metadata on both sides. Default false." })
+}).meta({ id: "searchIntent", title: "Search intent", description: "Search indices of a remote cluster." });
+var intentsFileSchema = external_exports.strictObject({
+  replication: external_exports.array(replicationIntentSchema).nullish().meta({ description: "Cross-cluster replication intents." }),
+  search: external_exports.array(searchIntentSchema).nullish().meta({ description: "Cross-cluster search intents." })
+}).meta({
+  title: "xcluster intents file",
+  description: "xcluster/intents.yml: replication and search intents that expand to roles, users and connections."
+});
+function knownKeysAt(schema, path3) {
+  let current = [schema];
+  for (const seg of path3) current = current.flatMap((s) => objectsIn(s)).flatMap((s) => childAt(s, seg));
+  return [
+    ...new Set(current.flatMap(objectsIn).flatMap((s) => s instanceof external_exports.ZodObject ? Object.keys(s.shape) : []))
+  ];
+}
+function objectsIn(s) {
+  if (s instanceof external_exports.ZodOptional || s instanceof external_exports.ZodNullable || s instanceof external_exports.ZodDefault || s instanceof external_exports.ZodLazy) {
+    return objectsIn(s.unwrap());
+  }
+  if (s instanceof external_exports.ZodUnion) return s.options.flatMap(objectsIn);
+  return [s];
+}
+function childAt(s, seg) {
+  if (s instanceof external_exports.ZodObject && typeof seg === "string") {
+    const child = s.shape[seg];
+    return child ? [child] : [];
+  }
+  if (s instanceof external_exports.ZodArray && typeof seg === "number") return [s.element];
+  if (s instanceof external_exports.ZodRecord && typeof seg === "string") return [s.valueType];
+  return [];
+}
+
+// src/config/source.ts
+var import_yaml = __toESM(require_dist(), 1);
+var keyText = (key2) => (0, import_yaml.isScalar)(key2) ? String(key2.value) : String(key2);
+function locate(y, path3) {
+  let node2 = y.doc.contents;
+  let key2 = null;
+  let depth = 0;
+  for (const seg of path3) {
+    if ((0, import_yaml.isAlias)(node2)) node2 = node2.resolve(y.doc);
+    if ((0, import_yaml.isMap)(node2)) {
+      const pair = node2.items.find((p) => keyText(p.key) === String(seg));
+      if (!pair) break;
+      key2 = pair.key;
+      node2 = pair.value;
+    } else if ((0, import_yaml.isSeq)(node2) && typeof seg === "number" && seg < node2.items.length) {
+      key2 = null;
+      node2 = node2.items[seg];
+    } else break;
+    depth++;
+  }
+  return { depth, node: node2 ?? null, key: key2 };
+}
+function sourceAt(y, offset) {
+  const { line, col } = y.lines.linePos(offset);
+  return { file: y.file, line, column: col };
+}
+function sourceOf(y, located) {
+  const start = located.key?.range?.[0] ?? located.node?.range?.[0] ?? 0;
+  return sourceAt(y, start);
+}
+function sourceOfPath(y, path3) {
+  return sourceOf(y, locate(y, path3));
+}
+function formatPath(path3) {
+  let out = "";
+  for (const seg of path3) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (/^[\w-]+$/.test(String(seg))) out += out ? `.${String(seg)}` : String(seg);
+    else out += `[${JSON.stringify(String(seg))}]`;
+  }
+  return out;
+}
+
+// src/config/intents.ts
+var INTENTS_FILES = ["intents.yml", "intents.yaml"];
+var OPENSEARCH_KINDS = { user: "internal_user", mapping: "roles_mapping" };
+var isKind = (k) => KIND_ORDER.includes(k);
+function expandIntents(file2, ctx) {
+  const r = { yaml: file2.yaml, ctx, errors: [] };
+  const expanding = [
+    ...(file2.data.replication ?? []).map((x, i) => replicationIntent(r, x, i)),
+    ...(file2.data.search ?? []).map((x, i) => searchIntent(r, x, i))
+  ].filter((e) => e !== void 0);
+  const wanted2 = expanding.flatMap((e) => {
+    const before = r.errors.length;
+    const objects = e.intent.kind === "replication" ? expandReplication(e) : expandSearch(e);
+    return r.errors.length === before ? objects : [];
+  });
+  const intents = expanding.map((e) => e.intent);
+  r.errors.push(...duplicateNames(intents));
+  const merged = mergeAcrossIntents(wanted2, r.errors);
+  return { intents, desired: withoutHandWritten(merged, ctx.handWritten, r.errors), errors: r.errors };
+}
+function replicationIntent(r, x, i) {
+  const base = ["replication", i];
+  const at = (...p) => sourceOfPath(r.yaml, [...base, ...p]);
+  const known = [
+    knownCluster(r, x.leader.cluster, [...base, "leader", "cluster"]),
+    knownCluster(r, x.follower.cluster, [...base, "follower", "cluster"])
+  ];
+  if (!known.every(Boolean)) return void 0;
+  const intent = {
+    name: x.name,
+    kind: "replication",
+    security: x.security,
+    local: x.follower.cluster,
+    remote: x.leader.cluster,
+    alias: x.alias ?? x.leader.cluster,
+    localIndices: x.follower.indices,
+    remoteIndices: x.leader.indices,
+    ...x.role !== void 0 ? { role: x.role } : {},
+    user: x.user.name,
+    source: at()
+  };
+  return prepare(r, intent, at, { user: x.user, kibana: false, ...x.roles ? { mappedRoles: x.roles } : {} });
+}
+function searchIntent(r, x, i) {
+  const base = ["search", i];
+  const at = (...p) => sourceOfPath(r.yaml, [...base, ...p]);
+  const known = [knownCluster(r, x.remote, [...base, "remote"]), knownCluster(r, x.local, [...base, "local"])];
+  if (!known.every(Boolean)) return void 0;
+  const intent = {
+    name: x.name,
+    kind: "search",
+    security: x.security,
+    local: x.local,
+    remote: x.remote,
+    alias: x.alias ?? x.remote,
+    localIndices: x.kibana ? x.indices : [],
+    remoteIndices: x.indices,
+    role: x.role,
+    user: x.user.name,
+    source: at()
+  };
+  return prepare(r, intent, at, { user: x.user, kibana: x.kibana ?? false });
+}
+function prepare(r, intent, at, x) {
+  const flavorOf4 = (name) => r.ctx.clusters.find((c) => c.name === name)?.flavor ?? "";
+  const [local, remote] = [flavorOf4(intent.local), flavorOf4(intent.remote)];
+  if (intent.local === intent.remote) {
+    r.errors.push(intentError(intent, `both sides are cluster "${intent.local}"; name two different clusters`));
+    return void 0;
+  }
+  if (local !== remote) {
+    const flavors2 = `${intent.remote} is ${remote} and ${intent.local} is ${local}`;
+    r.errors.push(intentError(intent, `${flavors2}: both clusters must be of the same flavor`));
+    return void 0;
+  }
+  const password = x.user.password && { ref: x.user.password, source: at("user", "password") };
+  return {
+    intent,
+    flavor: local,
+    ...password ? { password } : {},
+    extraRoles: x.user.roles ?? [],
+    ...x.mappedRoles ? { mappedRoles: x.mappedRoles } : {},
+    kibana: x.kibana,
+    at,
+    errors: r.errors,
+    ctx: r.ctx
+  };
+}
+function knownCluster(r, name, path3) {
+  const names = r.ctx.clusters.map((c) => c.name);
+  if (names.includes(name)) return true;
+  const guess = nearest(name, names);
+  const hint = guess ? `did you mean "${guess}"?` : `known clusters: ${names.join(", ")}`;
+  const message = `${formatPath(path3)}: unknown cluster "${name}" (no clusters/${name}.yml); ${hint}`;
+  r.errors.push(new ConfigError(message, sourceOfPath(r.yaml, path3)));
+  return false;
+}
+var intentError = (intent, message, source = intent.source) => new ConfigError(`${intent.kind} intent "${intent.name}": ${message}`, source);
+function duplicateNames(intents) {
+  const seen = /* @__PURE__ */ new Map();
+  const errors = [];
+  for (const i of intents) {
+    const first = seen.get(i.name);
+    const message = `the name is already used at ${formatSource(first?.source ?? i.source)}; give each intent its own name`;
+    if (first) errors.push(intentError(i, message));
+    else seen.set(i.name, i);
+  }
+  return errors;
+}
+var flavorNormalize = (flavor) => flavors[flavor]?.normalize ?? normalize;
+function object2(e, cluster, kind, name, body, extra = {}) {
+  const canonical = flavorNormalize(e.flavor)(kind, body);
+  return { cluster, kind, name, body: canonical, source: e.intent.source, intent: e.intent.name, ...extra };
+}
+var roleBody = (needs, indices) => ({
+  ...needs.cluster.length ? { cluster: [...needs.cluster] } : {},
+  ...needs.index.length ? { indices: [{ names: indices, privileges: [...needs.index] }] } : {}
+});
+function user2(e, cluster, role3) {
+  const password = e.password ? { password: e.password } : {};
+  return object2(e, cluster, "user", e.intent.user, { roles: [role3, ...e.extraRoles] }, password);
+}
+function expandReplication(e) {
+  if (e.flavor === OPENSEARCH_FLAVOR) return expandOpenSearchReplication(e);
+  const { intent } = e;
+  if (e.mappedRoles) {
+    e.errors.push(
+      intentError(intent, "roles (leader/follower) is for OpenSearch; Elasticsearch uses role", e.at("roles"))
+    );
+  }
+  const role3 = intent.role;
+  if (role3 === void 0) {
+    e.errors.push(intentError(intent, "missing role: the name of the role the user holds (the same on both clusters)"));
+    return [];
+  }
+  if (intent.security === "api_key") return expandApiKeyReplication(e, role3);
+  return [
+    object2(e, intent.remote, "role", role3, roleBody(CCR_LEADER, intent.remoteIndices)),
+    object2(e, intent.local, "role", role3, roleBody(CCR_FOLLOWER, intent.localIndices)),
+    user2(e, intent.local, role3),
+    ...connection(e)
+  ];
+}
+function expandApiKeyReplication(e, role3) {
+  const { intent } = e;
+  const body = {
+    cluster: [...CCR_API_KEY_FOLLOWER.cluster],
+    remote_indices: [
+      { clusters: [intent.alias], names: intent.remoteIndices, privileges: [...CCR_API_KEY_REMOTE_INDEX] }
+    ]
+  };
+  return [object2(e, intent.local, "role", role3, body), user2(e, intent.local, role3)];
+}
+function expandSearch(e) {
+  const { intent } = e;
+  if (e.flavor === OPENSEARCH_FLAVOR) {
+    e.errors.push(intentError(intent, "search intents are for Elasticsearch; write OpenSearch search access by hand"));
+    return [];
+  }
+  const role3 = intent.role ?? "";
+  const [remoteNeeds, localNeeds] = e.kibana ? [CCS_KIBANA_REMOTE, CCS_KIBANA_LOCAL] : [CCS_REMOTE, CCS_LOCAL];
+  return [
+    object2(e, intent.remote, "role", role3, roleBody(remoteNeeds, intent.remoteIndices)),
+    object2(e, intent.local, "role", role3, roleBody(localNeeds, intent.remoteIndices)),
+    user2(e, intent.local, role3),
+    ...connection(e)
+  ];
+}
+function expandOpenSearchReplication(e) {
+  const { intent } = e;
+  const { user: userKind, mapping } = OPENSEARCH_KINDS;
+  if (!isKind(userKind) || !isKind(mapping)) {
+    e.errors.push(
+      intentError(intent, "OpenSearch intents need the OpenSearch flavor (internal users, roles mappings)")
+    );
+    return [];
+  }
+  const useRoles = "OpenSearch maps the user to roles: { leader, follower }";
+  const problems = [
+    [intent.security === "api_key", "OpenSearch has no API key model: use security: certificate", e.at("security")],
+    [intent.role !== void 0, `role is for Elasticsearch; ${useRoles}`, e.at("role")],
+    [e.extraRoles.length > 0, `user.roles is for Elasticsearch; ${useRoles}`, e.at("user", "roles")]
+  ];
+  for (const [bad, message, source] of problems) if (bad) e.errors.push(intentError(intent, message, source));
+  const roles = { ...OPENSEARCH_CCR_ROLES, ...e.mappedRoles };
+  const password = e.password ? { password: e.password } : {};
+  return [
+    object2(e, intent.remote, userKind, intent.user, {}, password),
+    object2(e, intent.remote, mapping, roles.leader, { users: [intent.user] }),
+    object2(e, intent.local, userKind, intent.user, {}, password),
+    object2(e, intent.local, mapping, roles.follower, { users: [intent.user] }),
+    ...connection(e)
+  ];
+}
+function pointsAt(d, cluster, transports) {
+  const addresses = [...Array.isArray(d.body.seeds) ? d.body.seeds : [], d.body.proxy_address];
+  const address = transports[cluster];
+  return d.linkedCluster === cluster || address !== void 0 && addresses.includes(address);
+}
+function connection(e) {
+  const { intent, ctx } = e;
+  const { local, remote, alias } = intent;
+  const own2 = ctx.handWritten.find((d) => d.cluster === local && d.kind === "remote_cluster" && d.name === alias);
+  if (own2 && pointsAt(own2, remote, ctx.transports)) return [];
+  const transport = ctx.transports[remote];
+  if (own2) {
+    const where = `remote_clusters.${alias} of ${local} (${formatSource(own2.source)})`;
+    e.errors.push(
+      intentError(
+        intent,
+        `${where} does not point at ${remote}; link it (cluster: ${remote}) or give the intent another alias`
+      )
+    );
+  } else if (transport === void 0) {
+    const fix = `add "transport: <host>:9300" to its cluster file, or write remote_clusters.${alias} on ${local} by hand`;
+    e.errors.push(intentError(intent, `cluster ${remote} has no connection.transport: ${fix}`));
+  }
+  if (own2 || transport === void 0) return [];
+  return [object2(e, local, "remote_cluster", alias, { seeds: [transport] }, { linkedCluster: remote })];
+}
+var key = (d) => `${d.cluster}\0${d.kind}\0${d.name}`;
+var list2 = (v) => Array.isArray(v) ? v : [];
+var same2 = (a, b) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+var MERGE = {
+  role: (a, b) => normalize("role", {
+    cluster: [...list2(a.cluster), ...list2(b.cluster)],
+    indices: [...list2(a.indices), ...list2(b.indices)],
+    remote_indices: [...list2(a.remote_indices), ...list2(b.remote_indices)]
+  }),
+  user: (a, b) => normalize("user", { roles: [...list2(a.roles), ...list2(b.roles)] }),
+  [OPENSEARCH_KINDS.mapping]: (a, b) => ({
+    ...a,
+    users: [.../* @__PURE__ */ new Set([...list2(a.users), ...list2(b.users)])].map(String).sort()
+  })
+};
+function mergeAcrossIntents(wanted2, errors) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const d of wanted2) {
+    const first = byKey.get(key(d));
+    if (!first) {
+      byKey.set(key(d), d);
+      continue;
+    }
+    const merge2 = MERGE[d.kind];
+    const passwordsDiffer = first.password && d.password && !same2(first.password.ref, d.password.ref);
+    if (!merge2 && !same2(first.body, d.body) || passwordsDiffer) {
+      const what = passwordsDiffer ? "with different passwords" : "differently";
+      errors.push(
+        new ConfigError(
+          `intents "${first.intent}" and "${d.intent}" define ${d.kind} "${d.name}" on ${d.cluster} ${what}; make them agree or use another name`,
+          d.source
+        )
+      );
+      continue;
+    }
+    const password = first.password ?? d.password;
+    byKey.set(key(d), {
+      ...first,
+      body: merge2 ? merge2(first.body, d.body) : first.body,
+      intent: first.intent === d.intent ? first.intent : `${first.intent}, ${d.intent}`,
+      ...password ? { password } : {}
+    });
+  }
+  return [...byKey.values()];
+}
+function withoutHandWritten(expanded, handWritten, errors) {
+  const written = new Map(handWritten.map((d) => [key(d), d]));
+  return expanded.filter((d) => {
+    const own2 = written.get(key(d));
+    if (!own2) return true;
+    errors.push(
+      new ConfigError(
+        `${d.kind} "${d.name}" on ${d.cluster} comes from intent "${d.intent}" (${formatSource(d.source)}) and is also written by hand at ${formatSource(own2.source)}; remove one of them`,
+        d.source
+      )
+    );
+    return false;
+  });
+}
+
+// src/config/load.ts
+function loadConfig(dir, opts = {}) {
+  const found = listClusterFiles(dir);
+  const errors = [];
+  const loaded = [];
+  for (const f of found) {
+    const fileErrors = [];
+    const data = readClusterFile(f, fileErrors);
+    if (data) loaded.push(data);
+    errors.push(...sortBySource(fileErrors));
+  }
+  const names = found.map((f) => f.name);
+  errors.push(...duplicateNames2(found));
+  for (const c of loaded) errors.push(...checkLinks(c, names), ...checkFlavorSections(c));
+  const selected = opts.clusters ?? names;
+  errors.push(...checkSelection(selected, names));
+  const transports = Object.fromEntries(
+    loaded.flatMap((c) => c.data.connection.transport ? [[c.name, c.data.connection.transport]] : [])
+  );
+  const handWritten = loaded.flatMap(toDesired);
+  const ctx = { clusters: loaded.map(flavorOf), transports, handWritten };
+  const intents = loadIntents(dir, ctx, errors.length === 0);
+  errors.push(...intents?.errors ?? []);
+  if (errors.length > 0) throw new ConfigErrors(errors);
+  const chosen = loaded.filter((c) => selected.includes(c.name));
+  return {
+    dir,
+    clusters: chosen.map(toClusterConfig),
+    desired: [...handWritten, ...intents?.desired ?? []].filter((d) => selected.includes(d.cluster)),
+    transports,
+    intents: intents?.intents ?? []
+  };
+}
+var flavorOf = (c) => ({ name: c.name, flavor: c.data.connection.flavor });
+function loadIntents(dir, ctx, expand) {
+  const found = INTENTS_FILES.map((f) => path.resolve(dir, f)).filter((f) => existsSync(f));
+  if (found.length === 0) return void 0;
+  const errors = [];
+  if (found.length > 1) {
+    const both = found.map(displayPath).join(" and ");
+    return { intents: [], desired: [], errors: [new ConfigError(`${both} both exist; keep one intents file`)] };
+  }
+  const file2 = readYamlFile(found[0], intentsFileSchema, errors);
+  if (!file2 || !expand) return { intents: [], desired: [], errors: sortBySource(errors) };
+  return expandIntents(file2, ctx);
+}
+function displayPath(abs) {
+  return path.relative(process.cwd(), abs).split(path.sep).join("/");
+}
+function listClusterFiles(dir) {
+  const clustersDir = path.resolve(dir, "clusters");
+  const shown = displayPath(clustersDir);
+  if (!existsSync(clustersDir) || !statSync(clustersDir).isDirectory()) {
+    throw new ConfigErrors([
+      new ConfigError(
+        `no clusters folder: ${shown} does not exist (expected ${shown}/<name>.yml, one file per cluster)`
+      )
+    ]);
+  }
+  const files = readdirSync(clustersDir, { withFileTypes: true }).filter((e) => e.isFile() && /\.ya?ml$/.test(e.name) && !e.name.startsWith(".")).map((e) => e.name).sort();
+  if (files.length === 0) {
+    throw new ConfigErrors([
+      new ConfigError(`no cluster files in ${shown} (expected ${shown}/<name>.yml, one file per cluster)`)
+    ]);
+  }
+  return files.map((f) => ({ name: f.replace(/\.ya?ml$/, ""), abs: path.join(clustersDir, f) }));
+}
+function readClusterFile(f, errors) {
+  const read3 = readYamlFile(f.abs, clusterFileSchema, errors);
+  return read3 && { name: f.name, ...read3 };
+}
+function readYamlFile(abs, schema, errors) {
+  const lines = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(readFileSync(abs, "utf8"), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const yaml = { file: displayPath(abs), doc, lines };
+  if (doc.errors.length > 0) {
+    errors.push(...doc.errors.map((e) => yamlError(yaml, e)));
+    return void 0;
+  }
+  let raw;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    errors.push(new ConfigError(`invalid YAML: ${e.message}`, sourceAt(yaml, 0)));
+    return void 0;
+  }
+  const result = schema.safeParse(raw ?? {}, { error: errorMessage });
+  if (!result.success) {
+    errors.push(...result.error.issues.flatMap((i) => issueErrors({ yaml, raw, schema }, i)));
+    return void 0;
+  }
+  return { yaml, data: result.data };
+}
+function yamlError(y, e) {
+  const message = e.code === "MULTIPLE_DOCS" ? "an xcluster file holds a single YAML document (remove the extra ---)" : e.message.split("\n")[0];
+  return new ConfigError(`invalid YAML: ${message}`, sourceAt(y, e.pos[0]));
+}
+var UNION = "xcluster:union";
+var describeValue = (v) => v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a map" : `a ${typeof v}`;
+var EXPECTED = {
+  array: "a list",
+  object: "a map",
+  record: "a map",
+  int: "an integer",
+  null: "null"
+};
+var describeExpected = (e) => EXPECTED[e] ?? `a ${e}`;
+function errorMessage(issue2) {
+  switch (issue2.code) {
+    case "invalid_type":
+      return issue2.input === void 0 ? "missing" : `expected ${describeExpected(issue2.expected)}, got ${describeValue(issue2.input)}`;
+    case "invalid_union":
+      return UNION;
+    case "invalid_value":
+      return `expected one of ${issue2.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    default:
+      return void 0;
+  }
+}
+function issueErrors(c, issue2) {
+  const { yaml: y, raw } = c;
+  if (issue2.code === "invalid_union" && issue2.message === UNION) return unionErrors(c, issue2);
+  if (issue2.code === "unrecognized_keys") {
+    const known = knownKeysAt(c.schema, issue2.path);
+    return issue2.keys.map(
+      (key2) => new ConfigError(unknownKeyMessage(key2, formatPath(issue2.path), known), sourceOfPath(y, [...issue2.path, key2]))
+    );
+  }
+  if (issue2.code === "invalid_type" && isMissing(raw, issue2.path)) return [missingKey(y, issue2.path)];
+  const where = formatPath(issue2.path);
+  const message = issue2.message.replace(/^(Invalid input|Invalid option|Too small|Too big|Invalid string): /, "");
+  return [new ConfigError(where ? `${where}: ${message}` : message, sourceOfPath(y, issue2.path))];
+}
+function unionErrors(c, issue2) {
+  const { yaml: y, raw } = c;
+  const typeMismatch = (errs) => errs.every((e) => (e.code === "invalid_type" || e.code === "invalid_value") && e.path.length === 0);
+  if (isMissing(raw, issue2.path)) return [missingKey(y, issue2.path)];
+  const meant = issue2.errors.filter((errs) => !typeMismatch(errs));
+  if (meant.length === 1 && meant[0]) {
+    return meant[0].flatMap((e) => issueErrors(c, { ...e, path: [...issue2.path, ...e.path] }));
+  }
+  const expected = issue2.errors.flat().flatMap((e) => {
+    if (e.code === "invalid_type") return [describeExpected(e.expected)];
+    if (e.code === "invalid_value") return e.values.map((v) => JSON.stringify(v));
+    return [];
+  });
+  const got = describeValue(valueAt(raw, issue2.path));
+  const where = formatPath(issue2.path);
+  return [
+    new ConfigError(
+      `${where}: expected ${[...new Set(expected)].join(" or ")}, got ${got}`,
+      sourceOfPath(y, issue2.path)
+    )
+  ];
+}
+function isMissing(raw, p) {
+  const parent = valueAt(raw ?? {}, p.slice(0, -1));
+  const last = p[p.length - 1];
+  return last !== void 0 && typeof parent === "object" && parent !== null && !(last in parent);
+}
+function missingKey(y, p) {
+  const parent = p.slice(0, -1);
+  const where = parent.length > 0 ? ` in ${formatPath(parent)}` : "";
+  return new ConfigError(`missing required key "${String(p[p.length - 1])}"${where}`, sourceOfPath(y, parent));
+}
+function valueAt(raw, p) {
+  let v = raw;
+  for (const seg of p) v = typeof v === "object" && v !== null ? v[seg] : void 0;
+  return v;
+}
+function sortBySource(errors) {
+  return [...errors].sort(
+    (a, b) => (a.source?.line ?? 0) - (b.source?.line ?? 0) || (a.source?.column ?? 0) - (b.source?.column ?? 0)
+  );
+}
+function duplicateNames2(found) {
+  const errors = [];
+  const seen = /* @__PURE__ */ new Map();
+  for (const f of found) {
+    const first = seen.get(f.name);
+    if (first !== void 0) {
+      const file2 = displayPath(f.abs);
+      errors.push(
+        new ConfigError(`cluster "${f.name}" is defined twice: ${displayPath(first)} and ${file2}`, {
+          file: file2,
+          line: 1,
+          column: 1
+        })
+      );
+    }
+    seen.set(f.name, f.abs);
+  }
+  return errors;
+}
+var ELASTICSEARCH_SECTIONS = ["roles", "users", "role_mappings"];
+function checkFlavorSections(c) {
+  if (c.data.connection.flavor !== "opensearch") return [];
+  return ELASTICSEARCH_SECTIONS.filter((s) => Object.keys(c.data[s] ?? {}).length > 0).map(
+    (s) => new ConfigError(
+      `${s}: not supported yet for an OpenSearch cluster (its roles, internal users and roles mappings come with the OpenSearch sections of the schema)`,
+      sourceOfPath(c.yaml, [s])
+    )
+  );
+}
+function checkLinks(c, names) {
+  const errors = [];
+  for (const [alias, remote] of Object.entries(c.data.remote_clusters ?? {})) {
+    const target = remote.cluster;
+    if (target === void 0) continue;
+    const p = ["remote_clusters", alias, "cluster"];
+    const at = sourceOfPath(c.yaml, p);
+    if (target === c.name) {
+      errors.push(
+        new ConfigError(
+          `${formatPath(p)}: "${target}" is this cluster itself; a remote must point at another cluster`,
+          at
+        )
+      );
+    } else if (!names.includes(target)) {
+      const guess = nearest(target, names);
+      const hint = guess ? `did you mean "${guess}"?` : `known clusters: ${names.join(", ")}`;
+      errors.push(
+        new ConfigError(`${formatPath(p)}: unknown cluster "${target}" (no clusters/${target}.yml); ${hint}`, at)
+      );
+    }
+  }
+  return errors;
+}
+function checkSelection(selected, names) {
+  return selected.filter((s) => !names.includes(s)).map((s) => new ConfigError(`unknown cluster "${s}" selected; known clusters: ${names.join(", ")}`));
+}
+var secretSpec = (c, s, p) => ({
+  ref: "env" in s ? { env: s.env } : { file: s.file },
+  source: sourceOfPath(c.yaml, p)
+});
+function timeoutMs(t) {
+  if (typeof t === "number") return Math.round(t * 1e3);
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(t);
+  const n = Number(m?.[1] ?? 30);
+  const unit = m?.[2] === "ms" ? 1 : m?.[2] === "m" ? 6e4 : 1e3;
+  return Math.round(n * unit);
+}
+function toAuth(c) {
+  const auth = c.data.connection.auth;
+  const base = ["connection", "auth"];
+  if (auth?.api_key) return { kind: "api_key", apiKey: secretSpec(c, auth.api_key, [...base, "api_key"]) };
+  if (auth?.username !== void 0 && auth.password) {
+    return { kind: "basic", username: auth.username, password: secretSpec(c, auth.password, [...base, "password"]) };
+  }
+  return { kind: "none" };
+}
+function toClusterConfig(c) {
+  const conn = c.data.connection;
+  const connection2 = {
+    flavor: conn.flavor,
+    url: conn.url,
+    auth: toAuth(c),
+    ...conn.ca ? { ca: secretSpec(c, conn.ca, ["connection", "ca"]) } : {},
+    ...conn.transport !== void 0 ? { transport: conn.transport } : {},
+    timeoutMs: timeoutMs(conn.timeout),
+    source: sourceOfPath(c.yaml, ["connection"])
+  };
+  return { name: c.name, file: c.yaml.file, connection: connection2, prune: c.data.prune };
+}
+function toDesired(c) {
+  const out = [];
+  const add = (kind, section2, name, body, extra = {}) => out.push({
+    cluster: c.name,
+    kind,
+    name,
+    body: flavors[c.data.connection.flavor].normalize(kind, body),
+    source: sourceOfPath(c.yaml, [section2, name]),
+    ...extra
+  });
+  const elasticsearch2 = c.data.connection.flavor === "elasticsearch";
+  if (elasticsearch2) for (const [name, role3] of Object.entries(c.data.roles ?? {})) add("role", "roles", name, role3);
+  for (const [name, { password, ...user3 }] of Object.entries(elasticsearch2 ? c.data.users ?? {} : {})) {
+    add(
+      "user",
+      "users",
+      name,
+      user3,
+      password ? { password: secretSpec(c, password, ["users", name, "password"]) } : {}
+    );
+  }
+  for (const [name, mapping] of Object.entries(elasticsearch2 ? c.data.role_mappings ?? {} : {}))
+    add("role_mapping", "role_mappings", name, mapping);
+  for (const [alias, { cluster, ...remote }] of Object.entries(c.data.remote_clusters ?? {})) {
+    add("remote_cluster", "remote_clusters", alias, remote, cluster !== void 0 ? { linkedCluster: cluster } : {});
+  }
+  return out;
+}
+
+// src/config/secrets.ts
+import { readFileSync as readFileSync2 } from "node:fs";
+import path2 from "node:path";
+function resolveSecret(spec, neededBy) {
+  const forWhat = neededBy ? ` (needed by ${neededBy})` : "";
+  const value = "env" in spec.ref ? fromEnv(spec, spec.ref.env, forWhat) : fromFile(spec, spec.ref.file, forWhat);
+  registerSecret(value);
+  return value;
+}
+function fromEnv(spec, name, forWhat) {
+  const value = process.env[name];
+  if (value === void 0) throw new ConfigError(`environment variable ${name} is not set${forWhat}`, spec.source);
+  if (value === "") throw new ConfigError(`environment variable ${name} is empty${forWhat}`, spec.source);
+  return value;
+}
+function fromFile(spec, file2, forWhat) {
+  const abs = path2.resolve(process.cwd(), file2);
+  let text;
+  try {
+    text = readFileSync2(abs, "utf8");
+  } catch (e) {
+    const code = e.code ?? "unreadable";
+    throw new ConfigError(`cannot read secret file ${file2}${forWhat}: ${code}`, spec.source);
+  }
+  const value = text.replace(/[\r\n]+$/, "");
+  if (value === "") throw new ConfigError(`secret file ${file2} is empty${forWhat}`, spec.source);
+  return value;
+}
+function resolveConnection(cluster) {
+  const spec = cluster.connection;
+  let auth = null;
+  if (spec.auth.kind === "api_key") auth = { apiKey: resolveSecret(spec.auth.apiKey, "connection.auth.api_key") };
+  if (spec.auth.kind === "basic") {
+    auth = { username: spec.auth.username, password: resolveSecret(spec.auth.password, "connection.auth.password") };
+  }
+  const ca = spec.ca ? resolveSecret(spec.ca, "connection.ca") : void 0;
+  return {
+    cluster: cluster.name,
+    url: spec.url,
+    auth,
+    ...ca !== void 0 ? { ca } : {},
+    timeoutMs: spec.timeoutMs
+  };
+}
+
+// src/drift/diff.ts
+var import_deep_diff = __toESM(require_deep_diff(), 1);
+var valueAt2 = (body, path3) => {
+  let v = body;
+  for (const key2 of path3) {
+    if (v === null || typeof v !== "object") return null;
+    v = v[key2];
+  }
+  return v ?? null;
+};
+function fieldDiffs(before, after) {
+  const paths = /* @__PURE__ */ new Map();
+  for (const d of import_deep_diff.default.diff(before, after) ?? []) {
+    const path3 = d.path ?? [];
+    const cut = path3.findIndex((p) => typeof p === "number");
+    const field = cut === -1 ? path3 : path3.slice(0, cut);
+    paths.set(JSON.stringify(field), field);
+  }
+  return [...paths.values()].map((path3) => ({
+    path: path3,
+    before: valueAt2(before, path3),
+    after: valueAt2(after, path3)
+  }));
+}
+var topLevel = (body, side) => Object.keys(body).map((k) => ({
+  path: [k],
+  before: side === "before" ? body[k] ?? null : null,
+  after: side === "after" ? body[k] ?? null : null
+}));
+function created(d) {
+  const diff = topLevel(d.body, "after");
+  if (d.password) diff.push({ path: ["password"], before: null, after: SENSITIVE });
+  return {
+    cluster: d.cluster,
+    action: "create",
+    kind: d.kind,
+    name: d.name,
+    source: d.source,
+    diff,
+    body: d.body,
+    ...d.password ? { password: d.password } : {},
+    ...d.intent ? { intent: d.intent } : {}
+  };
+}
+var PASSWORD_CHANGE = { path: ["password"], before: SENSITIVE, after: SENSITIVE };
+function updated(d, current, passwordStale) {
+  const diff = fieldDiffs(current, d.body);
+  if (passwordStale) diff.push(PASSWORD_CHANGE);
+  if (diff.length === 0) return void 0;
+  return {
+    cluster: d.cluster,
+    action: "update",
+    kind: d.kind,
+    name: d.name,
+    source: d.source,
+    diff,
+    body: d.body,
+    before: current,
+    ...passwordStale && d.password ? { password: d.password } : {},
+    ...d.intent ? { intent: d.intent } : {}
+  };
+}
+function diffCluster(desired, live, prune) {
+  const changes = [];
+  const unmanaged = [];
+  for (const kind of KIND_ORDER) {
+    const wanted2 = desired.filter((d) => d.kind === kind && !live.reserved[kind].includes(d.name));
+    const have = live.objects[kind];
+    for (const d of wanted2) {
+      const current = have[d.name];
+      if (!current) {
+        changes.push(created(d));
+        continue;
+      }
+      const stale = kind === "user" && (live.stalePasswords ?? []).includes(d.name);
+      const change = updated(d, current.body, stale);
+      if (change) changes.push(change);
+    }
+    const named = new Set(wanted2.map((d) => d.name));
+    for (const [name, obj] of Object.entries(have).sort(([a], [b]) => a.localeCompare(b))) {
+      if (named.has(name)) continue;
+      if (prune && obj.managed) {
+        changes.push({
+          cluster: live.name,
+          action: "delete",
+          kind,
+          name,
+          diff: topLevel(obj.body, "before"),
+          body: obj.body,
+          before: obj.body
+        });
+      } else {
+        unmanaged.push({ kind, name });
+      }
+    }
+  }
+  return { changes, unmanaged };
+}
+
+// src/rules/estate.ts
+var strings = (v) => Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
+function entries(body, field = "indices") {
+  const list4 = Array.isArray(body[field]) ? body[field] : [];
+  return list4.flatMap(
+    (e) => e !== null && typeof e === "object" && !Array.isArray(e) ? [{ names: strings(e.names), privileges: strings(e.privileges), clusters: strings(e.clusters) }] : []
+  );
+}
+function matches(pattern, name) {
+  if (pattern === name) return true;
+  const re2 = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${re2}$`).test(name);
+}
+var isLoaded = (config2, cluster) => config2.clusters.some((c) => c.name === cluster);
+var flavorOf2 = (config2, cluster) => config2.clusters.find((c) => c.name === cluster)?.connection.flavor;
+var find = (config2, cluster, kind, name) => config2.desired.find((d) => d.cluster === cluster && d.kind === kind && d.name === name);
+var ofKind = (config2, kind) => config2.desired.filter((d) => d.kind === kind);
+function targetOf(config2, d) {
+  if (d.linkedCluster) return d.linkedCluster;
+  const addresses = [...strings(d.body.seeds), d.body.proxy_address];
+  return Object.entries(config2.transports).find(([, t]) => addresses.includes(t))?.[0];
+}
+function remoteLinks(config2) {
+  return ofKind(config2, "remote_cluster").flatMap((d) => {
+    const remote = targetOf(config2, d);
+    return remote ? [{ local: d.cluster, alias: d.name, remote, desired: d }] : [];
+  });
+}
+function lacks(role3, needs, indices) {
+  const cluster = strings(role3.cluster);
+  const missing = needs.cluster.filter((p) => !grants("cluster", cluster, p));
+  const all = entries(role3);
+  const short = (privileges) => needs.index.filter((p) => !grants("index", privileges, p));
+  if (needs.index.length === 0) return missing;
+  if (!indices) {
+    const best = all.map((e) => short(e.privileges)).sort((a, b) => a.length - b.length)[0] ?? [...needs.index];
+    return [...missing, ...best.map((p) => `${p} (on an index)`)];
+  }
+  for (const index of indices) {
+    const covering = all.filter((e) => e.names.some((n) => matches(n, index))).flatMap((e) => e.privileges);
+    missing.push(...short(covering).map((p) => `${p} on ${index}`));
+  }
+  return missing;
+}
+var wanted = (needs, where) => [needs.cluster.join(", "), needs.index.length ? `${needs.index.join(", ")} on ${where}` : ""].filter(Boolean).join(", and ");
+function finding(rule, cluster, message, source, severity = rule.severity) {
+  return { severity, rule: rule.id, cluster, message, ...source ? { source } : {} };
+}
+var isFollowerRole = (body) => strings(body.cluster).includes("manage_ccr") || entries(body).some((e) => e.privileges.includes("manage_follow_index"));
+var isApiKeyFollowerRole = (body) => entries(body, "remote_indices").some((e) => e.privileges.includes("cross_cluster_replication"));
+var isEmptyRole = (body) => Object.keys(body).length === 0;
+function certificatePairs(config2) {
+  const fromIntents = (config2.intents ?? []).filter(
+    (i) => i.security === "certificate" && i.role !== void 0 && flavorOf2(config2, i.local) !== OPENSEARCH_FLAVOR
+  ).map((i) => ({
+    kind: i.kind,
+    local: i.local,
+    remote: i.remote,
+    role: i.role,
+    localIndices: i.localIndices,
+    remoteIndices: i.remoteIndices,
+    intent: i
+  }));
+  const fromRoles = remoteLinks(config2).flatMap(
+    (link) => ofKind(config2, "role").filter((r) => r.cluster === link.local && !r.intent && find(config2, link.remote, "role", r.name)).flatMap((r) => {
+      if (isFollowerRole(r.body) && !isApiKeyFollowerRole(r.body))
+        return [{ kind: "replication", ...sides(link, r) }];
+      return isEmptyRole(r.body) ? [{ kind: "search", ...sides(link, r) }] : [];
+    })
+  );
+  return [...fromIntents, ...fromRoles];
+}
+var sides = (link, role3) => ({ local: link.local, remote: link.remote, role: role3.name });
+var holders = (config2, cluster, role3) => ofKind(config2, "user").filter((u) => u.cluster === cluster && strings(u.body.roles).includes(role3));
+
+// src/rules/apikeys.ts
+function grants2(config2) {
+  const byAlias = /* @__PURE__ */ new Map();
+  for (const i of (config2.intents ?? []).filter((x) => x.security === "api_key")) {
+    const k = `${i.local}\0${i.alias}`;
+    const g = byAlias.get(k) ?? {
+      local: i.local,
+      alias: i.alias,
+      remote: i.remote,
+      access: { replication: [], search: [] }
+    };
+    g.access[i.kind === "replication" ? "replication" : "search"].push(...i.remoteIndices);
+    byAlias.set(k, g);
+  }
+  return [...byAlias.values()];
+}
+var accessOf = (privilege) => CCR_API_KEY_REMOTE_INDEX.includes(privilege) || privilege === "cross_cluster_replication_internal" ? "replication" : "search";
+var apiKeyRequired = {
+  id: "api-key-required",
+  severity: "info",
+  description: "An intent uses API key security: the leader must grant the follower a cross-cluster API key (not managed by xcluster yet); create it.",
+  needsLive: false,
+  check({ config: config2 }) {
+    return (config2.intents ?? []).filter((i) => i.security === "api_key").map((i) => {
+      const access = `access.${i.kind}: [{ names: [${i.remoteIndices.join(", ")}] }]`;
+      const message = `intent ${i.name} uses API key security: ${i.remote} must grant ${i.local} a cross-cluster API key with ${access}, stored in ${i.local}'s keystore as cluster.remote.${i.alias}.credentials, and the remote ${i.alias} must point at ${i.remote}'s remote cluster server port (xcluster does not manage these yet)`;
+      return finding(this, i.remote, message, i.source);
+    });
+  }
+};
+var coversRemoteIndices = {
+  id: "api-key-covers-remote-indices",
+  severity: "error",
+  description: "A role's remote_indices for an API key remote ask for more than the leader's cross-cluster API key grants (effective access is the intersection); widen the key or narrow the role.",
+  needsLive: false,
+  check({ config: config2 }) {
+    const keys = grants2(config2);
+    return ofKind(config2, "role").flatMap(
+      (role3) => entries(role3.body, "remote_indices").flatMap(
+        (entry) => keys.filter((g) => g.local === role3.cluster && entry.clusters.some((c) => matches(c, g.alias))).flatMap((g) => {
+          const beyond = entry.privileges.flatMap(
+            (p) => entry.names.filter((n) => !g.access[accessOf(p)].some((granted2) => matches(granted2, n))).map((n) => `${p} on ${n}`)
+          );
+          if (beyond.length === 0) return [];
+          const granted = ["replication", "search"].filter((a) => g.access[a].length > 0).map((a) => `${a} of [${g.access[a].join(", ")}]`);
+          const message = `role ${role3.name} on ${role3.cluster} asks ${g.alias} for ${[...new Set(beyond)].join(", ")}, but the cross-cluster API key ${g.remote} grants covers only ${granted.join(" and ") || "nothing"}; effective access is the intersection: widen the intents' indices or narrow the role`;
+          return [finding(this, role3.cluster, message, role3.source)];
+        })
+      )
+    );
+  }
+};
+var apiKeyRules = [apiKeyRequired, coversRemoteIndices];
+
+// src/rules/ccr.ts
+var list3 = (xs) => xs.join(", ");
+var elasticsearchRoles = (config2) => ofKind(config2, "role").filter((r) => flavorOf2(config2, r.cluster) === "elasticsearch");
+var roleNamesMatch = {
+  id: "ccr-role-names-match",
+  severity: "error",
+  description: "A CCR follower role has no role of the same name on the leader cluster (certificate security authorizes by role name); add that role to the leader.",
+  needsLive: false,
+  check({ config: config2 }) {
+    const findings = [];
+    for (const role3 of elasticsearchRoles(config2)) {
+      if (role3.intent || !isFollowerRole(role3.body) || isApiKeyFollowerRole(role3.body)) continue;
+      const leaders = remoteLinks(config2).filter((l) => l.local === role3.cluster && isLoaded(config2, l.remote)).map((l) => l.remote);
+      if (leaders.length === 0 || leaders.some((c) => find(config2, c, "role", role3.name))) continue;
+      const message = `role ${role3.name} on ${role3.cluster} grants cross-cluster replication, but none of the clusters it connects to (${list3(leaders)}) has a role named ${role3.name}: with certificate security the leader authorizes by role name; add role ${role3.name} to the leader's cluster file (read_ccr, and monitor + read on the leader index)`;
+      findings.push(finding(this, role3.cluster, message, role3.source));
+    }
+    for (const p of certificatePairs(config2).filter((x) => x.intent && x.kind === "replication")) {
+      if (!isLoaded(config2, p.remote) || find(config2, p.remote, "role", p.role)) continue;
+      const message = `intent ${p.intent.name} needs role ${p.role} on ${p.remote}, the leader; it is missing`;
+      findings.push(finding(this, p.remote, message, p.intent.source));
+    }
+    return findings;
+  }
+};
+function privilegeFinding(rule, side, role3, needs, indices) {
+  const missing = lacks(role3.body, needs, indices);
+  if (missing.length === 0) return [];
+  const message = `role ${role3.name} on ${role3.cluster} is the ${side} side of cross-cluster replication and lacks ${list3(missing)}; grant ${wanted(needs, `the ${side} index`)}`;
+  return [finding(rule, role3.cluster, message, role3.source)];
+}
+var leaderPrivileges = {
+  id: "ccr-leader-privileges",
+  severity: "error",
+  description: "A CCR role on the leader cluster lacks read_ccr, or monitor and read on the leader index; grant them.",
+  needsLive: false,
+  check({ config: config2 }) {
+    const seen = /* @__PURE__ */ new Set();
+    return certificatePairs(config2).filter((p) => p.kind === "replication").flatMap((p) => {
+      const role3 = find(config2, p.remote, "role", p.role);
+      const key2 = `${p.remote}\0${p.role}\0${(p.remoteIndices ?? []).join(",")}`;
+      if (!role3 || seen.has(key2)) return [];
+      seen.add(key2);
+      return privilegeFinding(this, "leader", role3, CCR_LEADER, p.remoteIndices);
+    });
+  }
+};
+var followerPrivileges = {
+  id: "ccr-follower-privileges",
+  severity: "error",
+  description: "A CCR role on the follower cluster lacks manage_ccr, or monitor, read, write and manage_follow_index on the follower index; grant them.",
+  needsLive: false,
+  check({ config: config2 }) {
+    const fromIntents = (config2.intents ?? []).filter((i) => i.kind === "replication" && i.role !== void 0);
+    const intentRoles = fromIntents.flatMap((i) => {
+      const role3 = find(config2, i.local, "role", i.role);
+      if (!role3 || flavorOf2(config2, i.local) !== "elasticsearch") return [];
+      const needs = i.security === "api_key" ? CCR_API_KEY_FOLLOWER : CCR_FOLLOWER;
+      return privilegeFinding(this, "follower", role3, needs, i.security === "api_key" ? void 0 : i.localIndices);
+    });
+    const handWritten = elasticsearchRoles(config2).filter((r) => !r.intent && (isFollowerRole(r.body) || isApiKeyFollowerRole(r.body))).flatMap((r) => {
+      const needs = isApiKeyFollowerRole(r.body) ? CCR_API_KEY_FOLLOWER : CCR_FOLLOWER;
+      return privilegeFinding(this, "follower", r, needs);
+    });
+    return [...intentRoles, ...handWritten];
+  }
+};
+var ccrRules = [roleNamesMatch, leaderPrivileges, followerPrivileges];
+
+// src/rules/ccs.ts
+var remotePrivileges = {
+  id: "ccs-remote-privileges",
+  severity: "error",
+  description: "A cross-cluster search role on the remote cluster lacks read or read_cross_cluster on the target indices; grant both.",
+  needsLive: false,
+  check({ config: config2 }) {
+    const findings = [];
+    const report = (role3, missing, from) => {
+      const message = `role ${role3.name} on ${role3.cluster} authorizes cross-cluster search from ${from} and lacks ${missing.join(", ")}; grant ${wanted(CCS_REMOTE, "the target indices")}`;
+      findings.push(finding(this, role3.cluster, message, role3.source));
+    };
+    const checked = /* @__PURE__ */ new Set();
+    for (const p of certificatePairs(config2).filter((x) => x.kind === "search")) {
+      const role3 = find(config2, p.remote, "role", p.role);
+      if (!role3 || checked.has(role3)) continue;
+      checked.add(role3);
+      const missing = lacks(role3.body, CCS_REMOTE, p.remoteIndices);
+      if (missing.length) report(role3, missing, p.local);
+    }
+    const elasticsearch2 = ofKind(config2, "role").filter((r) => flavorOf2(config2, r.cluster) === "elasticsearch");
+    for (const role3 of elasticsearch2.filter((r) => !checked.has(r))) {
+      const partial2 = entries(role3.body).filter((e) => e.privileges.includes("read_cross_cluster"));
+      const missing = partial2.flatMap((e) => lacks({ indices: [{ ...e }] }, CCS_REMOTE));
+      if (missing.length) report(role3, [...new Set(missing)], "a remote cluster");
+    }
+    return findings;
+  }
+};
+var ccsRules = [remotePrivileges];
+
+// src/rules/opensearch.ts
+function securityOf(c) {
+  if (c.connection.auth.kind !== "none") return "full";
+  return c.connection.url.startsWith("https://") ? "TLS only" : "off";
+}
+var isOpenSearch = (c) => c?.connection.flavor === OPENSEARCH_FLAVOR;
+var securityMismatch = {
+  id: "opensearch-security-mismatch",
+  severity: "error",
+  description: "OpenSearch leader and follower have different security configurations (full, TLS only, off); configure both the same way.",
+  needsLive: false,
+  check({ config: config2 }) {
+    const cluster = (name) => config2.clusters.find((c) => c.name === name);
+    return remoteLinks(config2).flatMap((link) => {
+      const [follower, leader] = [cluster(link.local), cluster(link.remote)];
+      if (!isOpenSearch(follower) || !isOpenSearch(leader)) return [];
+      const [f, l] = [securityOf(follower), securityOf(leader)];
+      if (f === l) return [];
+      const message = `${link.remote} (security ${l}) and ${link.local} (security ${f}) do not share one security configuration, which OpenSearch replication requires: enable the security plugin fully on both, for TLS only on both, or on neither`;
+      return [finding(this, link.local, message, link.desired.source)];
+    });
+  }
+};
+var openSearchRules = [securityMismatch];
+
+// src/rules/privilege-names.ts
+var ELASTICSEARCH = {
+  cluster: [
+    "all",
+    "cancel_task",
+    "clone_api_key",
+    "create_snapshot",
+    "cross_cluster_replication",
+    "cross_cluster_search",
+    "delegate_pki",
+    "grant_api_key",
+    "manage",
+    "manage_api_key",
+    "manage_autoscaling",
+    "manage_behavioral_analytics",
+    "manage_ccr",
+    "manage_connector",
+    "manage_data_frame_transforms",
+    "manage_data_stream_global_retention",
+    "manage_enrich",
+    "manage_ilm",
+    "manage_index_templates",
+    "manage_inference",
+    "manage_ingest_pipelines",
+    "manage_logstash_pipelines",
+    "manage_ml",
+    "manage_oidc",
+    "manage_own_api_key",
+    "manage_pipeline",
+    "manage_reindex",
+    "manage_rollup",
+    "manage_saml",
+    "manage_search_application",
+    "manage_search_query_rules",
+    "manage_search_synonyms",
+    "manage_security",
+    "manage_service_account",
+    "manage_slm",
+    "manage_token",
+    "manage_transform",
+    "manage_user_profile",
+    "manage_watcher",
+    "monitor",
+    "monitor_connector",
+    "monitor_data_frame_transforms",
+    "monitor_data_stream_global_retention",
+    "monitor_enrich",
+    "monitor_esql",
+    "monitor_inference",
+    "monitor_ml",
+    "monitor_reindex",
+    "monitor_rollup",
+    "monitor_snapshot",
+    "monitor_stats",
+    "monitor_text_structure",
+    "monitor_transform",
+    "monitor_watcher",
+    "post_behavioral_analytics_event",
+    "read_ccr",
+    "read_fleet_secrets",
+    "read_ilm",
+    "read_pipeline",
+    "read_security",
+    "read_slm",
+    "transport_client",
+    "write_connector_secrets",
+    "write_fleet_secrets"
+  ],
+  index: [
+    "all",
+    "auto_configure",
+    "create",
+    "create_doc",
+    "create_index",
+    "create_view",
+    "cross_cluster_replication",
+    "cross_cluster_replication_internal",
+    "delete",
+    "delete_index",
+    "delete_view",
+    "index",
+    "maintenance",
+    "manage",
+    "manage_data_stream_lifecycle",
+    "manage_failure_store",
+    "manage_follow_index",
+    "manage_ilm",
+    "manage_leader_index",
+    "manage_view",
+    "monitor",
+    "none",
+    "read",
+    "read_cross_cluster",
+    "read_failure_store",
+    "read_view_metadata",
+    "view_index_metadata",
+    "write"
+  ],
+  remoteCluster: ["monitor_enrich", "monitor_stats"]
+};
+var PRIVILEGE_NAMES = { elasticsearch: ELASTICSEARCH };
+var isActionName = (name) => name.includes(":") || name.includes("/");
+
+// src/rules/privileges.ts
+var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var PLACES = [
+  { family: "cluster", what: "cluster privilege", names: (b) => strings(b.cluster) },
+  { family: "index", what: "index privilege", names: (b) => entries(b).flatMap((e) => e.privileges) },
+  {
+    family: "index",
+    what: "remote index privilege",
+    names: (b) => entries(b, "remote_indices").flatMap((e) => e.privileges)
+  },
+  {
+    family: "remoteCluster",
+    what: "remote cluster privilege",
+    names: (b) => (Array.isArray(b.remote_cluster) ? b.remote_cluster : []).flatMap(
+      (r) => strings(isRecord(r) ? r.privileges : [])
+    )
+  }
+];
+function unknownIn(role3, known) {
+  return PLACES.flatMap(
+    ({ family, what, names }) => [...new Set(names(role3.body))].filter((p) => !isActionName(p) && !known[family].includes(p)).map((p) => {
+      const guess = nearest(p, known[family]);
+      return `unknown ${what} "${p}"${guess ? `; did you mean "${guess}"?` : ""}`;
+    })
+  );
+}
+var unknownPrivilege = {
+  id: "unknown-privilege",
+  severity: "error",
+  description: "A role names a privilege the cluster's flavor does not have (the server would refuse the role); use the suggested name.",
+  needsLive: false,
+  check({ config: config2 }) {
+    return ofKind(config2, "role").flatMap((role3) => {
+      const known = PRIVILEGE_NAMES[flavorOf2(config2, role3.cluster) ?? ""];
+      const problems = known ? unknownIn(role3, known) : [];
+      if (problems.length === 0) return [];
+      return [finding(this, role3.cluster, `role ${role3.name} on ${role3.cluster}: ${problems.join("; ")}`, role3.source)];
+    });
+  }
+};
+var privilegeRules = [unknownPrivilege];
+
+// src/rules/remotes.ts
+var MODES = {
+  sniff: { required: "seeds", only: ["seeds", "node_connections"] },
+  proxy: { required: "proxy_address", only: ["proxy_address", "proxy_socket_connections", "server_name"] }
+};
+var COMMON = ["mode", "skip_unavailable", "transport"];
+var TRANSPORT2 = ["compress", "compression_scheme", "ping_schedule"];
+var KNOWN = [...COMMON, ...Object.values(MODES).flatMap((m) => m.only)];
+var isObject9 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function settingProblems(body) {
+  const mode = typeof body.mode === "string" ? body.mode : "sniff";
+  const spec = MODES[mode];
+  if (!spec) return [`mode "${mode}" is neither sniff nor proxy`];
+  const other = Object.values(MODES).flatMap((m) => m === spec ? [] : m.only);
+  const transport = isObject9(body.transport) ? Object.keys(body.transport) : [];
+  const unknown2 = (key2, known, prefix = "") => {
+    const guess = nearest(key2, known);
+    return `unknown setting ${prefix}${key2}${guess ? `; did you mean ${prefix}${guess}?` : ""}`;
+  };
+  const addresses = [...strings(body.seeds), ...typeof body.proxy_address === "string" ? [body.proxy_address] : []];
+  return [
+    ...body[spec.required] === void 0 ? [`${mode} mode needs ${spec.required}`] : [],
+    ...Object.keys(body).filter((k) => !KNOWN.includes(k)).map((k) => unknown2(k, KNOWN)),
+    ...transport.filter((k) => !TRANSPORT2.includes(k)).map((k) => unknown2(k, TRANSPORT2, "transport.")),
+    ...Object.keys(body).filter((k) => other.includes(k)).map((k) => `${k} does not apply in ${mode} mode`),
+    ...addresses.filter((a) => !HOST_PORT.test(a)).map((a) => `"${a}" is not host:port (e.g. east.example.com:9300)`)
+  ];
+}
+var settingsValid = {
+  id: "remote-settings-valid",
+  severity: "error",
+  description: "A remote connection the server would refuse: sniff without seeds, proxy without proxy_address, an unknown setting, a seed that is not host:port; fix the setting.",
+  needsLive: false,
+  check({ config: config2 }) {
+    return ofKind(config2, "remote_cluster").flatMap((d) => {
+      const problems = settingProblems(d.body);
+      if (problems.length === 0) return [];
+      return [finding(this, d.cluster, `remote ${d.name} on ${d.cluster}: ${problems.join("; ")}`, d.source)];
+    });
+  }
+};
+var RESETTING = ["compress", "ping_schedule"];
+var transportOf = (body) => isObject9(body?.transport) ? body.transport : {};
+function resettingChanges(ch) {
+  if (ch.kind !== "remote_cluster" || ch.action !== "update") return [];
+  const [before, after] = [transportOf(ch.before), transportOf(ch.body)];
+  return RESETTING.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).map((k) => `transport.${k}`);
+}
+var connectionReset = {
+  id: "remote-connection-reset",
+  severity: "warning",
+  description: "The plan changes transport.compress or transport.ping_schedule of a remote: its open connections close and in-flight requests may fail; apply at a quiet time.",
+  needsLive: true,
+  check({ changes = [] }) {
+    return changes.flatMap((ch) => {
+      const settings = resettingChanges(ch);
+      if (settings.length === 0) return [];
+      const message = `changing ${settings.join(" and ")} of remote ${ch.name} closes and reopens every connection of ${ch.cluster} to it, and in-flight cross-cluster requests may fail: apply at a quiet time`;
+      return [finding(this, ch.cluster, message, ch.source)];
+    });
+  }
+};
+var connected = {
+  id: "remote-connected",
+  severity: "error",
+  description: "GET /_remote/info says a configured remote is not connected; check the seeds or proxy address, the network and the TLS trust between the clusters.",
+  needsLive: true,
+  check({ config: config2, live = [], changes = [] }) {
+    return ofKind(config2, "remote_cluster").flatMap((d) => {
+      const state = live.find((s) => s.name === d.cluster && s.reachable);
+      const planned = changes.some((c) => c.cluster === d.cluster && c.kind === "remote_cluster" && c.name === d.name);
+      if (planned || state?.remoteInfo[d.name]?.connected !== false) return [];
+      const message = `remote ${d.name} on ${d.cluster} is not connected (GET /_remote/info): check that its seeds or proxy address are reachable from ${d.cluster} and that both clusters trust each other's transport CA`;
+      return [finding(this, d.cluster, message, d.source)];
+    });
+  }
+};
+var remoteRules = [settingsValid, connectionReset, connected];
+
+// src/rules/reserved.ts
+var reservedObjectNamed = {
+  id: "reserved-object",
+  severity: "error",
+  description: "The config names a built-in (reserved) role or user; rename your object, built-ins cannot be changed.",
+  needsLive: true,
+  check({ config: config2, live = [] }) {
+    return config2.desired.flatMap((d) => {
+      const state = live.find((s) => s.name === d.cluster);
+      if (!state?.reserved[d.kind].includes(d.name)) return [];
+      return [
+        {
+          severity: "error",
+          rule: "reserved-object",
+          cluster: d.cluster,
+          message: `${d.kind} "${d.name}" is built in (reserved) on ${d.cluster} and cannot be managed; give your ${d.kind} another name`,
+          source: d.source
+        }
+      ];
+    });
+  }
+};
+var reservedRules = [reservedObjectNamed];
+
+// src/rules/users.ts
+var userOnLocalOnly = {
+  id: "user-on-local-only",
+  severity: "info",
+  description: "A CCR/CCS user is also defined on the remote cluster, which only needs the role; remove the user from the remote cluster.",
+  needsLive: false,
+  check({ config: config2 }) {
+    const seen = /* @__PURE__ */ new Set();
+    return certificatePairs(config2).flatMap(
+      (p) => holders(config2, p.local, p.role).flatMap((u) => {
+        const twin = find(config2, p.remote, "user", u.name);
+        if (!twin || seen.has(`${p.remote}\0${u.name}`)) return [];
+        seen.add(`${p.remote}\0${u.name}`);
+        const message = `user ${u.name} is a cross-cluster user of ${p.local}; ${p.remote} authorizes its requests by the role name ${p.role} and needs no user of its own: remove user ${u.name} from ${p.remote}`;
+        return [finding(this, p.remote, message, twin.source)];
+      })
+    );
+  }
+};
+var runAsNeeded = {
+  id: "run-as-needed",
+  severity: "warning",
+  description: "A cross-cluster role lets users act on behalf of others (run_as) locally but not on the remote cluster; add the same run_as to the remote role.",
+  needsLive: false,
+  check({ config: config2 }) {
+    const seen = /* @__PURE__ */ new Set();
+    return certificatePairs(config2).flatMap((p) => {
+      const [local, remote] = [find(config2, p.local, "role", p.role), find(config2, p.remote, "role", p.role)];
+      const runAs = strings(local?.body.run_as);
+      if (!local || !remote || runAs.length === 0 || strings(remote.body.run_as).length > 0) return [];
+      if (seen.has(`${p.remote}\0${p.role}`)) return [];
+      seen.add(`${p.remote}\0${p.role}`);
+      const message = `role ${p.role} on ${p.local} submits requests on behalf of other users (run_as: ${runAs.join(", ")}); requests that reach ${p.remote} need run_as there too: add run_as: [${runAs.join(", ")}] to role ${p.role} on ${p.remote}`;
+      return [finding(this, p.remote, message, remote.source)];
+    });
+  }
+};
+var userRules = [userOnLocalOnly, runAsNeeded];
+
+// src/rules/version-table.ts
+var REMOTE_VERSIONS = [
+  ...["7.17"],
+  ...["8.0", "8.1", "8.2", "8.3", "8.4", "8.5", "8.6", "8.7", "8.8", "8.9"],
+  ...["8.10", "8.11", "8.12", "8.13", "8.14", "8.15", "8.16", "8.17", "8.18", "8.19"],
+  ...["9.0", "9.1", "9.2", "9.3"]
+];
+var ROWS = {
+  "7.17": "Y YYYYYYYYYYYYYYYYYYYY NNNN",
+  "8.0": "Y YYYYYYYYYYYYYYYYYYYY NNNN",
+  "8.1": "N YYYYYYYYYYYYYYYYYYYY NNNN",
+  "8.2": "N NYYYYYYYYYYYYYYYYYYY NNNN",
+  "8.3": "N NNYYYYYYYYYYYYYYYYYY NNNN",
+  "8.4": "N NNNYYYYYYYYYYYYYYYYY NNNN",
+  "8.5": "N NNNNYYYYYYYYYYYYYYYY NNNN",
+  "8.6": "N NNNNNYYYYYYYYYYYYYYY NNNN",
+  "8.7": "N NNNNNNYYYYYYYYYYYYYY NNNN",
+  "8.8": "N NNNNNNNYYYYYYYYYYYYY NNNN",
+  "8.9": "N NNNNNNNNYYYYYYYYYYYY NNNN",
+  "8.10": "N NNNNNNNNNYYYYYYYYYYY NNNN",
+  "8.11": "N NNNNNNNNNNYYYYYYYYYY NNNN",
+  "8.12": "N NNNNNNNNNNNYYYYYYYYY NNNN",
+  "8.13": "N NNNNNNNNNNNNYYYYYYYY NNNN",
+  "8.14": "N NNNNNNNNNNNNNYYYYYYY NNNN",
+  "8.15": "N NNNNNNNNNNNNNNYYYYYY NNNN",
+  "8.16": "N NNNNNNNNNNNNNNNYYYYY NNNN",
+  "8.17": "N NNNNNNNNNNNNNNNNYYYY NNNN",
+  "8.18": "N NNNNNNNNNNNNNNNNNYYY YNNN",
+  "8.19": "N NNNNNNNNNNNNNNNNNNYY YYYY",
+  "9.0": "N NNNNNNNNNNNNNNNNNNYN YYYY",
+  "9.1": "N NNNNNNNNNNNNNNNNNNNN YYYY",
+  "9.2": "N NNNNNNNNNNNNNNNNNNNN NYYY",
+  "9.3": "N NNNNNNNNNNNNNNNNNNNN NNYY"
+};
+var LOCAL_VERSIONS = Object.keys(ROWS);
+function minorOf(version2) {
+  const m = /^(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?$/.exec(version2.trim());
+  return m ? `${Number(m[1])}.${Number(m[2])}` : void 0;
+}
+function compatibility(local, remote) {
+  const row = ROWS[minorOf(local) ?? ""];
+  const column = REMOTE_VERSIONS.indexOf(minorOf(remote));
+  if (row === void 0 || column === -1) return "unknown";
+  return row.replace(/ /g, "")[column] === "Y" ? "compatible" : "incompatible";
+}
+
+// src/rules/versions.ts
+var versionOf3 = (live, cluster) => live.find((s) => s.name === cluster && s.reachable)?.version;
+var versionCompatible = {
+  id: "remote-version-compatible",
+  severity: "error",
+  description: "The local and remote cluster versions cannot talk (seed 002 table); upgrade one side first (a version outside the table is a warning).",
+  needsLive: true,
+  check({ config: config2, live = [] }) {
+    return remoteLinks(config2).flatMap((link) => {
+      const [local, remote] = [versionOf3(live, link.local), versionOf3(live, link.remote)];
+      if (!local || !remote || flavorOf2(config2, link.local) !== "elasticsearch") return [];
+      const verdict2 = compatibility(local, remote);
+      if (verdict2 === "compatible") return [];
+      const pair = `${link.local} (${local}) \u2192 ${link.remote} (${remote})`;
+      const message = verdict2 === "incompatible" ? `remote ${link.alias}: ${pair} is not a compatible pair of versions; upgrade ${link.local} or ${link.remote} to a version the other supports before connecting them` : `remote ${link.alias}: ${pair} is outside the version compatibility table xcluster knows (7.17 to 9.3); check the Elasticsearch documentation for this pair`;
+      const severity = verdict2 === "incompatible" ? "error" : "warning";
+      return [finding(this, link.local, message, link.desired.source, severity)];
+    });
+  }
+};
+var usesApiKey = (state, alias) => state?.remoteInfo[alias]?.cluster_credentials !== void 0;
+var certAuthDeprecated = {
+  id: "remote-cert-auth-deprecated",
+  severity: "warning",
+  description: "A remote connection of a 9.x cluster uses TLS certificate authentication, deprecated since 9.0; move it to API key authentication.",
+  needsLive: true,
+  check({ config: config2, live = [] }) {
+    return ofKind(config2, "remote_cluster").flatMap((d) => {
+      const state = live.find((s) => s.name === d.cluster && s.reachable);
+      const major2 = Number(state?.version?.split(".")[0]);
+      if (!(major2 >= 9) || usesApiKey(state, d.name) || flavorOf2(config2, d.cluster) !== "elasticsearch") return [];
+      const message = `remote ${d.name} on ${d.cluster} (${state?.version}) uses TLS certificate authentication, deprecated since Elasticsearch 9.0: migrate it to API key authentication (security: api_key in an intent)`;
+      return [finding(this, d.cluster, message, d.source)];
+    });
+  }
+};
+var versionRules = [versionCompatible, certAuthDeprecated];
+
+// src/rules/index.ts
+var rules = [
+  ...reservedRules,
+  ...privilegeRules,
+  ...ccrRules,
+  ...ccsRules,
+  ...apiKeyRules,
+  ...remoteRules,
+  ...versionRules,
+  ...userRules,
+  ...openSearchRules
+];
+function runRules(ctx) {
+  return rules.filter((r) => !r.needsLive || ctx.live).flatMap((r) => r.check(ctx));
+}
+
+// src/drift/plan.ts
+var rank = (c) => {
+  const k = KIND_ORDER.indexOf(c.kind);
+  return c.action === "delete" ? 2 * KIND_ORDER.length - k : k;
+};
+function orderChanges(changes) {
+  return changes.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i).map(({ c }) => c);
+}
+function withRemoteOwnership(state, transports) {
+  const estate = new Set(Object.values(transports));
+  const remotes = Object.entries(state.objects.remote_cluster).map(([alias, obj]) => {
+    const seeds = obj.body.seeds;
+    const addresses = [...Array.isArray(seeds) ? seeds : [], obj.body.proxy_address];
+    return [alias, { ...obj, managed: obj.managed || addresses.some((a) => typeof a === "string" && estate.has(a)) }];
+  });
+  return { ...state, objects: { ...state.objects, remote_cluster: Object.fromEntries(remotes) } };
+}
+function planCluster(config2, state) {
+  const base = { name: state.name, flavor: state.flavor, version: state.version, reachable: state.reachable };
+  if (!state.reachable) return { ...base, error: state.error, changes: [], unmanaged: [] };
+  const cluster = config2.clusters.find((c) => c.name === state.name);
+  const desired = config2.desired.filter((d) => d.cluster === state.name);
+  const owned = withRemoteOwnership(state, config2.transports);
+  const { changes, unmanaged } = diffCluster(desired, owned, cluster?.prune ?? false);
+  return { ...base, changes: orderChanges(changes), unmanaged };
+}
+function topology(config2, states, clusters) {
+  const links = /* @__PURE__ */ new Map();
+  const key2 = (from, alias) => `${from}\0${alias}`;
+  for (const d of config2.desired.filter((x) => x.kind === "remote_cluster")) {
+    links.set(key2(d.cluster, d.name), {
+      from: d.cluster,
+      to: d.linkedCluster ?? d.name,
+      alias: d.name,
+      state: "unchanged"
+    });
+  }
+  for (const s of states) {
+    for (const alias of Object.keys(s.objects.remote_cluster)) {
+      if (!links.has(key2(s.name, alias)))
+        links.set(key2(s.name, alias), { from: s.name, to: alias, alias, state: "unchanged" });
+    }
+  }
+  for (const c of clusters.flatMap((p) => p.changes).filter((c2) => c2.kind === "remote_cluster")) {
+    const link = links.get(key2(c.cluster, c.name));
+    if (link) link.state = c.action;
+  }
+  for (const link of links.values()) {
+    const info = states.find((s) => s.name === link.from)?.remoteInfo[link.alias];
+    if (info) link.connected = info.connected;
+  }
+  return [...links.values()];
+}
+function buildPlan(config2, states) {
+  const clusters = states.map((s) => planCluster(config2, s));
+  const ctx = { config: config2, live: states, changes: clusters.flatMap((c) => c.changes) };
+  return { clusters, findings: runRules(ctx), topology: topology(config2, states, clusters) };
+}
+function lintOnly(config2) {
+  return { clusters: [], findings: runRules({ config: config2 }) };
+}
 
 // src/job.ts
 var noLog = () => {
