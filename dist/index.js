@@ -17,7 +17,7 @@ import {
   summarize,
   summarizeApply,
   summaryLine
-} from "./chunks/chunk-OG3RDNJW.js";
+} from "./chunks/chunk-F5VVG55R.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

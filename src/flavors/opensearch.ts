@@ -9,16 +9,8 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { normalizeRemoteCluster, sortKeys } from '../model/normalize.js';
-import {
-  emptyObjects,
-  emptyReserved,
-  type Canonical,
-  type ClusterState,
-  type Json,
-  type Kind,
-  type RemoteInfo,
-} from '../model/types.js';
-import { remoteClustersFromSettings } from './elasticsearch.js';
+import { emptyObjects, emptyReserved, type Canonical, type ClusterState, type Kind } from '../model/types.js';
+import { remoteClustersFromSettings, remoteInfoOf, versionOf } from './settings.js';
 import { type Connection, type FlavorAdapter, type OperationResult, type Snapshot } from './flavor.js';
 
 type Obj = Record<string, unknown>;
@@ -286,11 +278,6 @@ async function read(conn: Connection): Promise<Snapshot> {
 // ---------------------------------------------------------------------------------------------
 // Parse
 
-function versionOf(info: unknown): string | undefined {
-  const version = isObject(info) && isObject(info.version) ? info.version.number : undefined;
-  return typeof version === 'string' ? version : undefined;
-}
-
 function addObjects(state: ClusterState, kind: Kind, response: unknown): void {
   if (!isObject(response)) return;
   for (const [name, body] of Object.entries(response)) {
@@ -298,21 +285,6 @@ function addObjects(state: ClusterState, kind: Kind, response: unknown): void {
     else state.objects[kind][name] = { body: normalize(kind, body), managed: isManaged(kind, body) };
   }
   state.reserved[kind].sort();
-}
-
-function remoteInfoOf(response: unknown): Record<string, RemoteInfo> {
-  const out: Record<string, RemoteInfo> = {};
-  if (!isObject(response)) return out;
-  for (const [alias, info] of Object.entries(response)) {
-    if (!isObject(info)) continue;
-    const fields = sortKeys(info) as { [key: string]: Json };
-    out[alias] = {
-      ...fields,
-      connected: info.connected === true,
-      ...(typeof info.mode === 'string' ? { mode: info.mode } : {}),
-    };
-  }
-  return out;
 }
 
 /** Canonical live state from recorded responses. Pure: the same snapshot gives the same state. */

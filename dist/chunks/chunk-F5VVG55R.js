@@ -13674,7 +13674,7 @@ var require_merge2 = __commonJS({
           for (let i = 0, j = two.length; i < j; i++) {
             result.push(takeValue(two[i]));
           }
-        } else if (isObject10(two)) {
+        } else if (isObject11(two)) {
           const keys = Object.keys(two);
           for (let i = 0, j = keys.length; i < j; i++) {
             const key2 = keys[i];
@@ -13684,8 +13684,8 @@ var require_merge2 = __commonJS({
             result[key2] = takeValue(two[key2]);
           }
         }
-      } else if (isObject10(one)) {
-        if (isObject10(two)) {
+      } else if (isObject11(one)) {
+        if (isObject11(two)) {
           if (!shouldMerge(one, two)) {
             return two;
           }
@@ -13709,7 +13709,7 @@ var require_merge2 = __commonJS({
               if (wasObjectReferenced(one, key2, objects) || wasObjectReferenced(two, key2, objects)) {
                 delete result[key2];
               } else {
-                if (isObject10(obj1) && isObject10(obj2)) {
+                if (isObject11(obj1) && isObject11(obj2)) {
                   const arr1 = objects.get(obj1) || [];
                   const arr2 = objects.get(obj2) || [];
                   arr1.push({ obj: one, key: key2 });
@@ -13743,7 +13743,7 @@ var require_merge2 = __commonJS({
     function isFunction(value) {
       return typeof value === "function";
     }
-    function isObject10(value) {
+    function isObject11(value) {
       return !isPrimitive(value) && !isArray(value) && !isFunction(value) && typeof value === "object";
     }
     function isPrimitive(value) {
@@ -45203,7 +45203,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject10 = isObject;
+  const isObject11 = isObject;
   const catchall = def.catchall;
   let value;
   const memo2 = globalConfig.memoizer;
@@ -45211,7 +45211,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject10(input2)) {
+    if (!isObject11(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -45347,7 +45347,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject10 = isObject;
+  const isObject11 = isObject;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
@@ -45356,7 +45356,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject10(input2)) {
+    if (!isObject11(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -98019,6 +98019,76 @@ function clientOptions(conn) {
   };
 }
 
+// src/flavors/settings.ts
+var isObject5 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function versionOf(info) {
+  const version2 = isObject5(info) && isObject5(info.version) ? info.version.number : void 0;
+  return typeof version2 === "string" ? version2 : void 0;
+}
+var REMOTE_SETTINGS = /* @__PURE__ */ new Set([
+  "mode",
+  "seeds",
+  "proxy_address",
+  "server_name",
+  "skip_unavailable",
+  "node_connections",
+  "proxy_socket_connections"
+]);
+var TRANSPORT = "transport.";
+var TRANSPORT_SETTINGS = /* @__PURE__ */ new Set(["compress", "compression_scheme", "ping_schedule"]);
+function flatten(value, prefix, out) {
+  if (!isObject5(value)) {
+    if (prefix) out[prefix] = value;
+    return out;
+  }
+  for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  return out;
+}
+function settingList(v) {
+  return typeof v === "string" ? v.split(",").map((s) => s.trim()).filter((s) => s !== "") : v;
+}
+function setRemoteSetting(remote, setting, value) {
+  if (REMOTE_SETTINGS.has(setting)) {
+    remote[setting] = setting === "seeds" ? settingList(value) : value;
+    return true;
+  }
+  const key2 = setting.startsWith(TRANSPORT) ? setting.slice(TRANSPORT.length) : "";
+  if (!TRANSPORT_SETTINGS.has(key2)) return false;
+  remote.transport = { ...isObject5(remote.transport) ? remote.transport : {}, [key2]: value };
+  return true;
+}
+function remoteClustersFromSettings(settings) {
+  const body = isObject5(settings) ? settings : {};
+  const flat = { ...flatten(body.persistent, "", {}), ...flatten(body.transient, "", {}) };
+  const remotes = {};
+  for (const prefix of ["search.remote.", "cluster.remote."]) {
+    for (const [key2, value] of Object.entries(flat)) {
+      if (!key2.startsWith(prefix) || value === null || value === void 0) continue;
+      const rest = key2.slice(prefix.length);
+      const dot = rest.indexOf(".");
+      if (dot <= 0) continue;
+      const alias = rest.slice(0, dot);
+      const remote = remotes[alias] ?? {};
+      if (setRemoteSetting(remote, rest.slice(dot + 1), value)) remotes[alias] = remote;
+    }
+  }
+  return remotes;
+}
+function remoteInfoOf(response) {
+  const out = {};
+  if (!isObject5(response)) return out;
+  for (const [alias, info] of Object.entries(response)) {
+    if (!isObject5(info)) continue;
+    const fields = sortKeys(info);
+    out[alias] = {
+      ...fields,
+      connected: info.connected === true,
+      ...typeof info.mode === "string" ? { mode: info.mode } : {}
+    };
+  }
+  return out;
+}
+
 // src/flavors/elasticsearch-write.ts
 import { STATUS_CODES as STATUS_CODES2 } from "node:http";
 
@@ -98068,7 +98138,7 @@ async function withRetry(attempt, classify, policy, clock = systemClock) {
 
 // src/flavors/read.ts
 import { STATUS_CODES } from "node:http";
-var isObject5 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var isObject6 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var MAX_REASON = 300;
 function unreachableState(name, flavor, error62) {
   return {
@@ -98124,11 +98194,11 @@ function describeReadError(err, conn) {
   }
 }
 function httpReason(err) {
-  const meta3 = isObject5(err) && isObject5(err.meta) ? err.meta : {};
+  const meta3 = isObject6(err) && isObject6(err.meta) ? err.meta : {};
   const status = typeof meta3.statusCode === "number" ? meta3.statusCode : 0;
   const body = meta3.body;
-  const error62 = isObject5(body) ? body.error : void 0;
-  const reason = isObject5(error62) ? String(error62.reason ?? error62.type ?? "") : typeof error62 === "string" ? error62 : typeof body === "string" ? body : "";
+  const error62 = isObject6(body) ? body.error : void 0;
+  const reason = isObject6(error62) ? String(error62.reason ?? error62.type ?? "") : typeof error62 === "string" ? error62 : typeof body === "string" ? body : "";
   const head = `${status} ${STATUS_CODES[status] ?? "error"}`;
   return reason ? `${head}: ${reason}` : head;
 }
@@ -98143,7 +98213,7 @@ var NETWORK_CODES = [
 ];
 var TLS_ERROR = /certificate|self[- ]signed|altnames|SSL|TLS|CERT_|EPROTO/i;
 function networkReason(message, err, at) {
-  const code = isObject5(err) && typeof err.code === "string" ? err.code : "";
+  const code = isObject6(err) && typeof err.code === "string" ? err.code : "";
   const text = `${code} ${message}`;
   for (const [pattern, reason] of NETWORK_CODES) if (pattern.test(text)) return `${reason} at ${at}`;
   if (TLS_ERROR.test(text)) return `TLS error at ${at}: ${message}`;
@@ -98170,13 +98240,13 @@ function scrub(text, conn) {
 }
 
 // src/flavors/elasticsearch-write.ts
-var isObject6 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var isObject7 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var WriteError = class extends Error {
   name = "WriteError";
 };
 var segment = (name) => encodeURIComponent(name);
 function withMarker(body) {
-  const metadata2 = isObject6(body.metadata) ? body.metadata : {};
+  const metadata2 = isObject7(body.metadata) ? body.metadata : {};
   return { ...body, metadata: { ...metadata2, [MANAGED_BY_KEY]: MANAGED_BY_VALUE } };
 }
 function roleRequests(change) {
@@ -98192,7 +98262,7 @@ function roleMappingRequests(change) {
 }
 var userBody = (body) => ({ ...withMarker(body), enabled: body.enabled !== false });
 function mergeKeeps(live, desired) {
-  if (!isObject6(live) || !isObject6(desired)) return false;
+  if (!isObject7(live) || !isObject7(desired)) return false;
   return Object.entries(live).some(([k, v]) => !(k in desired) || mergeKeeps(v, desired[k]));
 }
 function userUpdatePuts(change, path3) {
@@ -98229,7 +98299,7 @@ function userRequests(op) {
 function flatSettings(body, prefix = "") {
   const out = {};
   for (const [k, v] of Object.entries(body)) {
-    if (isObject6(v)) Object.assign(out, flatSettings(v, `${prefix}${k}.`));
+    if (isObject7(v)) Object.assign(out, flatSettings(v, `${prefix}${k}.`));
     else out[`${prefix}${k}`] = v;
   }
   return out;
@@ -98268,7 +98338,7 @@ function requestsFor(op) {
 var RETRY_STATUSES = /* @__PURE__ */ new Set([429, 502, 503, 504]);
 var RESET = /ECONNRESET|socket hang up|EPIPE/i;
 var statusOf = (err) => {
-  const status = isObject6(err) && isObject6(err.meta) ? err.meta.statusCode : void 0;
+  const status = isObject7(err) && isObject7(err.meta) ? err.meta.statusCode : void 0;
   return typeof status === "number" && status > 0 ? status : void 0;
 };
 var nameOf2 = (err) => err instanceof Error ? err.name : "";
@@ -98277,16 +98347,16 @@ function classifyWriteError(err) {
   const status = statusOf(err);
   if (status !== void 0) {
     if (!RETRY_STATUSES.has(status)) return { retry: false };
-    const headers = isObject6(err) && isObject6(err.meta) && isObject6(err.meta.headers) ? err.meta.headers : {};
+    const headers = isObject7(err) && isObject7(err.meta) && isObject7(err.meta.headers) ? err.meta.headers : {};
     const afterMs = parseRetryAfter(headers["retry-after"]);
     return afterMs === void 0 ? { retry: true } : { retry: true, afterMs };
   }
-  const code = isObject6(err) && typeof err.code === "string" ? err.code : "";
+  const code = isObject7(err) && typeof err.code === "string" ? err.code : "";
   return { retry: nameOf2(err) === "ConnectionError" && RESET.test(`${code} ${messageOf2(err)}`) };
 }
 function httpError(status, body) {
-  const error62 = isObject6(body) ? body.error : void 0;
-  if (isObject6(error62)) {
+  const error62 = isObject7(body) ? body.error : void 0;
+  if (isObject7(error62)) {
     const type = typeof error62.type === "string" ? error62.type : "";
     const reason = typeof error62.reason === "string" ? error62.reason : "";
     return [`${status}${type ? ` ${type}` : ""}`, reason].filter((s) => s !== "").join(": ");
@@ -98312,7 +98382,7 @@ function scrub2(text, secrets2) {
 }
 function describeWriteError(err) {
   const status = statusOf(err);
-  if (status !== void 0) return httpError(status, isObject6(err) && isObject6(err.meta) ? err.meta.body : void 0);
+  if (status !== void 0) return httpError(status, isObject7(err) && isObject7(err.meta) ? err.meta.body : void 0);
   switch (nameOf2(err)) {
     case "WriteError":
       return messageOf2(err);
@@ -98378,7 +98448,7 @@ async function authenticate(conn, username, password, retry = DEFAULT_RETRY) {
 }
 
 // src/flavors/elasticsearch.ts
-var isObject7 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var isObject8 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var RESPONSE_KEYS = {
   info: "GET /",
   roles: "GET /_security/role",
@@ -98423,83 +98493,16 @@ function mostTellingError(errors) {
   const named = (e) => e instanceof Error ? e.name : "";
   return errors.find((e) => named(e) !== "NoLivingConnectionsError") ?? errors[0];
 }
-function versionOf(info) {
-  const version2 = isObject7(info) && isObject7(info.version) ? info.version.number : void 0;
-  return typeof version2 === "string" ? version2 : void 0;
-}
 function isBuiltIn(body) {
-  return isReserved(body) || isObject7(body) && isObject7(body.metadata) && body.metadata._read_only === true;
+  return isReserved(body) || isObject8(body) && isObject8(body.metadata) && body.metadata._read_only === true;
 }
 function addObjects(state, kind, response) {
-  if (!isObject7(response)) return;
+  if (!isObject8(response)) return;
   for (const [name, body] of Object.entries(response)) {
     if (isBuiltIn(body)) state.reserved[kind].push(name);
     else state.objects[kind][name] = { body: normalize(kind, body), managed: isManaged(body) };
   }
   state.reserved[kind].sort();
-}
-var REMOTE_SETTINGS = /* @__PURE__ */ new Set([
-  "mode",
-  "seeds",
-  "proxy_address",
-  "server_name",
-  "skip_unavailable",
-  "node_connections",
-  "proxy_socket_connections"
-]);
-var TRANSPORT = "transport.";
-var TRANSPORT_SETTINGS = /* @__PURE__ */ new Set(["compress", "compression_scheme", "ping_schedule"]);
-function flatten(value, prefix, out) {
-  if (!isObject7(value)) {
-    if (prefix) out[prefix] = value;
-    return out;
-  }
-  for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
-  return out;
-}
-function settingList(v) {
-  return typeof v === "string" ? v.split(",").map((s) => s.trim()).filter((s) => s !== "") : v;
-}
-function setRemoteSetting(remote, setting, value) {
-  if (REMOTE_SETTINGS.has(setting)) {
-    remote[setting] = setting === "seeds" ? settingList(value) : value;
-    return true;
-  }
-  const key2 = setting.startsWith(TRANSPORT) ? setting.slice(TRANSPORT.length) : "";
-  if (!TRANSPORT_SETTINGS.has(key2)) return false;
-  remote.transport = { ...isObject7(remote.transport) ? remote.transport : {}, [key2]: value };
-  return true;
-}
-function remoteClustersFromSettings(settings) {
-  const body = isObject7(settings) ? settings : {};
-  const flat = { ...flatten(body.persistent, "", {}), ...flatten(body.transient, "", {}) };
-  const remotes = {};
-  for (const prefix of ["search.remote.", "cluster.remote."]) {
-    for (const [key2, value] of Object.entries(flat)) {
-      if (!key2.startsWith(prefix) || value === null || value === void 0) continue;
-      const rest = key2.slice(prefix.length);
-      const dot = rest.indexOf(".");
-      if (dot <= 0) continue;
-      const alias = rest.slice(0, dot);
-      const remote = remotes[alias] ?? {};
-      if (setRemoteSetting(remote, rest.slice(dot + 1), value)) remotes[alias] = remote;
-    }
-  }
-  return remotes;
-}
-function remoteInfoOf(response) {
-  const out = {};
-  if (!isObject7(response)) return out;
-  for (const [alias, info] of Object.entries(response)) {
-    if (!isObject7(info)) continue;
-    const fields = sortKeys(info);
-    out[alias] = {
-      ...fields,
-      connected: info.connected === true,
-      ...typeof info.mode === "string" ? { mode: info.mode } : {}
-    };
-  }
-  return out;
 }
 function parse3(snapshot) {
   const r = snapshot.responses;
@@ -98532,7 +98535,7 @@ var elasticsearch = {
 // src/flavors/opensearch.ts
 import * as http2 from "node:http";
 import * as https2 from "node:https";
-var isObject8 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var isObject9 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var MANAGED_ATTRIBUTE = "managed_by";
 var MANAGED_VALUE = "xcluster";
 var MANAGED_SUFFIX = " [managed by xcluster]";
@@ -98556,7 +98559,7 @@ function objectSet2(items) {
   for (const item of items) seen.set(stable2(item), item);
   return [...seen.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, v]) => v);
 }
-var isEmpty2 = (v) => v === void 0 || v === null || v === "" || Array.isArray(v) && v.length === 0 || isObject8(v) && Object.keys(v).length === 0;
+var isEmpty2 = (v) => v === void 0 || v === null || v === "" || Array.isArray(v) && v.length === 0 || isObject9(v) && Object.keys(v).length === 0;
 function compact2(o) {
   const out = {};
   for (const [k, v] of Object.entries(o)) if (!isEmpty2(v)) out[k] = v;
@@ -98581,7 +98584,7 @@ function role2(body) {
     cluster_permissions: stringSet2(body.cluster_permissions),
     index_permissions: objectSet2(
       list(body.index_permissions).map((p) => {
-        const e = isObject8(p) ? p : {};
+        const e = isObject9(p) ? p : {};
         return compact2({
           index_patterns: stringSet2(e.index_patterns),
           allowed_actions: stringSet2(e.allowed_actions),
@@ -98593,7 +98596,7 @@ function role2(body) {
     ),
     tenant_permissions: objectSet2(
       list(body.tenant_permissions).map((p) => {
-        const e = isObject8(p) ? p : {};
+        const e = isObject9(p) ? p : {};
         return compact2({
           tenant_patterns: stringSet2(e.tenant_patterns),
           allowed_actions: stringSet2(e.allowed_actions)
@@ -98606,7 +98609,7 @@ function role2(body) {
 }
 function internalUser(body) {
   const attributes = {};
-  if (isObject8(body.attributes)) {
+  if (isObject9(body.attributes)) {
     for (const [k, v] of Object.entries(body.attributes)) if (k !== MANAGED_ATTRIBUTE) attributes[k] = String(v);
   }
   return compact2({
@@ -98643,15 +98646,15 @@ var byKind3 = {
 function normalize2(kind, body) {
   const form = byKind3[kind];
   if (!form) throw new Error(`'${kind}' is not an OpenSearch kind`);
-  return form(isObject8(body) ? body : {});
+  return form(isObject9(body) ? body : {});
 }
 function isManaged2(kind, body) {
-  if (!isObject8(body)) return false;
+  if (!isObject9(body)) return false;
   if (kind === "internal_user")
-    return isObject8(body.attributes) && body.attributes[MANAGED_ATTRIBUTE] === MANAGED_VALUE;
+    return isObject9(body.attributes) && body.attributes[MANAGED_ATTRIBUTE] === MANAGED_VALUE;
   return typeof body.description === "string" && body.description.endsWith(MANAGED_SUFFIX);
 }
-var isBuiltIn2 = (body) => isObject8(body) && (body.reserved === true || body.static === true || body.hidden === true);
+var isBuiltIn2 = (body) => isObject9(body) && (body.reserved === true || body.static === true || body.hidden === true);
 var ResponseError3 = class extends Error {
   constructor(message, meta3) {
     super(message);
@@ -98664,7 +98667,7 @@ var TimeoutError2 = class extends Error {
   name = "TimeoutError";
 };
 function errorBody(body) {
-  if (!isObject8(body) || body.error !== void 0) return body;
+  if (!isObject9(body) || body.error !== void 0) return body;
   const reason = typeof body.message === "string" ? body.message : typeof body.reason === "string" ? body.reason : "";
   return reason ? { error: { reason } } : body;
 }
@@ -98726,31 +98729,13 @@ async function read2(conn) {
   }
   return { format_version: 1, cluster: conn.cluster, flavor: "opensearch", responses };
 }
-function versionOf2(info) {
-  const version2 = isObject8(info) && isObject8(info.version) ? info.version.number : void 0;
-  return typeof version2 === "string" ? version2 : void 0;
-}
 function addObjects2(state, kind, response) {
-  if (!isObject8(response)) return;
+  if (!isObject9(response)) return;
   for (const [name, body] of Object.entries(response)) {
     if (isBuiltIn2(body)) state.reserved[kind].push(name);
     else state.objects[kind][name] = { body: normalize2(kind, body), managed: isManaged2(kind, body) };
   }
   state.reserved[kind].sort();
-}
-function remoteInfoOf2(response) {
-  const out = {};
-  if (!isObject8(response)) return out;
-  for (const [alias, info] of Object.entries(response)) {
-    if (!isObject8(info)) continue;
-    const fields = sortKeys(info);
-    out[alias] = {
-      ...fields,
-      connected: info.connected === true,
-      ...typeof info.mode === "string" ? { mode: info.mode } : {}
-    };
-  }
-  return out;
 }
 function parse4(snapshot) {
   const r = snapshot.responses;
@@ -98758,11 +98743,11 @@ function parse4(snapshot) {
   const state = {
     name: snapshot.cluster,
     flavor: "opensearch",
-    version: versionOf2(r[k.info]),
+    version: versionOf(r[k.info]),
     reachable: true,
     objects: emptyObjects(),
     reserved: emptyReserved(),
-    remoteInfo: remoteInfoOf2(r[k.remoteInfo])
+    remoteInfo: remoteInfoOf(r[k.remoteInfo])
   };
   addObjects2(state, "action_group", r[k.actionGroups]);
   addObjects2(state, "role", r[k.roles]);
@@ -100298,13 +100283,13 @@ var MODES = {
 var COMMON = ["mode", "skip_unavailable", "transport"];
 var TRANSPORT2 = ["compress", "compression_scheme", "ping_schedule"];
 var KNOWN = [...COMMON, ...Object.values(MODES).flatMap((m) => m.only)];
-var isObject9 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var isObject10 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 function settingProblems(body) {
   const mode = typeof body.mode === "string" ? body.mode : "sniff";
   const spec = MODES[mode];
   if (!spec) return [`mode "${mode}" is neither sniff nor proxy`];
   const other = Object.values(MODES).flatMap((m) => m === spec ? [] : m.only);
-  const transport = isObject9(body.transport) ? Object.keys(body.transport) : [];
+  const transport = isObject10(body.transport) ? Object.keys(body.transport) : [];
   const unknown2 = (key2, known, prefix = "") => {
     const guess = nearest(key2, known);
     return `unknown setting ${prefix}${key2}${guess ? `; did you mean ${prefix}${guess}?` : ""}`;
@@ -100332,7 +100317,7 @@ var settingsValid = {
   }
 };
 var RESETTING = ["compress", "ping_schedule"];
-var transportOf = (body) => isObject9(body?.transport) ? body.transport : {};
+var transportOf = (body) => isObject10(body?.transport) ? body.transport : {};
 function resettingChanges(ch) {
   if (ch.kind !== "remote_cluster" || ch.action !== "update") return [];
   const [before, after] = [transportOf(ch.before), transportOf(ch.body)];
@@ -100479,7 +100464,7 @@ function compatibility(local, remote) {
 }
 
 // src/rules/versions.ts
-var versionOf3 = (live, cluster) => live.find((s) => s.name === cluster && s.reachable)?.version;
+var versionOf2 = (live, cluster) => live.find((s) => s.name === cluster && s.reachable)?.version;
 var versionCompatible = {
   id: "remote-version-compatible",
   severity: "error",
@@ -100487,7 +100472,7 @@ var versionCompatible = {
   needsLive: true,
   check({ config: config2, live = [] }) {
     return remoteLinks(config2).flatMap((link) => {
-      const [local, remote] = [versionOf3(live, link.local), versionOf3(live, link.remote)];
+      const [local, remote] = [versionOf2(live, link.local), versionOf2(live, link.remote)];
       if (!local || !remote || flavorOf2(config2, link.local) !== "elasticsearch") return [];
       const verdict2 = compatibility(local, remote);
       if (verdict2 === "compatible") return [];
