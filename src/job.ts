@@ -31,15 +31,18 @@ interface Session {
   config: Config;
   connections: Map<string, Connection>;
   log: (line: string) => void;
+  /** Plan and apply check users' passwords; a snapshot records the read round only. */
+  checkPasswords: boolean;
 }
 
 const noLog = (): void => {};
 
 /**
- * Resolves every secret the selected clusters need (connections and user passwords) before any
- * request is sent, so that a missing one fails at once, naming its file and line.
+ * Resolves every secret the selected clusters need (connections, and user passwords when they
+ * are checked) before any request is sent, so that a missing one fails at once, naming its file
+ * and line.
  */
-function openSession(config: Config, log: (line: string) => void): Session {
+function openSession(config: Config, log: (line: string) => void, checkPasswords = true): Session {
   const connections = new Map<string, Connection>();
   const errors: ConfigError[] = [];
   const attempt = (fn: () => void): void => {
@@ -51,9 +54,11 @@ function openSession(config: Config, log: (line: string) => void): Session {
     }
   };
   for (const c of config.clusters) attempt(() => connections.set(c.name, resolveConnection(c)));
-  for (const d of config.desired) if (d.password) attempt(() => resolveSecret(d.password!, `users.${d.name}.password`));
+  for (const d of checkPasswords ? config.desired : []) {
+    if (d.password) attempt(() => resolveSecret(d.password!, `users.${d.name}.password`));
+  }
   if (errors.length > 0) throw new ConfigErrors(errors);
-  return { config, connections, log };
+  return { config, connections, log, checkPasswords };
 }
 
 const flavorOf = (s: Session, cluster: string): FlavorAdapter =>
@@ -101,6 +106,7 @@ async function readState(s: Session, c: ClusterConfig): Promise<{ state: Cluster
     return result;
   }
   s.log(`${c.name}: read ${state.version ?? ''} in ${Date.now() - started} ms`);
+  if (!s.checkPasswords) return result;
   return { ...result, state: { ...state, stalePasswords: await stalePasswords(s, state) } };
 }
 
@@ -143,7 +149,7 @@ export function lintJob(opts: JobOptions): { config: Config; plan: Plan } {
 export async function snapshotJob(
   opts: JobOptions & { out: string },
 ): Promise<{ written: string[]; states: ClusterState[] }> {
-  const { states, snapshots } = await readAll(openSession(load(opts), opts.log ?? noLog));
+  const { states, snapshots } = await readAll(openSession(load(opts), opts.log ?? noLog, false));
   const toFile = opts.out.endsWith('.json');
   if (toFile && snapshots.length > 1) {
     throw new Error(`--out ${opts.out} is a file, but ${snapshots.length} clusters were read: give a folder`);

@@ -261,8 +261,12 @@ describe('xcluster snapshot and plan --from-snapshot', () => {
     });
     serveCluster(eastInSync(), { url: EAST_URL });
     serveCluster(west, { url: WEST_URL });
+    // A snapshot records the read round only: it needs no user password and checks none.
+    delete process.env.CCU_PASSWORD;
     const snap = await xcluster('snapshot', '--out', 'live');
+    expect(snap.stderr).not.toContain('password');
     expect(snap.code).toBe(0);
+    process.env.CCU_PASSWORD = SECRETS.CCU_PASSWORD;
     const recorded = readFileSync(path.join(root, 'live', 'west.json'), 'utf8');
     expect(JSON.parse(recorded)).toMatchObject({ format_version: 1, cluster: 'west', flavor: 'elasticsearch' });
     for (const secret of Object.values(SECRETS)) expect(recorded).not.toContain(secret);

@@ -100582,7 +100582,7 @@ function lintOnly(config2) {
 // src/job.ts
 var noLog = () => {
 };
-function openSession(config2, log) {
+function openSession(config2, log, checkPasswords = true) {
   const connections = /* @__PURE__ */ new Map();
   const errors = [];
   const attempt = (fn) => {
@@ -100594,9 +100594,11 @@ function openSession(config2, log) {
     }
   };
   for (const c of config2.clusters) attempt(() => connections.set(c.name, resolveConnection(c)));
-  for (const d of config2.desired) if (d.password) attempt(() => resolveSecret(d.password, `users.${d.name}.password`));
+  for (const d of checkPasswords ? config2.desired : []) {
+    if (d.password) attempt(() => resolveSecret(d.password, `users.${d.name}.password`));
+  }
   if (errors.length > 0) throw new ConfigErrors(errors);
-  return { config: config2, connections, log };
+  return { config: config2, connections, log, checkPasswords };
 }
 var flavorOf3 = (s, cluster) => flavors[s.config.clusters.find((c) => c.name === cluster).connection.flavor];
 async function stalePasswords(s, state) {
@@ -100629,6 +100631,7 @@ async function readState(s, c) {
     return result;
   }
   s.log(`${c.name}: read ${state.version ?? ""} in ${Date.now() - started} ms`);
+  if (!s.checkPasswords) return result;
   return { ...result, state: { ...state, stalePasswords: await stalePasswords(s, state) } };
 }
 async function readAll(s) {
@@ -100661,7 +100664,7 @@ function lintJob(opts) {
   return { config: config2, plan: lintOnly(config2) };
 }
 async function snapshotJob(opts) {
-  const { states, snapshots } = await readAll(openSession(load(opts), opts.log ?? noLog));
+  const { states, snapshots } = await readAll(openSession(load(opts), opts.log ?? noLog, false));
   const toFile = opts.out.endsWith(".json");
   if (toFile && snapshots.length > 1) {
     throw new Error(`--out ${opts.out} is a file, but ${snapshots.length} clusters were read: give a folder`);
