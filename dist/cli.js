@@ -18,7 +18,7 @@ import {
   renderApply,
   renderJson,
   snapshotJob
-} from "./chunks/chunk-7HGJUC2C.js";
+} from "./chunks/chunk-EWXWTXUS.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({

@@ -17,7 +17,7 @@ import {
   summarize,
   summarizeApply,
   summaryLine
-} from "./chunks/chunk-7HGJUC2C.js";
+} from "./chunks/chunk-EWXWTXUS.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

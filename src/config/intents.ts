@@ -22,7 +22,6 @@ import { flavors } from '../flavors/index.js';
 import { type FlavorAdapter } from '../flavors/flavor.js';
 import { normalize, sortKeys } from '../model/normalize.js';
 import {
-  KIND_ORDER,
   formatSource,
   type Canonical,
   type Desired,
@@ -38,14 +37,11 @@ import { nearest } from './suggest.js';
 /** Where the intents live, relative to the xcluster/ folder (the first that exists is read). */
 export const INTENTS_FILES = ['intents.yml', 'intents.yaml'] as const;
 
-/**
- * OpenSearch object kinds, named here and nowhere else in this file. The OpenSearch flavor adds
- * them to Kind (model/types.ts); until it has, an OpenSearch intent is a configuration error
- * rather than objects no stage could plan.
- */
-export const OPENSEARCH_KINDS = { user: 'internal_user', mapping: 'roles_mapping' } as const;
-
-const isKind = (k: string): k is Kind => (KIND_ORDER as readonly string[]).includes(k);
+/** OpenSearch object kinds, named here and nowhere else in this file. */
+export const OPENSEARCH_KINDS = { user: 'internal_user', mapping: 'roles_mapping' } as const satisfies Record<
+  string,
+  Kind
+>;
 
 /** What the expansion needs to know about the rest of the folder. */
 export interface IntentContext {
@@ -308,12 +304,6 @@ function expandSearch(e: Expanding): Desired[] {
 function expandOpenSearchReplication(e: Expanding): Desired[] {
   const { intent } = e;
   const { user: userKind, mapping } = OPENSEARCH_KINDS;
-  if (!isKind(userKind) || !isKind(mapping)) {
-    e.errors.push(
-      intentError(intent, 'OpenSearch intents need the OpenSearch flavor (internal users, roles mappings)'),
-    );
-    return [];
-  }
   const useRoles = 'OpenSearch maps the user to roles: { leader, follower }';
   const problems: [boolean, string, SourceRef][] = [
     [intent.security === 'api_key', 'OpenSearch has no API key model: use security: certificate', e.at('security')],

@@ -99162,7 +99162,6 @@ function formatPath(path3) {
 // src/config/intents.ts
 var INTENTS_FILES = ["intents.yml", "intents.yaml"];
 var OPENSEARCH_KINDS = { user: "internal_user", mapping: "roles_mapping" };
-var isKind = (k) => KIND_ORDER.includes(k);
 function expandIntents(file2, ctx) {
   const r = { yaml: file2.yaml, ctx, errors: [] };
   const expanding = [
@@ -99330,12 +99329,6 @@ function expandSearch(e) {
 function expandOpenSearchReplication(e) {
   const { intent } = e;
   const { user: userKind, mapping } = OPENSEARCH_KINDS;
-  if (!isKind(userKind) || !isKind(mapping)) {
-    e.errors.push(
-      intentError(intent, "OpenSearch intents need the OpenSearch flavor (internal users, roles mappings)")
-    );
-    return [];
-  }
   const useRoles = "OpenSearch maps the user to roles: { leader, follower }";
   const problems = [
     [intent.security === "api_key", "OpenSearch has no API key model: use security: certificate", e.at("security")],
