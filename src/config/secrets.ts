@@ -52,11 +52,17 @@ export function resolveConnection(cluster: ClusterConfig): Connection {
     auth = { username: spec.auth.username, password: resolveSecret(spec.auth.password, 'connection.auth.password') };
   }
   const ca = spec.ca ? resolveSecret(spec.ca, 'connection.ca') : undefined;
+  const cert = spec.clientCertificate;
+  const clientCertificate = cert && {
+    certificate: resolveSecret(cert.certificate, 'connection.client_certificate.certificate'),
+    key: resolveSecret(cert.key, 'connection.client_certificate.key'),
+  };
   return {
     cluster: cluster.name,
     url: spec.url,
     auth,
     ...(ca !== undefined ? { ca } : {}),
+    ...(clientCertificate ? { clientCertificate } : {}),
     timeoutMs: spec.timeoutMs,
   };
 }

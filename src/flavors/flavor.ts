@@ -7,6 +7,8 @@ export interface Connection {
   auth: { apiKey: string } | { username: string; password: string } | null;
   /** PEM text of the CA that signs the cluster's HTTP certificate. */
   ca?: string;
+  /** PEM text of a TLS client certificate and its key (OpenSearch's admin APIs, PKI realms). */
+  clientCertificate?: { certificate: string; key: string };
   timeoutMs: number;
 }
 

@@ -4,13 +4,21 @@
 /**
  * Kinds of object xcluster manages. `role` and `remote_cluster` exist in both flavors (each in
  * its own dialect); `user` and `role_mapping` are Elasticsearch's, `internal_user`,
- * `roles_mapping` and `action_group` are OpenSearch's.
+ * `roles_mapping`, `action_group` and `nodes_dn` (the node DNs a cluster accepts) are OpenSearch's.
  */
 export type Kind =
-  'role' | 'user' | 'role_mapping' | 'remote_cluster' | 'internal_user' | 'roles_mapping' | 'action_group';
+  | 'role'
+  | 'user'
+  | 'role_mapping'
+  | 'remote_cluster'
+  | 'internal_user'
+  | 'roles_mapping'
+  | 'action_group'
+  | 'nodes_dn';
 
 /** Order in which kinds are created or updated (dependencies first); deletions run in the reverse order. */
 export const KIND_ORDER: readonly Kind[] = [
+  'nodes_dn',
   'remote_cluster',
   'action_group',
   'role',
@@ -57,6 +65,18 @@ export interface Desired {
   linkedCluster?: string;
   /** The intent(s) of xcluster/intents.yml this object was expanded from (names, comma-separated). */
   intent?: string;
+  /**
+   * Objects of the same cluster this one names and the server insists exist when it is written
+   * (it answers 404 otherwise). Checked at plan time against the config and the live state.
+   */
+  references?: Reference[];
+}
+
+/** An object named by another one: `field` of the referring object names `kind` `name`. */
+export interface Reference {
+  kind: Kind;
+  name: string;
+  field: string;
 }
 
 export type Auth =
@@ -69,6 +89,8 @@ export interface ConnectionSpec {
   url: string;
   auth: Auth;
   ca?: SecretSpec;
+  /** A TLS client certificate and its key (PEM), presented on every request. */
+  clientCertificate?: { certificate: SecretSpec; key: SecretSpec };
   /** host:port other clusters use as seed for this one. */
   transport?: string;
   /** Per-request timeout in milliseconds. */
@@ -147,6 +169,8 @@ export interface ClusterState {
   remoteInfo: Record<string, RemoteInfo>;
   /** Users whose configured password no longer authenticates (found by `checkPasswords`). */
   stalePasswords?: string[];
+  /** Kinds the read round could not read, with the server's reason (e.g. an API that needs a client certificate). */
+  unreadable?: Partial<Record<Kind, string>>;
 }
 
 export const emptyObjects = (): ObjectsByKind => Object.fromEntries(KIND_ORDER.map((k) => [k, {}])) as ObjectsByKind;
