@@ -69,14 +69,14 @@ const flavorOf = (s: Session, cluster: string): FlavorAdapter =>
  * server refuses them whatever the password. Each check is one request, bounded in parallel.
  */
 async function stalePasswords(s: Session, state: ClusterState): Promise<string[]> {
+  // Whatever the kind (a user, an internal user), an object with a password is one to log in as.
   const users = s.config.desired.filter(
     (d) =>
       d.cluster === state.name &&
-      d.kind === 'user' &&
       d.password &&
       d.body.enabled !== false &&
-      state.objects.user[d.name] &&
-      state.objects.user[d.name]!.body.enabled !== false,
+      state.objects[d.kind][d.name] &&
+      state.objects[d.kind][d.name]!.body.enabled !== false,
   );
   const limit = pLimit(4);
   const flavor = flavorOf(s, state.name);

@@ -108,7 +108,7 @@ export function diffCluster(desired: Desired[], live: ClusterState, prune: boole
         changes.push(created(d));
         continue;
       }
-      const stale = kind === 'user' && (live.stalePasswords ?? []).includes(d.name);
+      const stale = d.password !== undefined && (live.stalePasswords ?? []).includes(d.name);
       const change = updated(d, current.body, stale);
       if (change) changes.push(change);
     }

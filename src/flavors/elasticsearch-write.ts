@@ -3,11 +3,9 @@
 // concurrency inside a step. Nothing is ever written that is not a Change of the plan, and no
 // error text leaves here holding a secret.
 
-import { STATUS_CODES } from 'node:http';
 import { Client } from '@elastic/elasticsearch';
-import pLimit from 'p-limit';
-import { MANAGED_BY_KEY, MANAGED_BY_VALUE, sortKeys } from '../model/normalize.js';
-import { type Canonical, type Change, type Json, type Kind } from '../model/types.js';
+import { MANAGED_BY_KEY, MANAGED_BY_VALUE } from '../model/normalize.js';
+import { type Canonical, type Change, type Kind } from '../model/types.js';
 import { clientOptions } from './elasticsearch-client.js';
 import {
   type Connection,
@@ -16,8 +14,20 @@ import {
   type OperationResult,
   type RetryPolicy,
 } from './flavor.js';
-import { DEFAULT_RETRY, parseRetryAfter, withRetry, type RetryDecision } from './retry.js';
+import { DEFAULT_RETRY, withRetry } from './retry.js';
 import { displayUrl } from './read.js';
+import {
+  changesOtherThanPassword,
+  changesPassword,
+  classifyWriteError,
+  describeWriteError,
+  requirePassword,
+  runStep,
+  remoteSettings,
+  scrub,
+  secretsOf,
+  statusOf,
+} from './write.js';
 
 type Obj = Record<string, unknown>;
 
@@ -28,11 +38,6 @@ export interface WriteRequest {
   method: 'PUT' | 'POST' | 'DELETE';
   path: string;
   body?: Obj;
-}
-
-/** A change that cannot be turned into requests (a missing password, a missing live body). */
-export class WriteError extends Error {
-  override name = 'WriteError';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -96,16 +101,6 @@ function userUpdatePuts(change: Change, path: string): WriteRequest[] {
   ];
 }
 
-const changesPassword = (change: Change): boolean => change.diff.some((d) => d.path[0] === 'password');
-const changesOtherThanPassword = (change: Change): boolean => change.diff.some((d) => d.path[0] !== 'password');
-
-function requirePassword(op: Operation): string {
-  if (op.password === undefined || op.password === '') {
-    throw new WriteError(`no password for user ${op.change.name}: its password reference was not resolved`);
-  }
-  return op.password;
-}
-
 /**
  * A user is created with its password; afterwards the password changes only through the
  * change-password API, and a PUT without `password` keeps the stored one.
@@ -122,37 +117,6 @@ function userRequests(op: Operation): WriteRequest[] {
     requests.push({ method: 'POST', path: `${path}/_password`, body: { password: requirePassword(op) } });
   }
   return requests;
-}
-
-/** A remote's canonical body as flat setting names under `cluster.remote.<alias>.`. */
-export function flatSettings(body: Canonical, prefix = ''): Record<string, Json> {
-  const out: Record<string, Json> = {};
-  for (const [k, v] of Object.entries(body)) {
-    if (isObject(v)) Object.assign(out, flatSettings(v as Canonical, `${prefix}${k}.`));
-    else out[`${prefix}${k}`] = v;
-  }
-  return out;
-}
-
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
-
-/**
- * The settings of one remote a change writes. Create: every desired setting. Update: the
- * changed ones, and null for each live one the desired remote lacks, in the same request: the
- * server judges mode-specific settings on the result, so moving to proxy must drop `seeds`
- * (and moving to sniff `proxy_address` and friends) at once. Delete: null for each live one.
- */
-export function remoteSettings(change: Change): Record<string, Json> {
-  const live = change.before ?? (change.action === 'delete' ? change.body : undefined);
-  if (change.action !== 'create' && live === undefined) {
-    throw new WriteError(`the live settings of remote cluster ${change.name} are unknown: re-run the plan`);
-  }
-  const have = live === undefined ? {} : flatSettings(live);
-  const want = change.action === 'delete' ? {} : flatSettings(change.body);
-  const out: Record<string, Json> = {};
-  for (const [k, v] of Object.entries(want)) if (!same(v, have[k])) out[k] = v;
-  for (const k of Object.keys(have)) if (!(k in want)) out[k] = null;
-  return out;
 }
 
 /** One `PUT /_cluster/settings` per remote, persistent, with that remote's settings only. */
@@ -183,83 +147,6 @@ export function requestsFor(op: Operation): WriteRequest[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Errors: what is worth a retry, and what the report says
-
-const RETRY_STATUSES = new Set([429, 502, 503, 504]);
-const RESET = /ECONNRESET|socket hang up|EPIPE/i;
-
-/** The HTTP status of a failed request; none for a connection error (whose meta says 0). */
-const statusOf = (err: unknown): number | undefined => {
-  const status = isObject(err) && isObject(err.meta) ? err.meta.statusCode : undefined;
-  return typeof status === 'number' && status > 0 ? status : undefined;
-};
-
-const nameOf = (err: unknown): string => (err instanceof Error ? err.name : '');
-const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
-/** 429, 502-504 (with the server's Retry-After) and connection resets; nothing else. */
-export function classifyWriteError(err: unknown): RetryDecision {
-  const status = statusOf(err);
-  if (status !== undefined) {
-    if (!RETRY_STATUSES.has(status)) return { retry: false };
-    const headers = isObject(err) && isObject(err.meta) && isObject(err.meta.headers) ? err.meta.headers : {};
-    const afterMs = parseRetryAfter(headers['retry-after']);
-    return afterMs === undefined ? { retry: true } : { retry: true, afterMs };
-  }
-  const code = isObject(err) && typeof err.code === 'string' ? err.code : '';
-  return { retry: nameOf(err) === 'ConnectionError' && RESET.test(`${code} ${messageOf(err)}`) };
-}
-
-/** "400 illegal_argument_exception: <reason>", from the ES error body. */
-function httpError(status: number, body: unknown): string {
-  const error = isObject(body) ? body.error : undefined;
-  if (isObject(error)) {
-    const type = typeof error.type === 'string' ? error.type : '';
-    const reason = typeof error.reason === 'string' ? error.reason : '';
-    return [`${status}${type ? ` ${type}` : ''}`, reason].filter((s) => s !== '').join(': ');
-  }
-  const text = typeof error === 'string' ? error : typeof body === 'string' ? body : '';
-  return `${status} ${STATUS_CODES[status] ?? 'error'}${text ? `: ${text}` : ''}`;
-}
-
-/** Longest error we report: a proxy's HTML error page is not a reason. */
-const MAX_ERROR = 500;
-
-/** Every secret this call knows, in clear and in the forms a header would carry. */
-function secretsOf(conn: Connection, extra: (string | undefined)[]): string[] {
-  const out: string[] = [];
-  const auth = conn.auth;
-  if (auth && 'apiKey' in auth) out.push(auth.apiKey);
-  if (auth && 'password' in auth) {
-    out.push(auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));
-  }
-  for (const s of extra) if (s) out.push(s);
-  return out.filter((s) => s.length > 0);
-}
-
-function scrub(text: string, secrets: string[]): string {
-  let out = text;
-  for (const s of secrets) out = out.split(s).join('***');
-  return out.length > MAX_ERROR ? `${out.slice(0, MAX_ERROR)}…` : out;
-}
-
-/** A short reason for a failed request, from the status and body or the error's class. */
-export function describeWriteError(err: unknown): string {
-  const status = statusOf(err);
-  if (status !== undefined) return httpError(status, isObject(err) && isObject(err.meta) ? err.meta.body : undefined);
-  switch (nameOf(err)) {
-    case 'WriteError':
-      return messageOf(err);
-    case 'TimeoutError':
-      return 'request timed out';
-    case 'ConnectionError':
-      return `connection error: ${messageOf(err)}`;
-    default:
-      return `${nameOf(err) || 'error'}: ${messageOf(err)}`;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Execution
 
 /** A client like the read side's, but without the client's own retries: ours honour Retry-After. */
@@ -285,27 +172,11 @@ async function runOperation(
   }
 }
 
-/**
- * One step. Once an operation fails, those not yet started are skipped (those in flight
- * finish): the report must say exactly what ran. Results come in the step's order.
- */
+/** One step, each operation's requests in order, with bounded concurrency. */
 export async function execute(conn: Connection, step: Operation[], opts: ExecuteOptions): Promise<OperationResult[]> {
   const client = writeClient(conn);
-  const concurrency = Number.isFinite(opts.concurrency) ? Math.max(1, Math.floor(opts.concurrency)) : 1;
-  const limit = pLimit(concurrency);
-  let failed = false;
   try {
-    return await Promise.all(
-      step.map((op) =>
-        limit(async (): Promise<OperationResult> => {
-          if (failed) return { change: op.change, status: 'skipped' };
-          const error = await runOperation(client, conn, op, opts.retry);
-          if (error === undefined) return { change: op.change, status: 'done' };
-          failed = true;
-          return { change: op.change, status: 'failed', error };
-        }),
-      ),
-    );
+    return await runStep(step, opts.concurrency, (op) => runOperation(client, conn, op, opts.retry));
   } finally {
     await client.close();
   }

@@ -1,17 +1,14 @@
-// The OpenSearch flavor (security plugin), read side and canonical forms. One round of seven
-// parallel GETs kept verbatim in a Snapshot, then turned into canonical live state by a pure
-// parse. What the real server answers is recorded in test/fixtures/opensearch/2.19.4/.
-//
-// The issue asks for the official `@opensearch-project/opensearch` client; it is not a
-// dependency yet, so this first slice reads with node:https / node:http (plain JSON), which
-// nock sees like any other client. The write side (execute, authenticate) is the next slice.
+// The OpenSearch flavor (security plugin): canonical forms, the read round and parse. One round
+// of eight parallel GETs kept verbatim in a Snapshot, then turned into canonical live state by a
+// pure parse. The write side is opensearch-write.ts. What the real server answers is recorded in
+// test/fixtures/opensearch/2.19.4/ (its README lists the server's habits this code relies on).
 
-import * as http from 'node:http';
-import * as https from 'node:https';
 import { normalizeRemoteCluster, sortKeys } from '../model/normalize.js';
 import { emptyObjects, emptyReserved, type Canonical, type ClusterState, type Kind } from '../model/types.js';
 import { remoteClustersFromSettings, remoteInfoOf, versionOf } from './settings.js';
-import { type Connection, type FlavorAdapter, type OperationResult, type Snapshot } from './flavor.js';
+import { type Connection, type FlavorAdapter, type Snapshot } from './flavor.js';
+import { openSearchClient } from './opensearch-client.js';
+import { authenticate, execute } from './opensearch-write.js';
 
 type Obj = Record<string, unknown>;
 
@@ -26,20 +23,21 @@ export const MANAGED_ATTRIBUTE = 'managed_by';
 export const MANAGED_VALUE = 'xcluster';
 export const MANAGED_SUFFIX = ' [managed by xcluster]';
 
-/** Keys of `Snapshot.responses`: the request line of each of the seven reads. */
+/** Keys of `Snapshot.responses`: the request line of each of the eight reads. */
 export const OPENSEARCH_RESPONSE_KEYS = {
   info: 'GET /',
   roles: 'GET /_plugins/_security/api/roles',
   rolesMapping: 'GET /_plugins/_security/api/rolesmapping',
   internalUsers: 'GET /_plugins/_security/api/internalusers',
   actionGroups: 'GET /_plugins/_security/api/actiongroups',
+  nodesDn: 'GET /_plugins/_security/api/nodesdn',
   settings: 'GET /_cluster/settings?flat_settings=true',
   remoteInfo: 'GET /_remote/info',
 } as const;
 
 /**
  * The read round. Its size is fixed: every list endpoint returns all objects of its kind in one
- * response, so a cluster with 500 roles costs the same seven requests as one with 1.
+ * response, so a cluster with 500 roles costs the same eight requests as one with 1.
  */
 const READS: readonly string[] = Object.values(OPENSEARCH_RESPONSE_KEYS);
 
@@ -155,8 +153,12 @@ function actionGroup(body: Obj): Canonical {
   });
 }
 
+/** The DNs of another cluster's nodes that this one accepts: a set. */
+const nodesDn = (body: Obj): Canonical => compact({ nodes_dn: stringSet(body.nodes_dn) });
+
 /** The OpenSearch kinds; an Elasticsearch-only kind (user, role_mapping) has no form here. */
 const byKind: Partial<Record<Kind, (body: Obj) => Canonical>> = {
+  nodes_dn: nodesDn,
   role,
   internal_user: internalUser,
   roles_mapping: rolesMapping,
@@ -186,93 +188,41 @@ export const isBuiltIn = (body: unknown): boolean =>
 // ---------------------------------------------------------------------------------------------
 // Read
 
-/** An HTTP answer other than 2xx, shaped like the Elasticsearch client's (read.ts describes it). */
-export class ResponseError extends Error {
-  override name = 'ResponseError';
-  constructor(
-    message: string,
-    readonly meta: { statusCode: number; body: unknown },
-  ) {
-    super(message);
-  }
-}
-
-class TimeoutError extends Error {
-  override name = 'TimeoutError';
-}
-
 /**
- * The security plugin answers `{"status":"FORBIDDEN","message":…}` or `{"status":"error","reason":…}`;
- * read.ts looks for `error.reason`, so both are given that shape.
+ * Answers that leave one kind unread rather than failing the round: the nodesdn API wants the
+ * super-admin client certificate (403 with basic auth) and
+ * `plugins.security.nodes_dn_dynamic_config_enabled: true` (400 otherwise). The answer is kept
+ * as the server sent it, and parse reports the kind as unreadable.
  */
-function errorBody(body: unknown): unknown {
-  if (!isObject(body) || body.error !== undefined) return body;
-  const reason = typeof body.message === 'string' ? body.message : typeof body.reason === 'string' ? body.reason : '';
-  return reason ? { error: { reason } } : body;
-}
+const TOLERATED: Partial<Record<string, number[]>> = { [OPENSEARCH_RESPONSE_KEYS.nodesDn]: [400, 403] };
 
-function headersOf(conn: Connection): Record<string, string> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (conn.auth && 'apiKey' in conn.auth) headers.authorization = `ApiKey ${conn.auth.apiKey}`;
-  else if (conn.auth) {
-    const token = Buffer.from(`${conn.auth.username}:${conn.auth.password}`).toString('base64');
-    headers.authorization = `Basic ${token}`;
-  }
-  return headers;
-}
-
-/** One GET; resolves with the parsed JSON body (or the text), rejects on non-2xx or network errors. */
-function get(conn: Connection, pathAndQuery: string): Promise<unknown> {
-  const base = new URL(conn.url);
-  const url = new URL(base.pathname.replace(/\/$/, '') + pathAndQuery, base);
-  const transport = url.protocol === 'http:' ? http : https;
-  return new Promise((resolve, reject) => {
-    const req = transport.request(
-      url,
-      {
-        method: 'GET',
-        headers: headersOf(conn),
-        ...(conn.ca ? { ca: conn.ca } : {}),
-        timeout: conn.timeoutMs,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = text;
-          try {
-            body = text === '' ? null : (JSON.parse(text) as unknown);
-          } catch {
-            // not JSON (a 401 is text/plain `Unauthorized`): keep the text
-          }
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) resolve(body);
-          else
-            reject(new ResponseError(`GET ${pathAndQuery}: ${status}`, { statusCode: status, body: errorBody(body) }));
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new TimeoutError(`timed out after ${conn.timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** Reads the seven responses in parallel. Throws the first failure (an HTTP error before a network one). */
+/** Reads the eight responses in parallel. Throws the client's error when any of them fails. */
 async function read(conn: Connection): Promise<Snapshot> {
-  const settled = await Promise.allSettled(READS.map((key) => get(conn, key.slice('GET '.length))));
-  const responses: Record<string, unknown> = {};
-  const failures: unknown[] = [];
-  settled.forEach((s, i) => {
-    if (s.status === 'fulfilled') responses[READS[i]!] = s.value;
-    else failures.push(s.reason);
-  });
-  if (failures.length > 0) {
-    throw failures.find((e) => e instanceof ResponseError) ?? failures[0];
+  const client = openSearchClient(conn);
+  try {
+    const settled = await Promise.allSettled(
+      READS.map((key) => {
+        const url = new URL(key.slice('GET '.length), 'http://x');
+        const querystring = Object.fromEntries(url.searchParams);
+        return client.transport.request(
+          { method: 'GET', path: url.pathname, ...(url.search ? { querystring } : {}) },
+          { ignore: TOLERATED[key] ?? [] },
+        );
+      }),
+    );
+    const responses: Record<string, unknown> = {};
+    const failures: unknown[] = [];
+    settled.forEach((s, i) => {
+      if (s.status === 'fulfilled') responses[READS[i]!] = s.value.body as unknown;
+      else failures.push(s.reason);
+    });
+    // An HTTP answer says more than the "no living connections" of the requests that followed it.
+    if (failures.length > 0)
+      throw failures.find((e) => e instanceof Error && e.name === 'ResponseError') ?? failures[0];
+    return { format_version: 1, cluster: conn.cluster, flavor: 'opensearch', responses };
+  } finally {
+    await client.close();
   }
-  return { format_version: 1, cluster: conn.cluster, flavor: 'opensearch', responses };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -285,6 +235,17 @@ function addObjects(state: ClusterState, kind: Kind, response: unknown): void {
     else state.objects[kind][name] = { body: normalize(kind, body), managed: isManaged(kind, body) };
   }
   state.reserved[kind].sort();
+}
+
+/**
+ * Why a tolerated read was refused (the security plugin's `{ status, message }` body), or
+ * undefined for a real answer. A snapshot recorded without that read is a refusal too.
+ */
+function refusal(response: unknown): string | undefined {
+  if (response === undefined) return 'not in the snapshot';
+  if (!isObject(response) || typeof response.status !== 'string') return undefined;
+  const why = typeof response.message === 'string' ? response.message : response.reason;
+  return `${response.status}${typeof why === 'string' ? `: ${why}` : ''}`;
 }
 
 /** Canonical live state from recorded responses. Pure: the same snapshot gives the same state. */
@@ -304,6 +265,9 @@ function parse(snapshot: Snapshot): ClusterState {
   addObjects(state, 'role', r[k.roles]);
   addObjects(state, 'roles_mapping', r[k.rolesMapping]);
   addObjects(state, 'internal_user', r[k.internalUsers]);
+  const refused = refusal(r[k.nodesDn]);
+  if (refused === undefined) addObjects(state, 'nodes_dn', r[k.nodesDn]);
+  else state.unreadable = { nodes_dn: refused };
   for (const [alias, body] of Object.entries(remoteClustersFromSettings(r[k.settings]))) {
     // Settings carry no metadata, so a remote never carries the ownership marker.
     state.objects.remote_cluster[alias] = { body: normalize('remote_cluster', body), managed: false };
@@ -311,24 +275,11 @@ function parse(snapshot: Snapshot): ClusterState {
   return state;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Write: not in this slice
-
-const NOT_IMPLEMENTED = 'not implemented yet for OpenSearch: the write side is the next slice of issue 5';
-
 export const opensearch: FlavorAdapter = {
   flavor: 'opensearch',
   read,
   parse,
   normalize,
-  // The write side (collection PATCH per kind, 409 retry, users written whole) is the next slice.
-  execute: (_conn, step): Promise<OperationResult[]> =>
-    Promise.resolve(
-      step.map((op, i) =>
-        i === 0
-          ? { change: op.change, status: 'failed', error: NOT_IMPLEMENTED }
-          : { change: op.change, status: 'skipped' },
-      ),
-    ),
-  authenticate: (): Promise<boolean> => Promise.reject(new Error(NOT_IMPLEMENTED)),
+  execute,
+  authenticate,
 };

@@ -83,12 +83,15 @@ export function describeReadError(err: unknown, conn: Connection): string {
   }
 }
 
-/** "401 Unauthorized: <the server's error.reason>". */
+/**
+ * "401 Unauthorized: <the server's reason>": `error.reason` of an `{ error }` body, or the
+ * `message` / `reason` of the `{ status, message }` bodies of OpenSearch's security plugin.
+ */
 function httpReason(err: unknown): string {
   const meta = isObject(err) && isObject(err.meta) ? err.meta : {};
   const status = typeof meta.statusCode === 'number' ? meta.statusCode : 0;
   const body = meta.body;
-  const error = isObject(body) ? body.error : undefined;
+  const error = isObject(body) ? (body.error ?? body.message ?? body.reason) : undefined;
   const reason = isObject(error)
     ? String(error.reason ?? error.type ?? '')
     : typeof error === 'string'

@@ -30,7 +30,16 @@ const fileOf = (pathAndQuery: string): string => {
   return `${name}${q ? `.${q.replace(/&/g, '.')}` : ''}.json`;
 };
 
-const SEVEN_PATHS = Object.values(OPENSEARCH_RESPONSE_KEYS).map((k) => k.slice('GET '.length));
+const READ_PATHS = Object.values(OPENSEARCH_RESPONSE_KEYS).map((k) => k.slice('GET '.length));
+
+/**
+ * The recorded answer to each read, as the admin user with basic auth gets it: the nodesdn API
+ * refuses basic auth (403, recorded as `...nodesdn.basic-auth.json`), and the round goes on.
+ */
+const answerOf = (folder: string, p: string): { status: number; body: unknown } =>
+  p === '/_plugins/_security/api/nodesdn'
+    ? { status: 403, body: fixture(path.join(folder, 'GET__plugins__security_api_nodesdn.basic-auth.json')) }
+    : { status: 200, body: fixture(path.join(folder, fileOf(p))) };
 
 const conn = (url = URL): Connection => ({
   cluster: 'leader',
@@ -42,7 +51,7 @@ const conn = (url = URL): Connection => ({
 /** The recorded read round of one cluster, as a Snapshot (what `read` returns). */
 function recorded(folder: 'leader' | 'follower', overrides: Record<string, unknown> = {}): Snapshot {
   const responses: Record<string, unknown> = {};
-  for (const p of SEVEN_PATHS) responses[`GET ${p}`] = fixture(path.join(folder, fileOf(p)));
+  for (const p of READ_PATHS) responses[`GET ${p}`] = answerOf(folder, p).body;
   return { format_version: 1, cluster: folder, flavor: 'opensearch', responses: { ...responses, ...overrides } };
 }
 
@@ -51,10 +60,10 @@ function serve(folder: 'leader' | 'follower', overrides: Record<string, unknown>
   const seen: string[] = [];
   const snapshot = recorded(folder, overrides);
   const scope = nock(URL).persist();
-  for (const p of SEVEN_PATHS) {
+  for (const p of READ_PATHS) {
     scope.get(p).reply(function () {
       seen.push(`GET ${this.req.path}`);
-      return [200, snapshot.responses[`GET ${p}`] as nock.Body];
+      return [answerOf(folder, p).status, snapshot.responses[`GET ${p}`] as nock.Body];
     });
   }
   return seen;
@@ -103,23 +112,45 @@ afterEach(() => {
 });
 
 describe(`OpenSearch flavor: read (fixtures of OpenSearch ${VERSION})`, () => {
-  it('is registered and sends exactly the seven GETs of one round', async () => {
+  it('is registered and sends exactly the eight GETs of one round', async () => {
     expect(flavors.opensearch).toBe(opensearch);
     const seen = serve('leader');
     const snapshot = await opensearch.read(conn());
-    expect(seen.sort()).toEqual(SEVEN_PATHS.map((p) => `GET ${p}`).sort());
+    expect(seen.sort()).toEqual(READ_PATHS.map((p) => `GET ${p}`).sort());
     expect(Object.keys(snapshot.responses).sort()).toEqual(Object.values(OPENSEARCH_RESPONSE_KEYS).sort());
     expect(snapshot.flavor).toBe('opensearch');
   });
 
-  it('sends the same seven GETs for one role as for many', async () => {
+  it('sends the same eight GETs for one role as for many', async () => {
     const one = serve('leader', { [OPENSEARCH_RESPONSE_KEYS.roles]: { only: { cluster_permissions: [] } } });
     await opensearch.read(conn());
     nock.cleanAll();
     const many = serve('leader');
     await opensearch.read(conn());
-    expect(one).toHaveLength(7);
-    expect(many).toHaveLength(7);
+    expect(one).toHaveLength(8);
+    expect(many).toHaveLength(8);
+  });
+
+  it('a nodesdn API refused without the admin certificate leaves nodes_dn unreadable, not the cluster', async () => {
+    serve('leader');
+    const { state } = await readCluster('leader', opensearch, conn());
+    expect(state.reachable).toBe(true);
+    expect(state.unreadable).toEqual({ nodes_dn: 'FORBIDDEN: Access denied' });
+    expect(state.objects.nodes_dn).toEqual({});
+  });
+
+  it('with the admin certificate, nodes_dn entries are read', async () => {
+    const snapshot = recorded('leader', {
+      [OPENSEARCH_RESPONSE_KEYS.nodesDn]: fixture('writes/48_GET__plugins__security_api_nodesdn.after-put.json'),
+    });
+    const state = opensearch.parse(snapshot);
+    expect(state.unreadable).toBeUndefined();
+    expect(state.objects.nodes_dn).toEqual({
+      'xcluster-follower': {
+        body: { nodes_dn: ['CN=node-0.example.com,OU=node,O=node,L=test,C=de'] },
+        managed: false,
+      },
+    });
   });
 
   it('sends basic auth', async () => {
@@ -285,27 +316,9 @@ describe(`OpenSearch flavor: parse (fixtures of OpenSearch ${VERSION})`, () => {
     });
     expect(state.objects.internal_user.ours).toEqual({ body: { attributes: { team: 'a' } }, managed: true });
   });
-
-  it('write side is not in this slice: execute fails, authenticate throws', async () => {
-    const live = leaderWithCustomObjects();
-    const { changes } = diffCluster(
-      [desired('role', 'new-role', WRITTEN_ROLE), desired('action_group', 'ag', {})],
-      live,
-      false,
-    );
-    const retry = { retries: 0, baseDelayMs: 0, maxDelayMs: 0, deadlineMs: 0, sleep: () => Promise.resolve() };
-    const results = await opensearch.execute(
-      conn(),
-      changes.map((change) => ({ change })),
-      { concurrency: 1, retry },
-    );
-    expect(results.map((r) => r.status)).toEqual(['failed', 'skipped']);
-    expect(results[0]!.error).toMatch(/not implemented yet for OpenSearch/);
-    await expect(opensearch.authenticate(conn(), 'u', 'p')).rejects.toThrow(/not implemented yet for OpenSearch/);
-  });
 });
 
-describe('OpenSearch flavor: config (first slice)', () => {
+describe('OpenSearch flavor: config', () => {
   const OPENSEARCH_FILE = `connection:
   flavor: opensearch
   url: https://follower.example.com:9200
@@ -333,7 +346,7 @@ describe('OpenSearch flavor: config (first slice)', () => {
     expect(diffCluster(config.desired, live, false).changes).toEqual([]);
   });
 
-  it('Elasticsearch sections on an OpenSearch cluster are an error, not objects read in the wrong dialect', () => {
+  it('an Elasticsearch role key on an OpenSearch cluster is an error that says so, not a role in the wrong dialect', () => {
     let messages: string[] = [];
     try {
       load(`${OPENSEARCH_FILE}roles:\n  reader:\n    cluster: [monitor]\n`);
@@ -341,6 +354,6 @@ describe('OpenSearch flavor: config (first slice)', () => {
       if (e instanceof ConfigErrors) messages = e.errors.map((x) => x.message);
     }
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatch(/roles: not supported yet for an OpenSearch cluster/);
+    expect(messages[0]).toMatch(/Elasticsearch/);
   });
 });

@@ -1,0 +1,232 @@
+// The OpenSearch flavor, write side. The security plugin stores each kind (roles, roles mappings,
+// internal users, action groups, nodes DN) as one document of its security index, and a
+// collection PATCH (JSON Patch, RFC 6902) is validated as a whole and stored in one write: one
+// PATCH per step carries all of that step's changes of one kind, so either all of them land or
+// none does (seen on 2.19.4: a PATCH with one op on a reserved role applied nothing). Per-object
+// PUTs would each be a write of the same document, racing each other into 409s and leaving half
+// a step applied when one fails. Remote clusters are cluster settings, as in Elasticsearch.
+//
+// Each object is written whole (`add` of the object: JSON Patch replaces an existing member),
+// never field by field: `replace` of a field the server only shows as a default fails with 400
+// (test/fixtures/opensearch/2.19.4/writes/24), and a user PUT or PATCH replaces every field
+// anyway. A user written without `password` keeps its stored hash (checked against 2.19.4).
+
+import { type Canonical, type Change, type Kind } from '../model/types.js';
+import {
+  type Connection,
+  type ExecuteOptions,
+  type Operation,
+  type OperationResult,
+  type RetryPolicy,
+} from './flavor.js';
+import { MANAGED_ATTRIBUTE, MANAGED_SUFFIX, MANAGED_VALUE, normalize } from './opensearch.js';
+import { openSearchClient } from './opensearch-client.js';
+import { displayUrl } from './read.js';
+import { backoffDelay, DEFAULT_RETRY, withRetry } from './retry.js';
+import {
+  changesPassword,
+  classifyWriteError,
+  describeWriteError,
+  remoteSettings,
+  requirePassword,
+  runStep,
+  scrub,
+  secretsOf,
+  statusOf,
+  WriteError,
+} from './write.js';
+
+type Obj = Record<string, unknown>;
+type Client = ReturnType<typeof openSearchClient>;
+
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The security API collection of each kind that lives in the security index. */
+const COLLECTIONS: Partial<Record<Kind, string>> = {
+  role: 'roles',
+  roles_mapping: 'rolesmapping',
+  internal_user: 'internalusers',
+  action_group: 'actiongroups',
+  nodes_dn: 'nodesdn',
+};
+
+const collectionPath = (kind: Kind): string => `/_plugins/_security/api/${COLLECTIONS[kind]!}`;
+
+/** One JSON Patch operation of a collection PATCH. */
+export interface PatchOperation {
+  op: 'add' | 'remove';
+  path: string;
+  value?: Obj;
+}
+
+/** A JSON Pointer to a member of the collection (RFC 6901: `~` and `/` escaped). */
+const pointer = (name: string): string => `/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+
+/** The description with the ownership suffix: roles, mappings and action groups have no metadata. */
+const markedDescription = (body: Canonical): string =>
+  `${typeof body.description === 'string' ? body.description : ''}${MANAGED_SUFFIX}`;
+
+/** The server stores a DLS query as a JSON string; the canonical form holds the parsed query. */
+function roleWire(body: Canonical): Obj {
+  const permissions = Array.isArray(body.index_permissions) ? body.index_permissions : [];
+  return {
+    ...body,
+    index_permissions: permissions.map((p) =>
+      isObject(p) && p.dls !== undefined && typeof p.dls !== 'string' ? { ...p, dls: JSON.stringify(p.dls) } : p,
+    ),
+    description: markedDescription(body),
+  };
+}
+
+/** A user whole, with the ownership attribute, and its password when it is created or changed. */
+function internalUserWire(op: Operation): Obj {
+  const { change } = op;
+  const attributes = isObject(change.body.attributes) ? change.body.attributes : {};
+  const body: Obj = { ...change.body, attributes: { ...attributes, [MANAGED_ATTRIBUTE]: MANAGED_VALUE } };
+  if (change.action === 'create' || changesPassword(change)) body.password = requirePassword(op);
+  return body;
+}
+
+/** The body an object is written with. nodes_dn entries hold nothing but DNs: no marker fits. */
+function wireBody(op: Operation): Obj {
+  const { kind, body } = op.change;
+  if (kind === 'internal_user') return internalUserWire(op);
+  if (kind === 'role') return roleWire(body);
+  if (kind === 'nodes_dn') return { ...body };
+  return { ...body, description: markedDescription(body) };
+}
+
+/** The collection PATCH of one step (pure). Throws a WriteError when a password is missing. */
+export function patchFor(step: Operation[]): PatchOperation[] {
+  return step.map((op) =>
+    op.change.action === 'delete'
+      ? { op: 'remove', path: pointer(op.change.name) }
+      : { op: 'add', path: pointer(op.change.name), value: wireBody(op) },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Concurrent changes
+
+const stable = (v: unknown): string => JSON.stringify(v);
+
+/** Whether the live object is still what the plan saw: absent for a create, `before` otherwise. */
+function asPlanned(change: Change, live: unknown): boolean {
+  if (change.action === 'create') return live === undefined;
+  if (live === undefined || change.before === undefined) return false;
+  return stable(normalize(change.kind, live)) === stable(change.before);
+}
+
+/** The step's objects that changed on the server since the plan. */
+async function movedSincePlan(client: Client, step: Operation[]): Promise<string[]> {
+  const kind = step[0]!.change.kind;
+  const { body } = await client.transport.request({ method: 'GET', path: collectionPath(kind) });
+  const live = isObject(body) ? body : {};
+  return step.filter((op) => !asPlanned(op.change, live[op.change.name])).map((op) => op.change.name);
+}
+
+/**
+ * Sends the PATCH; a 409 (another writer changed the security index between our read and our
+ * write) is retried after a fresh read shows that the step's objects are still as planned. If
+ * they are not, the plan is out of date: fail rather than overwrite someone's change.
+ */
+async function sendPatch(client: Client, step: Operation[], patch: PatchOperation[], policy: RetryPolicy) {
+  const path = collectionPath(step[0]!.change.kind);
+  for (let conflicts = 0; ; conflicts++) {
+    try {
+      await withRetry(
+        () => client.transport.request({ method: 'PATCH', path, body: patch }),
+        classifyWriteError,
+        policy,
+      );
+      return;
+    } catch (err) {
+      if (statusOf(err) !== 409 || conflicts >= policy.retries) throw err;
+      await policy.sleep(backoffDelay(conflicts, policy));
+      const moved = await movedSincePlan(client, step);
+      if (moved.length > 0) {
+        throw new WriteError(
+          `${moved.join(', ')} changed on the server since the plan (409 conflict, then a fresh read): re-run the plan`,
+        );
+      }
+    }
+  }
+}
+
+/** One PATCH for the whole step: every operation is done, or every one failed with the same reason. */
+async function executePatch(client: Client, conn: Connection, step: Operation[], opts: ExecuteOptions) {
+  const secrets = secretsOf(
+    conn,
+    step.map((op) => op.password),
+  );
+  let error: string | undefined;
+  try {
+    await sendPatch(client, step, patchFor(step), opts.retry);
+  } catch (err) {
+    const reason = scrub(describeWriteError(err), secrets);
+    error = step.length > 1 ? `${reason} (one PATCH for ${step.length} objects: none was applied)` : reason;
+  }
+  return step.map((op): OperationResult =>
+    error === undefined ? { change: op.change, status: 'done' } : { change: op.change, status: 'failed', error },
+  );
+}
+
+/** A remote cluster: one `PUT /_cluster/settings` with its own settings only (as in Elasticsearch). */
+async function writeRemote(client: Client, conn: Connection, op: Operation, policy: RetryPolicy) {
+  try {
+    const settings = remoteSettings(op.change);
+    if (Object.keys(settings).length === 0) return undefined;
+    const prefix = `cluster.remote.${op.change.name}.`;
+    const persistent = Object.fromEntries(Object.entries(settings).map(([k, v]) => [`${prefix}${k}`, v]));
+    const params = { method: 'PUT', path: '/_cluster/settings', body: { persistent } };
+    await withRetry(() => client.transport.request(params), classifyWriteError, policy);
+    return undefined;
+  } catch (err) {
+    return scrub(describeWriteError(err), secretsOf(conn, []));
+  }
+}
+
+/** One step: a collection PATCH for a security kind, a settings PUT per remote cluster. */
+export async function execute(conn: Connection, step: Operation[], opts: ExecuteOptions): Promise<OperationResult[]> {
+  if (step.length === 0) return [];
+  const client = openSearchClient(conn, { maxRetries: 0 });
+  try {
+    const kind = step[0]!.change.kind;
+    if (COLLECTIONS[kind]) return await executePatch(client, conn, step, opts);
+    if (kind === 'remote_cluster') {
+      return await runStep(step, opts.concurrency, (op) => writeRemote(client, conn, op, opts.retry));
+    }
+    const error = `'${kind}' is not an OpenSearch kind`;
+    return step.map((op) => ({ change: op.change, status: 'failed', error }));
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * Whether `username`/`password` authenticate (`GET /_plugins/_security/authinfo`). 401 is a
+ * plain "no"; anything else is an error naming the user and the cluster, never the password.
+ * The connection's client certificate is left out: the super-admin certificate would be
+ * accepted whatever the password.
+ */
+export async function authenticate(
+  conn: Connection,
+  username: string,
+  password: string,
+  retry: RetryPolicy = DEFAULT_RETRY,
+): Promise<boolean> {
+  const { clientCertificate: _admin, ...plain } = conn;
+  const client = openSearchClient(plain, { maxRetries: 0, auth: { username, password } });
+  try {
+    const params = { method: 'GET', path: '/_plugins/_security/authinfo' };
+    await withRetry(() => client.transport.request(params), classifyWriteError, retry);
+    return true;
+  } catch (err) {
+    if (statusOf(err) === 401) return false;
+    const basic = Buffer.from(`${username}:${password}`).toString('base64');
+    const reason = scrub(describeWriteError(err), secretsOf(conn, [password, basic]));
+    throw new Error(`authenticating as ${username} at ${displayUrl(conn.url)} failed: ${reason}`);
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,176 @@
+// What the write sides of the flavors share: which failures are worth a retry, how a failure
+// is told (never with a secret in it), and the settings a remote cluster change writes (both
+// servers take the same `cluster.remote.<alias>.*` settings).
+
+import { STATUS_CODES } from 'node:http';
+import { sortKeys } from '../model/normalize.js';
+import { type Canonical, type Change, type Json } from '../model/types.js';
+import pLimit from 'p-limit';
+import { type Connection, type Operation, type OperationResult } from './flavor.js';
+import { parseRetryAfter, type RetryDecision } from './retry.js';
+
+type Obj = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A change that cannot be turned into requests (a missing password, a missing live body). */
+export class WriteError extends Error {
+  override name = 'WriteError';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Remote clusters
+
+/** A remote's canonical body as flat setting names under `cluster.remote.<alias>.`. */
+export function flatSettings(body: Canonical, prefix = ''): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (isObject(v)) Object.assign(out, flatSettings(v as Canonical, `${prefix}${k}.`));
+    else out[`${prefix}${k}`] = v;
+  }
+  return out;
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+
+/**
+ * The settings of one remote a change writes. Create: every desired setting. Update: the
+ * changed ones, and null for each live one the desired remote lacks, in the same request: the
+ * server judges mode-specific settings on the result, so moving to proxy must drop `seeds`
+ * (and moving to sniff `proxy_address` and friends) at once. Delete: null for each live one.
+ */
+export function remoteSettings(change: Change): Record<string, Json> {
+  const live = change.before ?? (change.action === 'delete' ? change.body : undefined);
+  if (change.action !== 'create' && live === undefined) {
+    throw new WriteError(`the live settings of remote cluster ${change.name} are unknown: re-run the plan`);
+  }
+  const have = live === undefined ? {} : flatSettings(live);
+  const want = change.action === 'delete' ? {} : flatSettings(change.body);
+  const out: Record<string, Json> = {};
+  for (const [k, v] of Object.entries(want)) if (!same(v, have[k])) out[k] = v;
+  for (const k of Object.keys(have)) if (!(k in want)) out[k] = null;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors: what is worth a retry, and what the report says
+
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+const RESET = /ECONNRESET|socket hang up|EPIPE/i;
+
+/** The HTTP status of a failed request; none for a connection error (whose meta says 0). */
+export const statusOf = (err: unknown): number | undefined => {
+  const status = isObject(err) && isObject(err.meta) ? err.meta.statusCode : undefined;
+  return typeof status === 'number' && status > 0 ? status : undefined;
+};
+
+const nameOf = (err: unknown): string => (err instanceof Error ? err.name : '');
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** 429, 502-504 (with the server's Retry-After) and connection resets; nothing else. */
+export function classifyWriteError(err: unknown): RetryDecision {
+  const status = statusOf(err);
+  if (status !== undefined) {
+    if (!RETRY_STATUSES.has(status)) return { retry: false };
+    const headers = isObject(err) && isObject(err.meta) && isObject(err.meta.headers) ? err.meta.headers : {};
+    const afterMs = parseRetryAfter(headers['retry-after']);
+    return afterMs === undefined ? { retry: true } : { retry: true, afterMs };
+  }
+  const code = isObject(err) && typeof err.code === 'string' ? err.code : '';
+  return { retry: nameOf(err) === 'ConnectionError' && RESET.test(`${code} ${messageOf(err)}`) };
+}
+
+/**
+ * "400 illegal_argument_exception: <reason>" from an `{ error: { type, reason } }` body, or
+ * "403 Forbidden: <message>" from the `{ status, message }` / `{ status, reason }` bodies of
+ * OpenSearch's security plugin.
+ */
+function httpError(status: number, body: unknown): string {
+  const error = isObject(body) ? (body.error ?? body.message ?? body.reason) : undefined;
+  if (isObject(error)) {
+    const type = typeof error.type === 'string' ? error.type : '';
+    const reason = typeof error.reason === 'string' ? error.reason : '';
+    return [`${status}${type ? ` ${type}` : ''}`, reason].filter((s) => s !== '').join(': ');
+  }
+  const text = typeof error === 'string' ? error : typeof body === 'string' ? body : '';
+  return `${status} ${STATUS_CODES[status] ?? 'error'}${text ? `: ${text}` : ''}`;
+}
+
+/** Longest error we report: a proxy's HTML error page is not a reason. */
+const MAX_ERROR = 500;
+
+/** Every secret this call knows, in clear and in the forms a header would carry. */
+export function secretsOf(conn: Connection, extra: (string | undefined)[]): string[] {
+  const out: string[] = [];
+  const auth = conn.auth;
+  if (auth && 'apiKey' in auth) out.push(auth.apiKey);
+  if (auth && 'password' in auth) {
+    out.push(auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));
+  }
+  for (const s of extra) if (s) out.push(s);
+  return out.filter((s) => s.length > 0);
+}
+
+export function scrub(text: string, secrets: string[]): string {
+  let out = text;
+  for (const s of secrets) out = out.split(s).join('***');
+  return out.length > MAX_ERROR ? `${out.slice(0, MAX_ERROR)}…` : out;
+}
+
+/** A short reason for a failed request, from the status and body or the error's class. */
+export function describeWriteError(err: unknown): string {
+  const status = statusOf(err);
+  if (status !== undefined) return httpError(status, isObject(err) && isObject(err.meta) ? err.meta.body : undefined);
+  switch (nameOf(err)) {
+    case 'WriteError':
+      return messageOf(err);
+    case 'TimeoutError':
+      return 'request timed out';
+    case 'ConnectionError':
+      return `connection error: ${messageOf(err)}`;
+    default:
+      return `${nameOf(err) || 'error'}: ${messageOf(err)}`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps
+
+/**
+ * Runs one step's operations with bounded concurrency. Once one fails, those not yet started
+ * are skipped (those in flight finish): the report must say exactly what ran. `run` returns the
+ * reason an operation failed, or undefined when it is done. Results come in the step's order.
+ */
+export async function runStep(
+  step: Operation[],
+  concurrency: number,
+  run: (op: Operation) => Promise<string | undefined>,
+): Promise<OperationResult[]> {
+  const limit = pLimit(Number.isFinite(concurrency) ? Math.max(1, Math.floor(concurrency)) : 1);
+  let failed = false;
+  return Promise.all(
+    step.map((op) =>
+      limit(async (): Promise<OperationResult> => {
+        if (failed) return { change: op.change, status: 'skipped' };
+        const error = await run(op);
+        if (error === undefined) return { change: op.change, status: 'done' };
+        failed = true;
+        return { change: op.change, status: 'failed', error };
+      }),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Passwords
+
+export const changesPassword = (change: Change): boolean => change.diff.some((d) => d.path[0] === 'password');
+export const changesOtherThanPassword = (change: Change): boolean => change.diff.some((d) => d.path[0] !== 'password');
+
+/** The resolved password of a user operation; a WriteError when it was not resolved. */
+export function requirePassword(op: Operation): string {
+  if (op.password === undefined || op.password === '') {
+    throw new WriteError(`no password for user ${op.change.name}: its password reference was not resolved`);
+  }
+  return op.password;
+}
