@@ -99,6 +99,9 @@ export function diffCluster(desired: Desired[], live: ClusterState, prune: boole
   const changes: Change[] = [];
   const unmanaged: Unmanaged[] = [];
   for (const kind of KIND_ORDER) {
+    // A kind the read round could not read has no known live state: the kind-unreadable rule
+    // reports it, rather than a plan that would create what may well exist.
+    if (live.unreadable?.[kind] !== undefined) continue;
     // A reserved name is refused by the reserved-object rule; planning to "create" it would mislead.
     const wanted = desired.filter((d) => d.kind === kind && !live.reserved[kind].includes(d.name));
     const have = live.objects[kind];

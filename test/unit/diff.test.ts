@@ -69,6 +69,16 @@ describe('diffCluster', () => {
   });
 });
 
+describe('diffCluster and unreadable kinds', () => {
+  it('plans nothing, and reports nothing unmanaged, for a kind the read round could not read', () => {
+    const live = { ...liveState(), unreadable: { role: 'FORBIDDEN: Access denied' } };
+    const wanted = [desired('role', 'r', { cluster: ['monitor'] }), desired('user', 'u', { roles: ['r'] })];
+    const { changes, unmanaged } = diffCluster(wanted, live, true);
+    expect(changes.map((c) => `${c.kind} ${c.name}`)).toEqual(['user u']);
+    expect(unmanaged).toEqual([]);
+  });
+});
+
 describe('orderChanges', () => {
   it('creates remotes, roles, role mappings, users in that order, then deletes in reverse', () => {
     const live = liveState({
