@@ -1,4 +1,4 @@
-// Writes schema/xcluster.schema.json from the zod schema in src/config/schema.ts, formatted by
+// Writes schema/xcluster.schema.json from the zod schemas (src/config/json-schema.ts: both flavors), formatted by
 // prettier so `npm run lint` accepts it. A unit test checks the committed file is up to date.
 //
 // Editors: add `# yaml-language-server: $schema=../../schema/xcluster.schema.json` at the top of
@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
-import { clusterFileJsonSchema } from '../src/config/schema.js';
+import { clusterFileJsonSchema } from '../src/config/json-schema.js';
 
 const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'schema', 'xcluster.schema.json');
 const options = (await prettier.resolveConfig(out)) ?? {};

@@ -1,7 +1,9 @@
 // Loads the xcluster/ folder: every clusters/<name>.yml is parsed (keeping the position of every
-// node), validated against config/schema.ts, and turned into ClusterConfigs and Desired objects;
-// intents.yml, when there is one, is expanded into more Desired objects (config/intents.ts).
-// Every problem in every file is collected and thrown at once, each with file:line:column.
+// node), validated against the schema of its flavor (config/schema.ts for Elasticsearch,
+// config/schema-opensearch.ts for OpenSearch), and turned into ClusterConfigs and Desired
+// objects; intents.yml, when there is one, is expanded into more Desired objects
+// (config/intents.ts). Every problem in every file is collected and thrown at once, each with
+// file:line:column.
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -15,25 +17,50 @@ import {
   type Config,
   type ConnectionSpec,
   type Desired,
+  type Flavor,
   type Kind,
   type SecretSpec,
 } from '../model/types.js';
 import { expandIntents, INTENTS_FILES, type Expansion, type IntentContext } from './intents.js';
-import { clusterFileSchema, intentsFileSchema, knownKeysAt, type ClusterFile, type SecretInput } from './schema.js';
+import {
+  clusterFileSchema,
+  intentsFileSchema,
+  knownKeysAt,
+  titleAt,
+  type ClusterFile,
+  type SecretInput,
+} from './schema.js';
+import {
+  openSearchClusterFileSchema,
+  withOpenSearchReferences,
+  type OpenSearchClusterFile,
+} from './schema-opensearch.js';
 import { formatPath, sourceAt, sourceOfPath, type YamlFile } from './source.js';
-import { nearest, unknownKeyMessage } from './suggest.js';
+import { counterpart, nearest, unknownKeyMessage } from './suggest.js';
 
 export interface LoadOptions {
   /** Load only these clusters (remote `cluster:` links are still checked against every file). */
   clusters?: string[];
 }
 
-/** A cluster file that parsed and validated. */
-interface ClusterFileData {
-  name: string;
-  yaml: YamlFile;
-  data: ClusterFile;
+/** A cluster file that parsed and validated against the schema of its flavor. */
+type ClusterFileData = { name: string; yaml: YamlFile } & (
+  { flavor: 'elasticsearch'; data: ClusterFile } | { flavor: 'opensearch'; data: OpenSearchClusterFile }
+);
+
+/** The schema of a cluster file, by flavor. */
+const FILE_SCHEMAS = { elasticsearch: clusterFileSchema, opensearch: openSearchClusterFileSchema } as const;
+
+const FLAVOR_NAMES: Record<Flavor, string> = { elasticsearch: 'Elasticsearch', opensearch: 'OpenSearch' };
+const OTHER_FLAVOR: Record<Flavor, Flavor> = { elasticsearch: 'opensearch', opensearch: 'elasticsearch' };
+
+/** What the file says in `connection.flavor` (anything, or nothing). */
+function statedFlavor(raw: unknown): unknown {
+  const connection = isRecord(raw) ? raw.connection : undefined;
+  return isRecord(connection) ? connection.flavor : undefined;
 }
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A file found in clusters/, before parsing. */
 interface FoundFile {
@@ -54,7 +81,7 @@ export function loadConfig(dir: string, opts: LoadOptions = {}): Config {
   }
   const names = found.map((f) => f.name);
   errors.push(...duplicateNames(found));
-  for (const c of loaded) errors.push(...checkLinks(c, names), ...checkFlavorSections(c));
+  for (const c of loaded) errors.push(...checkLinks(c, names));
   const selected = opts.clusters ?? names;
   errors.push(...checkSelection(selected, names));
   const transports = Object.fromEntries(
@@ -69,16 +96,22 @@ export function loadConfig(dir: string, opts: LoadOptions = {}): Config {
   if (errors.length > 0) throw new ConfigErrors(errors);
 
   const chosen = loaded.filter((c) => selected.includes(c.name));
+  // The objects an OpenSearch object names (its references) are read in one place, for
+  // hand-written and intent-expanded objects alike.
+  const openSearch = new Set(loaded.filter((c) => c.flavor === 'opensearch').map((c) => c.name));
+  const withReferences = (d: Desired): Desired => (openSearch.has(d.cluster) ? withOpenSearchReferences(d) : d);
   return {
     dir,
     clusters: chosen.map(toClusterConfig),
-    desired: [...handWritten, ...(intents?.desired ?? [])].filter((d) => selected.includes(d.cluster)),
+    desired: [...handWritten, ...(intents?.desired ?? [])]
+      .filter((d) => selected.includes(d.cluster))
+      .map(withReferences),
     transports,
     intents: intents?.intents ?? [],
   };
 }
 
-const flavorOf = (c: ClusterFileData) => ({ name: c.name, flavor: c.data.connection.flavor });
+const flavorOf = (c: ClusterFileData) => ({ name: c.name, flavor: c.flavor });
 
 /**
  * Reads xcluster/intents.yml when there is one, and expands it when `expand` (the cluster files
@@ -92,9 +125,10 @@ function loadIntents(dir: string, ctx: IntentContext, expand: boolean): Expansio
     const both = found.map(displayPath).join(' and ');
     return { intents: [], desired: [], errors: [new ConfigError(`${both} both exist; keep one intents file`)] };
   }
-  const file = readYamlFile(found[0]!, intentsFileSchema, errors);
-  if (!file || !expand) return { intents: [], desired: [], errors: sortBySource(errors) };
-  return expandIntents(file, ctx);
+  const parsed = parseYamlFile(found[0]!, errors);
+  const data = parsed && validate(parsed, { schema: intentsFileSchema }, errors);
+  if (!parsed || !data || !expand) return { intents: [], desired: [], errors: sortBySource(errors) };
+  return expandIntents({ yaml: parsed.yaml, data }, ctx);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -127,17 +161,34 @@ function listClusterFiles(dir: string): FoundFile[] {
   return files.map((f) => ({ name: f.replace(/\.ya?ml$/, ''), abs: path.join(clustersDir, f) }));
 }
 
+/**
+ * Reads a cluster file with the schema of the flavor it states: OpenSearch when it says so,
+ * Elasticsearch otherwise (so that a missing or misspelt flavor meets the flavor enum's error).
+ */
 function readClusterFile(f: FoundFile, errors: ConfigError[]): ClusterFileData | undefined {
-  const read = readYamlFile(f.abs, clusterFileSchema, errors);
-  return read && { name: f.name, ...read };
+  const parsed = parseYamlFile(f.abs, errors);
+  if (!parsed) return undefined;
+  const { yaml } = parsed;
+  const stated = statedFlavor(parsed.raw);
+  if (stated === 'opensearch') {
+    const data = validate(parsed, { schema: FILE_SCHEMAS.opensearch, flavor: 'opensearch' }, errors);
+    return data && { name: f.name, yaml, flavor: 'opensearch', data };
+  }
+  // A key of the other flavor is reported as such only when the file states its flavor: with a
+  // missing or misspelt one, the flavor's own error says what is wrong.
+  const flavor = stated === 'elasticsearch' ? { flavor: 'elasticsearch' as const } : {};
+  const data = validate(parsed, { schema: FILE_SCHEMAS.elasticsearch, ...flavor }, errors);
+  return data && { name: f.name, yaml, flavor: 'elasticsearch', data };
 }
 
-/** Parses one YAML file and validates it against `schema`; problems go to `errors`, each with file:line:column. */
-function readYamlFile<S extends z.ZodType>(
-  abs: string,
-  schema: S,
-  errors: ConfigError[],
-): { yaml: YamlFile; data: z.output<S> } | undefined {
+/** A YAML file that parsed: its document and the data it holds. */
+interface Parsed {
+  yaml: YamlFile;
+  raw: unknown;
+}
+
+/** Parses one YAML file; problems go to `errors`, each with file:line:column. */
+function parseYamlFile(abs: string, errors: ConfigError[]): Parsed | undefined {
   const lines = new LineCounter();
   const doc = parseDocument(readFileSync(abs, 'utf8'), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const yaml: YamlFile = { file: displayPath(abs), doc, lines };
@@ -152,13 +203,25 @@ function readYamlFile<S extends z.ZodType>(
     errors.push(new ConfigError(`invalid YAML: ${(e as Error).message}`, sourceAt(yaml, 0)));
     return undefined;
   }
+  return { yaml, raw };
+}
+
+/** What a file is validated against: its schema, and for a cluster file the flavor it is of. */
+interface Validation<S extends z.ZodType> {
+  schema: S;
+  flavor?: Flavor;
+}
+
+/** Validates parsed data against `v.schema`; problems go to `errors`, each with file:line:column. */
+function validate<S extends z.ZodType>(p: Parsed, v: Validation<S>, errors: ConfigError[]): z.output<S> | undefined {
   // An empty file reads as null: report the missing keys rather than "expected a map".
-  const result = schema.safeParse(raw ?? {}, { error: errorMessage });
+  const result = v.schema.safeParse(p.raw ?? {}, { error: errorMessage });
   if (!result.success) {
-    errors.push(...result.error.issues.flatMap((i) => issueErrors({ yaml, raw, schema }, i)));
+    const checked: Checked = { yaml: p.yaml, raw: p.raw, schema: v.schema, ...(v.flavor ? { flavor: v.flavor } : {}) };
+    errors.push(...result.error.issues.flatMap((i) => issueErrors(checked, i)));
     return undefined;
   }
-  return { yaml, data: result.data };
+  return result.data;
 }
 
 /**
@@ -212,11 +275,13 @@ function errorMessage(issue: z.core.$ZodRawIssue): string | undefined {
 
 type Issue = z.core.$ZodIssue;
 
-/** The file being validated: its YAML, the data it holds, and the schema it must follow. */
+/** The file being validated: its YAML, the data it holds, the schema it must follow and its flavor. */
 interface Checked {
   yaml: YamlFile;
   raw: unknown;
   schema: z.ZodType;
+  /** A cluster file's flavor: a key of the other flavor's schema is reported as such. */
+  flavor?: Flavor;
 }
 
 /** One ConfigError per problem, placed on the YAML node the issue is about. */
@@ -224,10 +289,8 @@ function issueErrors(c: Checked, issue: Issue): ConfigError[] {
   const { yaml: y, raw } = c;
   if (issue.code === 'invalid_union' && issue.message === UNION) return unionErrors(c, issue);
   if (issue.code === 'unrecognized_keys') {
-    const known = knownKeysAt(c.schema, issue.path);
     return issue.keys.map(
-      (key) =>
-        new ConfigError(unknownKeyMessage(key, formatPath(issue.path), known), sourceOfPath(y, [...issue.path, key])),
+      (key) => new ConfigError(unknownKey(c, issue.path, key), sourceOfPath(y, [...issue.path, key])),
     );
   }
   if (issue.code === 'invalid_type' && isMissing(raw, issue.path)) return [missingKey(y, issue.path)];
@@ -235,6 +298,33 @@ function issueErrors(c: Checked, issue: Issue): ConfigError[] {
   // zod's own prefixes add nothing to a message that already names the key.
   const message = issue.message.replace(/^(Invalid input|Invalid option|Too small|Too big|Invalid string): /, '');
   return [new ConfigError(where ? `${where}: ${message}` : message, sourceOfPath(y, issue.path))];
+}
+
+/**
+ * The message for an unknown key at `p`. A key that the other flavor's schema knows at the same
+ * place was written for the other flavor: say so, and name the key this flavor has instead
+ * (`users: is an Elasticsearch key; an OpenSearch cluster (connection.flavor: opensearch) has
+ * internal_users`). Any other key is a typo until proven otherwise: suggest the nearest one.
+ */
+function unknownKey(c: Checked, p: readonly PropertyKey[], key: string): string {
+  const known = knownKeysAt(c.schema, p);
+  const other = c.flavor && OTHER_FLAVOR[c.flavor];
+  if (c.flavor === undefined || other === undefined || !knownKeysAt(FILE_SCHEMAS[other], p).includes(key)) {
+    return unknownKeyMessage(key, formatPath(p), known);
+  }
+  const here = describeObject(c.schema, c.flavor, p);
+  const instead = counterpart(key, known);
+  const has = instead ? `has ${instead}` : `has no ${key} (its keys: ${known.join(', ')})`;
+  return `${formatPath([...p, key])}: is an ${FLAVOR_NAMES[other]} key; ${here} ${has}`;
+}
+
+/** "an OpenSearch cluster (connection.flavor: opensearch)", "an OpenSearch role", "an Elasticsearch role". */
+function describeObject(schema: z.ZodType, flavor: Flavor, p: readonly PropertyKey[]): string {
+  const name = FLAVOR_NAMES[flavor];
+  if (p.length === 0) return `an ${name} cluster (connection.flavor: ${flavor})`;
+  const title = titleAt(schema, p);
+  if (title === undefined) return `${formatPath(p)} of an ${name} cluster`;
+  return title.startsWith(name) ? `an ${title}` : `an ${name} ${title.charAt(0).toLowerCase()}${title.slice(1)}`;
 }
 
 /**
@@ -314,25 +404,6 @@ function duplicateNames(found: FoundFile[]): ConfigError[] {
   return errors;
 }
 
-/**
- * The sections of an OpenSearch cluster file. Until the schema has OpenSearch's sections
- * (internal_users, roles_mapping, action_groups, OpenSearch role keys: the next slice of the
- * OpenSearch issue), only remote_clusters may be written for it; the Elasticsearch sections
- * are an error rather than objects silently read in the wrong dialect.
- */
-const ELASTICSEARCH_SECTIONS = ['roles', 'users', 'role_mappings'] as const;
-
-function checkFlavorSections(c: ClusterFileData): ConfigError[] {
-  if (c.data.connection.flavor !== 'opensearch') return [];
-  return ELASTICSEARCH_SECTIONS.filter((s) => Object.keys(c.data[s] ?? {}).length > 0).map(
-    (s) =>
-      new ConfigError(
-        `${s}: not supported yet for an OpenSearch cluster (its roles, internal users and roles mappings come with the OpenSearch sections of the schema)`,
-        sourceOfPath(c.yaml, [s]),
-      ),
-  );
-}
-
 /** A remote's `cluster:` must name another cluster file. */
 function checkLinks(c: ClusterFileData, names: string[]): ConfigError[] {
   const errors: ConfigError[] = [];
@@ -394,11 +465,18 @@ function toAuth(c: ClusterFileData): Auth {
 
 function toClusterConfig(c: ClusterFileData): ClusterConfig {
   const conn = c.data.connection;
+  const cert = conn.client_certificate;
+  const base = ['connection', 'client_certificate'];
+  const clientCertificate = cert && {
+    certificate: secretSpec(c, cert.certificate, [...base, 'certificate']),
+    key: secretSpec(c, cert.key, [...base, 'key']),
+  };
   const connection: ConnectionSpec = {
-    flavor: conn.flavor,
+    flavor: c.flavor,
     url: conn.url,
     auth: toAuth(c),
     ...(conn.ca ? { ca: secretSpec(c, conn.ca, ['connection', 'ca']) } : {}),
+    ...(clientCertificate ? { clientCertificate } : {}),
     ...(conn.transport !== undefined ? { transport: conn.transport } : {}),
     timeoutMs: timeoutMs(conn.timeout),
     source: sourceOfPath(c.yaml, ['connection']),
@@ -406,7 +484,7 @@ function toClusterConfig(c: ClusterFileData): ClusterConfig {
   return { name: c.name, file: c.yaml.file, connection, prune: c.data.prune };
 }
 
-/** One Desired per role, user, role mapping and remote cluster, in file order. */
+/** One Desired per object of the cluster file, in file order. */
 function toDesired(c: ClusterFileData): Desired[] {
   const out: Desired[] = [];
   const add = (kind: Kind, section: string, name: string, body: object, extra: Partial<Desired> = {}) =>
@@ -414,26 +492,36 @@ function toDesired(c: ClusterFileData): Desired[] {
       cluster: c.name,
       kind,
       name,
-      body: flavors[c.data.connection.flavor].normalize(kind, body),
+      body: flavors[c.flavor].normalize(kind, body),
       source: sourceOfPath(c.yaml, [section, name]),
       ...extra,
     });
+  /** The password is resolved only by the steps that need it; it never enters the body. */
+  const password = (s: SecretInput | undefined, section: string, name: string): Partial<Desired> =>
+    s ? { password: secretSpec(c, s, [section, name, 'password']) } : {};
 
-  // An OpenSearch file's Elasticsearch sections are errors (checkFlavorSections), not objects.
-  const elasticsearch = c.data.connection.flavor === 'elasticsearch';
-  if (elasticsearch) for (const [name, role] of Object.entries(c.data.roles ?? {})) add('role', 'roles', name, role);
-  for (const [name, { password, ...user }] of Object.entries(elasticsearch ? (c.data.users ?? {}) : {})) {
-    // The password is resolved only by the steps that need it; it never enters the body.
-    add(
-      'user',
-      'users',
-      name,
-      user,
-      password ? { password: secretSpec(c, password, ['users', name, 'password']) } : {},
-    );
+  if (c.flavor === 'opensearch') {
+    const d = c.data;
+    for (const [name, role] of Object.entries(d.roles ?? {})) add('role', 'roles', name, role);
+    for (const [name, { password: p, ...user }] of Object.entries(d.internal_users ?? {})) {
+      add('internal_user', 'internal_users', name, user, password(p, 'internal_users', name));
+    }
+    for (const [name, mapping] of Object.entries(d.roles_mapping ?? {})) {
+      add('roles_mapping', 'roles_mapping', name, mapping);
+    }
+    for (const [name, group] of Object.entries(d.action_groups ?? {}))
+      add('action_group', 'action_groups', name, group);
+    for (const [name, dns] of Object.entries(d.nodes_dn ?? {})) add('nodes_dn', 'nodes_dn', name, { nodes_dn: dns });
+  } else {
+    const d = c.data;
+    for (const [name, role] of Object.entries(d.roles ?? {})) add('role', 'roles', name, role);
+    for (const [name, { password: p, ...user }] of Object.entries(d.users ?? {})) {
+      add('user', 'users', name, user, password(p, 'users', name));
+    }
+    for (const [name, mapping] of Object.entries(d.role_mappings ?? {})) {
+      add('role_mapping', 'role_mappings', name, mapping);
+    }
   }
-  for (const [name, mapping] of Object.entries(elasticsearch ? (c.data.role_mappings ?? {}) : {}))
-    add('role_mapping', 'role_mappings', name, mapping);
   for (const [alias, { cluster, ...remote }] of Object.entries(c.data.remote_clusters ?? {})) {
     add('remote_cluster', 'remote_clusters', alias, remote, cluster !== undefined ? { linkedCluster: cluster } : {});
   }

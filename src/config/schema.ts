@@ -5,7 +5,9 @@
 // Role bodies follow the Elasticsearch put-role API (elasticsearch-specification:
 // specification/security/put_role/SecurityPutRoleRequest.ts, _types/Privileges.ts); users,
 // role mappings and remote clusters follow put-user, put-role-mapping and the cluster.remote.*
-// settings.
+// settings. An OpenSearch cluster file (connection.flavor: opensearch) has its own sections,
+// in schema-opensearch.ts; the connection, secrets, remote clusters and prune are shared and
+// exported from here.
 
 import { z } from 'zod';
 import { unknownKeyMessage } from './suggest.js';
@@ -133,10 +135,20 @@ export const connectionSchema = z
   .strictObject({
     flavor: z
       .enum(['elasticsearch', 'opensearch'])
-      .meta({ description: 'Server family: elasticsearch or opensearch (OpenSearch sections come later).' }),
+      .meta({ description: 'Server family: elasticsearch or opensearch. It decides which sections the file has.' }),
     url: urlSchema,
     auth: authSchema.optional(),
     ca: secretSchema.optional().meta({ description: 'PEM of the CA that signs the cluster HTTP certificate.' }),
+    client_certificate: z
+      .strictObject({
+        certificate: secretSchema.meta({ description: 'PEM of the client certificate.' }),
+        key: secretSchema.meta({ description: 'PEM of its private key.' }),
+      })
+      .optional()
+      .meta({
+        description:
+          'A TLS client certificate and key presented on every request, e.g. the OpenSearch admin certificate that the nodes_dn API requires.',
+      }),
     transport: hostPort('host:port other clusters use as seed for this one (transport port, usually 9300).').optional(),
     timeout: z
       .union([
@@ -146,12 +158,12 @@ export const connectionSchema = z
       .default('30s')
       .meta({ description: 'Per-request timeout: 30s, 500ms, 2m, or a number of seconds. Default 30s.' }),
   })
-  .meta({ title: 'Connection', description: 'How xcluster reaches this cluster.' });
+  .meta({ id: 'connection', title: 'Connection', description: 'How xcluster reaches this cluster.' });
 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces
 
-const stringList = z.array(z.string());
+export const stringList = z.array(z.string());
 /** Index names and remote cluster names may be one string or a list (the API takes both). */
 const stringOrList = z.union([z.string(), stringList]);
 
@@ -359,8 +371,12 @@ export const remoteClusterSchema = z
 // The cluster file
 
 /** A section may be left empty (`roles:`), which YAML reads as null. */
-const section = <T extends z.ZodType>(value: T, description: string) =>
+export const section = <T extends z.ZodType>(value: T, description: string) =>
   z.record(z.string(), value).nullish().meta({ description });
+
+export const pruneSchema = z.boolean().default(false).meta({
+  description: 'Delete live objects that carry the xcluster ownership marker but are no longer in this file.',
+});
 
 export const clusterFileSchema = z
   .strictObject({
@@ -369,13 +385,11 @@ export const clusterFileSchema = z
     users: section(userSchema, 'Native users, by name.'),
     role_mappings: section(roleMappingSchema, 'Role mappings, by name.'),
     remote_clusters: section(remoteClusterSchema, 'Remote clusters, by alias.'),
-    prune: z.boolean().default(false).meta({
-      description: 'Delete live objects that carry the xcluster ownership marker but are no longer in this file.',
-    }),
+    prune: pruneSchema,
   })
   .meta({
-    title: 'xcluster cluster file',
-    description: 'xcluster/clusters/<name>.yml: how to reach one cluster, and what it must contain.',
+    title: 'xcluster cluster file (Elasticsearch)',
+    description: 'xcluster/clusters/<name>.yml of an Elasticsearch cluster: how to reach it, and what it must contain.',
   });
 
 export type ClusterFile = z.output<typeof clusterFileSchema>;
@@ -476,24 +490,6 @@ export type IntentsFile = z.output<typeof intentsFileSchema>;
 export type ReplicationIntentInput = z.output<typeof replicationIntentSchema>;
 export type SearchIntentInput = z.output<typeof searchIntentSchema>;
 
-const toJsonSchema = (schema: z.ZodType): Record<string, unknown> =>
-  z.toJSONSchema(schema, { target: 'draft-7', io: 'input', unrepresentable: 'any' });
-
-/** The name, under `definitions`, of the intents file's schema inside xcluster.schema.json. */
-export const INTENTS_DEFINITION = 'intentsFile';
-
-/**
- * The JSON schema of a cluster file, for editors (yaml-language-server handles draft-07 best).
- * It also carries the intents file's schema under `definitions.intentsFile`, so that one
- * generated file serves both; schema/intents.schema.json is a fixed pointer to that definition.
- */
-export function clusterFileJsonSchema(): Record<string, unknown> {
-  const cluster = toJsonSchema(clusterFileSchema);
-  const { $schema: _, definitions: intentDefinitions, ...intents } = toJsonSchema(intentsFileSchema);
-  const definitions = { ...(cluster.definitions as object), ...(intentDefinitions as object) };
-  return { ...cluster, definitions: { ...definitions, [INTENTS_DEFINITION]: intents } };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Known keys, for "did you mean" on unknown keys
 
@@ -523,4 +519,19 @@ function childAt(s: z.ZodType, seg: PropertyKey): z.ZodType[] {
   if (s instanceof z.ZodArray && typeof seg === 'number') return [s.element as z.ZodType];
   if (s instanceof z.ZodRecord && typeof seg === 'string') return [s.valueType as z.ZodType];
   return [];
+}
+
+/**
+ * The title of the object schema at `path` inside `schema` (its `.meta({ title })`), if there is
+ * one: what an error calls the object a key belongs to ("Role", "OpenSearch role").
+ */
+export function titleAt(schema: z.ZodType, path: readonly PropertyKey[]): string | undefined {
+  let current: z.ZodType[] = [schema];
+  for (const seg of path) current = current.flatMap((s) => objectsIn(s)).flatMap((s) => childAt(s, seg));
+  const titles = current
+    .flatMap(objectsIn)
+    .filter((s) => s instanceof z.ZodObject)
+    .map((s) => s.meta()?.title)
+    .filter((t): t is string => typeof t === 'string');
+  return titles[0];
 }

@@ -33,3 +33,29 @@ export function unknownKeyMessage(key: string, where: string, known: readonly st
   if (guess) return `unknown key "${key}"${place}; did you mean "${guess}"?`;
   return `unknown key "${key}"${place}; known keys: ${known.join(', ')}`;
 }
+
+const words = (key: string): string[] => key.toLowerCase().split('_');
+
+/** The length of the common beginning of two words. */
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+/**
+ * The known key that stands where `key` stands in another vocabulary (the other flavor's
+ * schema): a near spelling (`role_mappings` → `roles_mapping`); else one that holds it, or is
+ * held by it, as a whole word (`users` → `internal_users`, `cluster` → `cluster_permissions`);
+ * else one whose first word shares its stem, three letters or more (`indices` →
+ * `index_permissions`). Undefined when none does.
+ */
+export function counterpart(key: string, known: readonly string[]): string | undefined {
+  const near = nearest(key, known);
+  if (near) return near;
+  const k = key.toLowerCase();
+  const byWord = known.find((x) => words(x).includes(k) || words(k).includes(x.toLowerCase()));
+  if (byWord) return byWord;
+  const first = words(k)[0] ?? '';
+  return known.find((x) => commonPrefix(first, words(x)[0] ?? '') >= 3);
+}

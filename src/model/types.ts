@@ -7,14 +7,7 @@
  * `roles_mapping`, `action_group` and `nodes_dn` (the node DNs a cluster accepts) are OpenSearch's.
  */
 export type Kind =
-  | 'role'
-  | 'user'
-  | 'role_mapping'
-  | 'remote_cluster'
-  | 'internal_user'
-  | 'roles_mapping'
-  | 'action_group'
-  | 'nodes_dn';
+  'role' | 'user' | 'role_mapping' | 'remote_cluster' | 'internal_user' | 'roles_mapping' | 'action_group' | 'nodes_dn';
 
 /** Order in which kinds are created or updated (dependencies first); deletions run in the reverse order. */
 export const KIND_ORDER: readonly Kind[] = [

@@ -7,6 +7,7 @@ import { ccrRules } from './ccr.js';
 import { ccsRules } from './ccs.js';
 import { openSearchRules } from './opensearch.js';
 import { privilegeRules } from './privileges.js';
+import { referenceRules } from './references.js';
 import { remoteRules } from './remotes.js';
 import { reservedRules } from './reserved.js';
 import { userRules } from './users.js';
@@ -39,6 +40,7 @@ export const rules: Rule[] = [
   ...versionRules,
   ...userRules,
   ...openSearchRules,
+  ...referenceRules,
 ];
 
 export function runRules(ctx: RuleContext): Finding[] {

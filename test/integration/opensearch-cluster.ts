@@ -73,13 +73,19 @@ export function parseEnv(text: string): Record<string, string> {
 }
 
 /**
+ * Clusters someone else runs on the same addresses (the official Docker image, README
+ * "Integration tests"): the tests neither start nor stop them, and expect them freshly created.
+ */
+const EXTERNAL = process.env.XCLUSTER_OPENSEARCH_EXTERNAL === '1';
+
+/**
  * Starts both clusters and returns how to reach them. With `fresh` (the default) clusters left
  * running by an earlier run are stopped first, so every start has the demo configuration's state.
  */
 export async function startClusters(opts: { fresh?: boolean; timeoutMs?: number } = {}): Promise<OpenSearchClusters> {
   const timeoutMs = opts.timeoutMs ?? 540_000;
-  if (opts.fresh ?? true) await run(['stop'], 120_000);
-  await run(['start'], timeoutMs);
+  if (!EXTERNAL && (opts.fresh ?? true)) await run(['stop'], 120_000);
+  if (!EXTERNAL) await run(['start'], timeoutMs);
   const env = parseEnv(await run(['env'], 30_000));
   const need = (k: string): string => {
     const v = env[k];
@@ -96,7 +102,7 @@ export async function startClusters(opts: { fresh?: boolean; timeoutMs?: number 
     adminCertFile: need('OS_ADMIN_CERT_FILE'),
     adminKeyFile: need('OS_ADMIN_KEY_FILE'),
     stop: async () => {
-      await run(['stop'], 120_000);
+      if (!EXTERNAL) await run(['stop'], 120_000);
     },
   };
 }

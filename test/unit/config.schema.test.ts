@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { clusterFileJsonSchema, clusterFileSchema, knownKeysAt, secretMessage } from '../../src/config/schema.js';
-import { levenshtein, nearest } from '../../src/config/suggest.js';
+import { CLUSTER_FILE_DEFINITIONS, clusterFileJsonSchema } from '../../src/config/json-schema.js';
+import { clusterFileSchema, knownKeysAt, secretMessage, titleAt } from '../../src/config/schema.js';
+import { openSearchClusterFileSchema } from '../../src/config/schema-opensearch.js';
+import { counterpart, levenshtein, nearest } from '../../src/config/suggest.js';
+
+interface ObjectSchema {
+  additionalProperties: boolean;
+  required?: string[];
+  properties: Record<string, { description?: string }>;
+}
 
 describe('schema/xcluster.schema.json', () => {
   it('is up to date with the zod schema (run `npm run schema`)', () => {
@@ -9,17 +17,56 @@ describe('schema/xcluster.schema.json', () => {
     expect(committed).toEqual(clusterFileJsonSchema());
   });
 
-  it('is draft-07, strict, and documents the main keys', () => {
-    const schema = clusterFileJsonSchema() as {
-      $schema: string;
-      additionalProperties: boolean;
-      properties: Record<string, { description?: string }>;
-    };
+  const schema = clusterFileJsonSchema() as {
+    $schema: string;
+    if: unknown;
+    then: { $ref: string };
+    else: { $ref: string };
+    definitions: Record<string, ObjectSchema>;
+  };
+  const file = (flavor: keyof typeof CLUSTER_FILE_DEFINITIONS): ObjectSchema =>
+    schema.definitions[CLUSTER_FILE_DEFINITIONS[flavor]]!;
+
+  it('is draft-07, strict, and documents the main keys of both flavors', () => {
     expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
-    expect(schema.additionalProperties).toBe(false);
-    for (const key of ['connection', 'roles', 'users', 'role_mappings', 'remote_clusters', 'prune']) {
-      expect(schema.properties[key]?.description, key).toBeTruthy();
+    const keys = {
+      elasticsearch: ['connection', 'roles', 'users', 'role_mappings', 'remote_clusters', 'prune'],
+      opensearch: [
+        'connection',
+        'roles',
+        'internal_users',
+        'roles_mapping',
+        'action_groups',
+        'nodes_dn',
+        'remote_clusters',
+        'prune',
+      ],
+    } as const;
+    for (const flavor of ['elasticsearch', 'opensearch'] as const) {
+      expect(file(flavor).additionalProperties, flavor).toBe(false);
+      expect(Object.keys(file(flavor).properties), flavor).toEqual(keys[flavor]);
+      for (const key of keys[flavor].filter((k) => k !== 'connection')) {
+        expect(file(flavor).properties[key]?.description, `${flavor} ${key}`).toBeTruthy();
+      }
     }
+  });
+
+  it('picks the OpenSearch file when connection.flavor is opensearch, the Elasticsearch file otherwise', () => {
+    expect(schema.if).toEqual({
+      properties: { connection: { properties: { flavor: { const: 'opensearch' } }, required: ['flavor'] } },
+      required: ['connection'],
+    });
+    expect(schema.then.$ref).toBe(`#/definitions/${CLUSTER_FILE_DEFINITIONS.opensearch}`);
+    expect(schema.else.$ref).toBe(`#/definitions/${CLUSTER_FILE_DEFINITIONS.elasticsearch}`);
+    // The OpenSearch object schemas have ids of their own; the shared ones appear once.
+    expect(schema.definitions.opensearchRole?.properties).toHaveProperty('index_permissions');
+    expect(schema.definitions.role?.properties).toHaveProperty('indices');
+    for (const flavor of ['elasticsearch', 'opensearch'] as const) {
+      expect(file(flavor).properties.connection).toEqual({ $ref: '#/definitions/connection' });
+    }
+    const connection = schema.definitions.connection as ObjectSchema & { description?: string };
+    expect(connection.description).toBeTruthy();
+    expect(connection.properties).toHaveProperty('client_certificate');
   });
 });
 
@@ -42,6 +89,19 @@ describe('knownKeysAt', () => {
       'except',
     ]);
   });
+
+  it('works on the OpenSearch schema too', () => {
+    expect(knownKeysAt(openSearchClusterFileSchema, ['roles', 'r', 'index_permissions', 0])).toContain('dls');
+    expect(knownKeysAt(openSearchClusterFileSchema, [])).toContain('internal_users');
+  });
+});
+
+describe('titleAt', () => {
+  it('names the object at a path by its title', () => {
+    expect(titleAt(clusterFileSchema, ['roles', 'r'])).toBe('Role');
+    expect(titleAt(openSearchClusterFileSchema, ['roles', 'r'])).toBe('OpenSearch role');
+    expect(titleAt(openSearchClusterFileSchema, ['nodes_dn', 'x'])).toBeUndefined();
+  });
 });
 
 describe('nearest', () => {
@@ -50,5 +110,27 @@ describe('nearest', () => {
     expect(nearest('seed', ['mode', 'seeds', 'proxy_address'])).toBe('seeds');
     expect(nearest('skip_unavaliable', ['skip_unavailable', 'seeds'])).toBe('skip_unavailable');
     expect(nearest('color', ['flavor', 'url', 'auth'])).toBeUndefined();
+  });
+});
+
+describe('counterpart', () => {
+  it("finds the key that stands where another vocabulary's key stands", () => {
+    const openSearchFile = knownKeysAt(openSearchClusterFileSchema, []);
+    const openSearchRole = knownKeysAt(openSearchClusterFileSchema, ['roles', 'r']);
+    const elasticsearchFile = knownKeysAt(clusterFileSchema, []);
+    const elasticsearchRole = knownKeysAt(clusterFileSchema, ['roles', 'r']);
+    expect(counterpart('users', openSearchFile)).toBe('internal_users');
+    expect(counterpart('role_mappings', openSearchFile)).toBe('roles_mapping');
+    expect(counterpart('cluster', openSearchRole)).toBe('cluster_permissions');
+    expect(counterpart('indices', openSearchRole)).toBe('index_permissions');
+    expect(counterpart('remote_indices', openSearchRole)).toBeUndefined();
+    expect(counterpart('remote_cluster', openSearchRole)).toBeUndefined();
+    expect(counterpart('internal_users', elasticsearchFile)).toBe('users');
+    expect(counterpart('roles_mapping', elasticsearchFile)).toBe('role_mappings');
+    expect(counterpart('action_groups', elasticsearchFile)).toBeUndefined();
+    expect(counterpart('nodes_dn', elasticsearchFile)).toBeUndefined();
+    expect(counterpart('index_permissions', elasticsearchRole)).toBe('indices');
+    expect(counterpart('cluster_permissions', elasticsearchRole)).toBe('cluster');
+    expect(counterpart('tenant_permissions', elasticsearchRole)).toBeUndefined();
   });
 });

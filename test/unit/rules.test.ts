@@ -8,9 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildPlan, lintOnly } from '../../src/drift/plan.js';
-import { formatSource, type ClusterState, type Config, type Finding, type Flavor } from '../../src/model/types.js';
+import { formatSource, type ClusterState, type Config, type Finding } from '../../src/model/types.js';
 import { rules } from '../../src/rules/index.js';
-import { clusterFile, connection, loadFiles } from './helpers/config-dir.js';
+import { clusterFile, connection, loadFiles, openSearchFile } from './helpers/config-dir.js';
 import { liveState } from './helpers/model.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -89,12 +89,23 @@ const remoteInfo =
   (info: ClusterState['remoteInfo']) =>
   (s: ClusterState): ClusterState => ({ ...s, remoteInfo: info });
 
-/** The loaded config with every cluster's flavor set: OpenSearch cannot be loaded from YAML yet. */
-function withFlavor(files: Files, flavor: string): Config {
-  const config = loadFiles(files);
-  const clusters = config.clusters.map((c) => ({ ...c, connection: { ...c.connection, flavor: flavor as Flavor } }));
-  return { ...config, clusters };
+/** The live state of an OpenSearch cluster (the security plugin's 2.19.4). */
+const openSearch = (s: ClusterState): ClusterState => ({ ...s, flavor: 'opensearch', version: '2.19.4' });
+
+/** An OpenSearch leader whose roles mapping (line 9) is for `logs-reader`; with the role itself when `withRole`. */
+function mappingEstate(withRole: boolean): Files {
+  const mapping = 'roles_mapping:\n  logs-reader:\n    users: [jane]\n';
+  const role =
+    "roles:\n  logs-reader:\n    index_permissions:\n      - index_patterns: ['logs-*']\n        allowed_actions: [read]\n";
+  return { 'clusters/leader.yml': openSearchFile('leader', mapping + (withRole ? role : '')) };
 }
+
+/** An OpenSearch leader that accepts the follower's nodes (nodes_dn follower, line 9). */
+const NODES_DN = {
+  'clusters/leader.yml': openSearchFile('leader', "nodes_dn:\n  follower: ['CN=node-0.example.com,OU=node,O=node']\n"),
+};
+const NODES_DN_REFUSED =
+  'No permission to access REST API: User admin with Security roles [own_index] does not have any role privileged for admin access. No client TLS certificate found in request';
 
 // ---------------------------------------------------------------------------------------------
 // The cases
@@ -251,10 +262,25 @@ const CASES: Case[] = [
     id: 'opensearch-security-mismatch',
     severity: 'error',
     at: 'clusters/west.yml:6',
-    breaks: () =>
-      lintOnly(withFlavor(openSearchAuth('  auth:\n    api_key: { env: KEY }\n', ''), 'opensearch')).findings,
-    satisfies: () => lintOnly(withFlavor(openSearchAuth('', ''), 'opensearch')).findings,
+    breaks: () => lint(openSearchAuth('  auth:\n    api_key: { env: KEY }\n', '')),
+    satisfies: () => lint(openSearchAuth('', '')),
     says: 'enable the security plugin fully on both, for TLS only on both, or on neither',
+  },
+  {
+    id: 'unknown-reference',
+    severity: 'error',
+    at: 'clusters/leader.yml:9',
+    breaks: () => plan(mappingEstate(false), { leader: openSearch }),
+    satisfies: () => plan(mappingEstate(true), { leader: openSearch }),
+    says: 'roles_mapping "logs-reader" is for role "logs-reader", which exists neither in the config nor on leader; the server would refuse it (404) mid-apply',
+  },
+  {
+    id: 'kind-unreadable',
+    severity: 'error',
+    at: 'clusters/leader.yml:9',
+    breaks: () => plan(NODES_DN, { leader: (s) => ({ ...openSearch(s), unreadable: { nodes_dn: NODES_DN_REFUSED } }) }),
+    satisfies: () => plan(NODES_DN, { leader: openSearch }),
+    says: `cannot read nodes_dn on leader: ${NODES_DN_REFUSED}; nodes_dn follower cannot be planned without reading it. If the API needs a TLS client certificate (OpenSearch's nodesdn API needs the admin certificate), set connection.client_certificate`,
   },
 ];
 
@@ -290,11 +316,15 @@ function runAs(both: boolean): Files {
   return both ? editFile('clusters/east.yml', (t) => t + '    run_as: [jane]\n', files) : files;
 }
 
-/** Two clusters with the given auth lines (empty: no credentials, over https: TLS only). */
-function openSearchAuth(eastAuth: string, westAuth: string): Files {
+/** Two OpenSearch clusters with the given auth lines (empty: no credentials, over https: TLS only). */
+function openSearchAuth(
+  eastAuth: string,
+  westAuth: string,
+  flavor: 'opensearch' | 'elasticsearch' = 'opensearch',
+): Files {
   return {
-    'clusters/east.yml': connection('east', eastAuth),
-    'clusters/west.yml': connection('west', westAuth) + REMOTE,
+    'clusters/east.yml': connection('east', eastAuth, flavor),
+    'clusters/west.yml': connection('west', westAuth, flavor) + REMOTE,
   };
 }
 
@@ -383,8 +413,74 @@ describe('rules: further cases', () => {
   });
 
   it('opensearch-security-mismatch is only about OpenSearch clusters', () => {
-    const files = openSearchAuth('  auth:\n    api_key: { env: KEY }\n', '');
+    const files = openSearchAuth('  auth:\n    api_key: { env: KEY }\n', '', 'elasticsearch');
     expect(lint(files).filter((f) => f.rule === 'opensearch-security-mismatch')).toEqual([]);
+  });
+
+  it('unknown-reference: a role that is live, reserved or in the config is known; one the plan prunes is not', () => {
+    const user = 'internal_users:\n  jane:\n    opendistro_security_roles: [logs-reader, all_access]\n';
+    const files = { 'clusters/leader.yml': openSearchFile('leader', user) };
+    const found = (adjust: (s: ClusterState) => ClusterState) =>
+      plan(files, { leader: (s) => adjust(openSearch(s)) }).filter((f) => f.rule === 'unknown-reference');
+    const reserved = (s: ClusterState): ClusterState => ({ ...s, reserved: { ...s.reserved, role: ['all_access'] } });
+    expect(found(reserved).map((f) => f.message)).toEqual([
+      'internal_user "jane" names role "logs-reader" in opendistro_security_roles, which exists neither in the config nor on leader; the server would refuse it (404) mid-apply: add role "logs-reader" to the config or fix the name',
+    ]);
+    expect(formatSource(found(reserved)[0]!.source!)).toMatch(/clusters\/leader\.yml:9$/);
+    const withRole = (managed: boolean) => (s: ClusterState) => {
+      const role = { body: { cluster_permissions: ['cluster_monitor'] }, managed };
+      return reserved({ ...s, objects: { ...s.objects, role: { 'logs-reader': role } } });
+    };
+    expect(found(withRole(false))).toEqual([]);
+    // With prune: true, the marked live role that the config does not name is deleted by the plan.
+    const pruned = { 'clusters/leader.yml': files['clusters/leader.yml'] + 'prune: true\n' };
+    const prunedFindings = plan(pruned, { leader: (s) => withRole(true)(openSearch(s)) });
+    expect(prunedFindings.filter((f) => f.rule === 'unknown-reference').map((f) => f.message)).toEqual([
+      expect.stringContaining(
+        'role "logs-reader" in opendistro_security_roles, which this plan deletes from leader (prune)',
+      ),
+    ]);
+  });
+
+  it('unknown-reference and kind-unreadable say nothing about an unreachable cluster', () => {
+    const unreachable = (s: ClusterState): ClusterState => ({
+      ...openSearch(s),
+      reachable: false,
+      unreadable: { nodes_dn: 'refused' },
+    });
+    const found = [...plan(mappingEstate(false), { leader: unreachable }), ...plan(NODES_DN, { leader: unreachable })];
+    expect(found.filter((f) => ['unknown-reference', 'kind-unreadable'].includes(f.rule))).toEqual([]);
+  });
+
+  it('unknown-reference: an OpenSearch replication intent maps the predefined (reserved) roles', () => {
+    const intent = `replication:
+  - name: orders
+    security: certificate
+    leader: { cluster: leader, indices: [leader-01] }
+    follower: { cluster: follower, indices: [follower-01] }
+    user: { name: replication_user }
+`;
+    const files = {
+      'clusters/leader.yml': openSearchFile('leader'),
+      'clusters/follower.yml': openSearchFile('follower'),
+      'intents.yml': intent,
+    };
+    const predefined = (s: ClusterState): ClusterState => ({
+      ...openSearch(s),
+      reserved: {
+        ...s.reserved,
+        role: ['cross_cluster_replication_follower_full_access', 'cross_cluster_replication_leader_full_access'],
+      },
+    });
+    expect(
+      plan(files, { leader: predefined, follower: predefined }).filter((f) => f.rule === 'unknown-reference'),
+    ).toEqual([]);
+    const missing = plan(files, { leader: openSearch, follower: predefined }).filter(
+      (f) => f.rule === 'unknown-reference',
+    );
+    expect(missing.map((f) => [f.cluster, formatSource(f.source!)])).toEqual([
+      ['leader', expect.stringMatching(/intents\.yml:2$/)],
+    ]);
   });
 
   it('the cross-cluster rules say nothing about a cluster that is not selected', () => {

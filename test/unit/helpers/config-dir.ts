@@ -6,14 +6,22 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type LoadOptions } from '../../../src/config/load.js';
 import { ConfigErrors } from '../../../src/model/errors.js';
-import { type Config } from '../../../src/model/types.js';
+import { type Config, type Flavor } from '../../../src/model/types.js';
 
 /** The first four lines of every cluster file: what follows starts on line 5. */
-export const connection = (name: string, auth = '  auth:\n    api_key: { env: KEY }\n'): string =>
-  `connection:\n  flavor: elasticsearch\n  url: https://${name}.example.com:9200\n  transport: ${name}.example.com:9300\n${auth}`;
+export const connection = (
+  name: string,
+  auth = '  auth:\n    api_key: { env: KEY }\n',
+  flavor: Flavor = 'elasticsearch',
+): string =>
+  `connection:\n  flavor: ${flavor}\n  url: https://${name}.example.com:9200\n  transport: ${name}.example.com:9300\n${auth}`;
 
 /** A cluster file: the connection (lines 1–6 with the default auth), then `body`, from line 7. */
 export const clusterFile = (name: string, body = ''): string => connection(name) + body;
+
+/** An OpenSearch cluster file: the connection (lines 1–7, basic auth), then `body`, from line 8. */
+export const openSearchFile = (name: string, body = ''): string =>
+  connection(name, '  auth:\n    username: admin\n    password: { env: ADMIN_PASSWORD }\n', 'opensearch') + body;
 
 /** Writes `files` (paths relative to xcluster/) and returns the folder. */
 export function writeConfigDir(files: Record<string, string>): string {
