@@ -4,6 +4,7 @@
 // user works on both clusters; the server's own objects are never touched. TLS is verified
 // against the demo root CA throughout.
 
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyJob, planJob, type ApplyOutcome } from '../../src/job.js';
 import { type Change, type Plan } from '../../src/model/types.js';
@@ -210,5 +211,40 @@ describe.sequential('examples/ccr-opensearch against two real OpenSearch cluster
     const c = clusters();
     expect((await authinfo('leader', c.adminUser, c.adminPassword)).status).toBe(200);
     expect((await authinfo('follower', c.adminUser, c.adminPassword)).status).toBe(200);
+  });
+});
+
+describe.sequential('references the server would refuse mid-apply, against the real follower', () => {
+  const dir = '.tmp/xcluster-references/xcluster';
+  const follower = `connection:
+  flavor: opensearch
+  url: https://127.0.0.1:19201
+  auth: { username: admin, password: { file: .tmp/opensearch/admin-password } }
+  ca: { file: .tmp/opensearch/certs/root-ca.pem }
+roles_mapping:
+  no-such-role:
+    users: [someone]
+internal_users:
+  someone:
+    password: { env: SEARCH_USER_PASSWORD }
+    opendistro_security_roles: [missing-role, cross_cluster_replication_follower_full_access]
+`;
+
+  beforeAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(`${dir}/clusters`, { recursive: true });
+    writeFileSync(`${dir}/clusters/follower.yml`, follower);
+  });
+
+  it('are errors at plan time, and apply refuses before writing anything', async () => {
+    const { plan: p } = await planJob({ config: dir });
+    const errors = errorsOf(p).map((f) => `${f.rule} line ${f.source?.line}`);
+    expect(errors.sort()).toEqual(['unknown-reference line 10', 'unknown-reference line 7']);
+    const outcome = await applyJob({ config: dir, confirm: () => Promise.resolve(true) });
+    expect(outcome.status).toBe('refused');
+    const mapping = await osRequest(endpoint('follower'), 'GET', `${SECURITY}/rolesmapping/no-such-role`, admin());
+    expect(mapping.status).toBe(404);
+    const user = await osRequest(endpoint('follower'), 'GET', `${SECURITY}/internalusers/someone`, admin());
+    expect(user.status).toBe(404);
   });
 });
