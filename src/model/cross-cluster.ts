@@ -41,7 +41,7 @@ export const CCS_KIBANA_REMOTE: SideNeeds = {
 /** CCS for Kibana users, local side: read and view_index_metadata on the same index patterns. */
 export const CCS_KIBANA_LOCAL: SideNeeds = { cluster: [], index: ['read', 'view_index_metadata'] };
 
-/** The flavor name of OpenSearch clusters (`connection.flavor`), once the OpenSearch flavor exists. */
+/** The flavor name of OpenSearch clusters (`connection.flavor`). */
 export const OPENSEARCH_FLAVOR = 'opensearch';
 
 /** OpenSearch CCR: the security plugin's predefined roles (seed 003, "Basic permissions"). */

@@ -10,7 +10,7 @@
 // out: a stack cluster refuses them. Remote cluster privileges: the put-role API's
 // `remote_cluster` (monitor_enrich, monitor_stats).
 //
-// OpenSearch roles have their own shape and action groups; their list arrives with the flavor.
+// OpenSearch roles name actions and action groups (allowed_actions) instead; they are not checked here.
 
 export interface PrivilegeNames {
   cluster: readonly string[];
