@@ -18,7 +18,7 @@ import {
   renderApply,
   renderJson,
   snapshotJob
-} from "./chunks/chunk-GPFW52BU.js";
+} from "./chunks/chunk-DPETOXGV.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({

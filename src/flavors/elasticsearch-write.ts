@@ -15,18 +15,17 @@ import {
   type RetryPolicy,
 } from './flavor.js';
 import { DEFAULT_RETRY, withRetry } from './retry.js';
-import { displayUrl } from './read.js';
 import {
   changesOtherThanPassword,
   changesPassword,
   classifyWriteError,
   describeWriteError,
+  loginSucceeds,
   requirePassword,
   runStep,
   remoteSettings,
   scrub,
   secretsOf,
-  statusOf,
 } from './write.js';
 
 type Obj = Record<string, unknown>;
@@ -195,17 +194,8 @@ export async function authenticate(
 ): Promise<boolean> {
   const client = new Client({ ...clientOptions(conn), auth: { username, password }, maxRetries: 0 });
   try {
-    await withRetry(
-      () => client.transport.request({ method: 'GET', path: '/_security/_authenticate' }),
-      classifyWriteError,
-      retry,
-    );
-    return true;
-  } catch (err) {
-    if (statusOf(err) === 401) return false;
-    const basic = Buffer.from(`${username}:${password}`).toString('base64');
-    const reason = scrub(describeWriteError(err), secretsOf(conn, [password, basic]));
-    throw new Error(`authenticating as ${username} at ${displayUrl(conn.url)} failed: ${reason}`);
+    const params = { method: 'GET', path: '/_security/_authenticate' };
+    return await loginSucceeds(conn, username, password, () => client.transport.request(params), retry);
   } finally {
     await client.close();
   }

@@ -21,12 +21,12 @@ import {
 } from './flavor.js';
 import { MANAGED_ATTRIBUTE, MANAGED_SUFFIX, MANAGED_VALUE, normalize } from './opensearch.js';
 import { openSearchClient } from './opensearch-client.js';
-import { displayUrl } from './read.js';
 import { backoffDelay, DEFAULT_RETRY, withRetry } from './retry.js';
 import {
   changesPassword,
   classifyWriteError,
   describeWriteError,
+  loginSucceeds,
   remoteSettings,
   requirePassword,
   runStep,
@@ -219,13 +219,7 @@ export async function authenticate(
   const client = openSearchClient(plain, { maxRetries: 0, auth: { username, password } });
   try {
     const params = { method: 'GET', path: '/_plugins/_security/authinfo' };
-    await withRetry(() => client.transport.request(params), classifyWriteError, retry);
-    return true;
-  } catch (err) {
-    if (statusOf(err) === 401) return false;
-    const basic = Buffer.from(`${username}:${password}`).toString('base64');
-    const reason = scrub(describeWriteError(err), secretsOf(conn, [password, basic]));
-    throw new Error(`authenticating as ${username} at ${displayUrl(conn.url)} failed: ${reason}`);
+    return await loginSucceeds(conn, username, password, () => client.transport.request(params), retry);
   } finally {
     await client.close();
   }

@@ -6,8 +6,9 @@ import { STATUS_CODES } from 'node:http';
 import { sortKeys } from '../model/normalize.js';
 import { type Canonical, type Change, type Json } from '../model/types.js';
 import pLimit from 'p-limit';
-import { type Connection, type Operation, type OperationResult } from './flavor.js';
-import { parseRetryAfter, type RetryDecision } from './retry.js';
+import { type Connection, type Operation, type OperationResult, type RetryPolicy } from './flavor.js';
+import { displayUrl } from './read.js';
+import { parseRetryAfter, withRetry, type RetryDecision } from './retry.js';
 
 type Obj = Record<string, unknown>;
 
@@ -173,4 +174,26 @@ export function requirePassword(op: Operation): string {
     throw new WriteError(`no password for user ${op.change.name}: its password reference was not resolved`);
   }
   return op.password;
+}
+
+/**
+ * Whether a login attempt as `username` succeeds: 401 is a plain "no"; any other failure is an
+ * error naming the user and the cluster, never the password.
+ */
+export async function loginSucceeds(
+  conn: Connection,
+  username: string,
+  password: string,
+  attempt: () => Promise<unknown>,
+  retry: RetryPolicy,
+): Promise<boolean> {
+  try {
+    await withRetry(attempt, classifyWriteError, retry);
+    return true;
+  } catch (err) {
+    if (statusOf(err) === 401) return false;
+    const basic = Buffer.from(`${username}:${password}`).toString('base64');
+    const reason = scrub(describeWriteError(err), secretsOf(conn, [password, basic]));
+    throw new Error(`authenticating as ${username} at ${displayUrl(conn.url)} failed: ${reason}`);
+  }
 }
