@@ -18,7 +18,7 @@ import {
   renderApply,
   renderJson,
   snapshotJob
-} from "./chunks/chunk-DPETOXGV.js";
+} from "./chunks/chunk-ZWHKRC6K.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({
@@ -3526,7 +3526,7 @@ function buildProgram(io, setExit) {
   const log = (line) => io.stderr(redact(`xcluster: ${line}
 `));
   const program2 = new Command("xcluster").description(
-    "Cross-cluster access as code for Elasticsearch: plan roles, users, role mappings and remote clusters from git."
+    "Cross-cluster access as code for Elasticsearch and OpenSearch: plan, apply and drift-check roles, users, role mappings and remote clusters from git."
   ).showHelpAfterError().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
   commonOptions(
     program2.command("plan").description("Compare the configuration with the live clusters and print what would change.").addOption(formatOption()).option("--out <file>", "write the plan to a file instead of stdout").option("--from-snapshot <dir>", "plan against snapshots recorded by `xcluster snapshot` (offline)").option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on error").option("--no-color", "never colour the text output")
@@ -3561,7 +3561,7 @@ function buildProgram(io, setExit) {
   });
   commonOptions(
     program2.command("apply").description(
-      "Apply the plan: remote connections, then roles, role mappings, users (deletions in reverse), then verify with a fresh plan."
+      "Apply the plan: remote connections, then roles, role mappings, users (OpenSearch: nodes_dn and action groups first, one atomic PATCH per kind; deletions in reverse), then verify with a fresh plan."
     ).option("--yes", "apply without asking (required when there is no terminal)").option("--concurrency <n>", "operations of one step in flight at once, per cluster", positiveInt, 4).addOption(formatOption()).option("--out <file>", "write the report to a file instead of stdout").option("--no-color", "never colour the text output")
   ).action(async (opts) => {
     if (!opts.yes && !io.ask) throw new Error("apply needs --yes when there is no terminal to confirm on");

@@ -17,7 +17,7 @@ import {
   summarize,
   summarizeApply,
   summaryLine
-} from "./chunks/chunk-DPETOXGV.js";
+} from "./chunks/chunk-ZWHKRC6K.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

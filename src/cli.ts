@@ -79,7 +79,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const log = (line: string) => io.stderr(redact(`xcluster: ${line}\n`));
   const program = new Command('xcluster')
     .description(
-      'Cross-cluster access as code for Elasticsearch: plan roles, users, role mappings and remote clusters from git.',
+      'Cross-cluster access as code for Elasticsearch and OpenSearch: plan, apply and drift-check roles, users, role mappings and remote clusters from git.',
     )
     .showHelpAfterError()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -139,7 +139,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     program
       .command('apply')
       .description(
-        'Apply the plan: remote connections, then roles, role mappings, users (deletions in reverse), then verify with a fresh plan.',
+        'Apply the plan: remote connections, then roles, role mappings, users (OpenSearch: nodes_dn and action groups first, one atomic PATCH per kind; deletions in reverse), then verify with a fresh plan.',
       )
       .option('--yes', 'apply without asking (required when there is no terminal)')
       .option('--concurrency <n>', 'operations of one step in flight at once, per cluster', positiveInt, 4)

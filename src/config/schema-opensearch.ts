@@ -162,8 +162,9 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x) => ty
  * The objects an OpenSearch object names and the server insists exist when it is written: a
  * roles mapping is for the role of its name, and an internal user's `opendistro_security_roles`
  * are roles; either answers 404 `role 'X' not found.` otherwise (fixtures README, "Missing
- * references are 404 at write time"). Read from the canonical body, so hand-written and
- * intent-expanded objects alike get them.
+ * references are 404 at write time"). Roles and action groups name action groups, which the
+ * server does not check (see actionGroupReferences). Read from the canonical body, so
+ * hand-written and intent-expanded objects alike get them.
  */
 export function openSearchReferences(d: Pick<Desired, 'kind' | 'name' | 'body'>): Reference[] {
   if (d.kind === 'roles_mapping') return [{ kind: 'role', name: d.name, field: 'name' }];
@@ -174,7 +175,35 @@ export function openSearchReferences(d: Pick<Desired, 'kind' | 'name' | 'body'>)
       field: 'opendistro_security_roles',
     }));
   }
+  if (d.kind === 'role') return actionGroupReferences(roleActions(d.body));
+  if (d.kind === 'action_group') return actionGroupReferences([['allowed_actions', strings(d.body.allowed_actions)]]);
   return [];
+}
+
+const entries = (v: unknown): Record<string, unknown>[] =>
+  Array.isArray(v) ? v.filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null) : [];
+
+/** The action lists of a role, by the field that holds them. */
+function roleActions(body: Desired['body']): [string, string[]][] {
+  return [
+    ['cluster_permissions', strings(body.cluster_permissions)],
+    ['index_permissions.allowed_actions', entries(body.index_permissions).flatMap((e) => strings(e.allowed_actions))],
+    ['tenant_permissions.allowed_actions', entries(body.tenant_permissions).flatMap((e) => strings(e.allowed_actions))],
+  ];
+}
+
+/**
+ * An allowed action is an action pattern (`indices:data/read/*`, `cluster:monitor/*`, `*`) or
+ * the name of an action group. The server stores a name that is neither without a word (seen on
+ * 2.19.4: `"allowed_actions": ["raed"]` is 201 Created), and the permission grants nothing.
+ */
+function actionGroupReferences(lists: [string, string[]][]): Reference[] {
+  const refs = lists.flatMap(([field, actions]) =>
+    actions
+      .filter((a) => !a.includes(':') && !a.includes('*'))
+      .map((name): Reference => ({ kind: 'action_group', name, field, unchecked: true })),
+  );
+  return refs.filter((r, i) => refs.findIndex((x) => x.name === r.name && x.field === r.field) === i);
 }
 
 /** `d` with its references set (unchanged when it names nothing). */

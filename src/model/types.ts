@@ -70,6 +70,11 @@ export interface Reference {
   kind: Kind;
   name: string;
   field: string;
+  /**
+   * The server takes the name without looking it up, so a missing object is no error there:
+   * the permission that names it silently grants nothing.
+   */
+  unchecked?: boolean;
 }
 
 export type Auth =

@@ -32,7 +32,7 @@ const unknownReference: Rule = {
   id: 'unknown-reference',
   severity: 'error',
   description:
-    'An object names another one (an OpenSearch roles mapping its role, an internal user its roles) that exists neither in the config nor on the cluster; the server would refuse it (404) mid-apply.',
+    'An object names another one (an OpenSearch roles mapping its role, an internal user its roles, a role or action group its action groups) that exists neither in the config nor on the cluster; the server would refuse it (404) mid-apply, or (action groups) store it and grant nothing.',
   needsLive: true,
   check(ctx) {
     const { config, live = [] } = ctx;
@@ -47,7 +47,10 @@ const unknownReference: Rule = {
         const why = exists
           ? `which this plan deletes from ${d.cluster} (prune) and the config does not name`
           : `which exists neither in the config nor on ${d.cluster}`;
-        const message = `${naming(d, ref)}, ${why}; the server would refuse it (404) mid-apply: add ${ref.kind} "${ref.name}" to the config or fix the name`;
+        const consequence = ref.unchecked
+          ? 'the server takes the name unchecked and the permission grants nothing'
+          : 'the server would refuse it (404) mid-apply';
+        const message = `${naming(d, ref)}, ${why}; ${consequence}: add ${ref.kind} "${ref.name}" to the config or fix the name`;
         return [finding(this, d.cluster, message, d.source)];
       });
     });

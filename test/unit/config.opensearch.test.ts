@@ -202,9 +202,23 @@ describe('an OpenSearch cluster file', () => {
     expect(find(config, 'internal_user', 'xcluster-user').references).toEqual([
       { kind: 'role', name: 'xcluster-test', field: 'opendistro_security_roles' },
     ]);
-    for (const kind of ['role', 'action_group', 'nodes_dn', 'remote_cluster'] as const) {
+    for (const kind of ['action_group', 'nodes_dn', 'remote_cluster'] as const) {
       for (const d of config.desired.filter((x) => x.kind === kind)) expect(d.references, kind).toBeUndefined();
     }
+  });
+
+  it('a role and an action group refer to the action groups they name, not to action patterns', () => {
+    const config = loadLeader();
+    expect(find(config, 'role', 'xcluster-test').references).toEqual([
+      { kind: 'action_group', name: 'cluster_monitor', field: 'cluster_permissions', unchecked: true },
+      { kind: 'action_group', name: 'read', field: 'index_permissions.allowed_actions', unchecked: true },
+      { kind: 'action_group', name: 'kibana_all_read', field: 'tenant_permissions.allowed_actions', unchecked: true },
+    ]);
+    const group = `${OPENSEARCH('leader')}action_groups:\n  g:\n    allowed_actions: [read, read, 'indices:*', '*', other]\n`;
+    expect(find(load({ 'clusters/leader.yml': group }), 'action_group', 'g').references).toEqual([
+      { kind: 'action_group', name: 'other', field: 'allowed_actions', unchecked: true },
+      { kind: 'action_group', name: 'read', field: 'allowed_actions', unchecked: true },
+    ]);
   });
 
   it('the connection takes a TLS client certificate (both flavors)', () => {

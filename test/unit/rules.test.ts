@@ -90,7 +90,19 @@ const remoteInfo =
   (s: ClusterState): ClusterState => ({ ...s, remoteInfo: info });
 
 /** The live state of an OpenSearch cluster (the security plugin's 2.19.4). */
-const openSearch = (s: ClusterState): ClusterState => ({ ...s, flavor: 'opensearch', version: '2.19.4' });
+/** The built-in (reserved, static) action groups of OpenSearch 2.19.4, as its read round lists them. */
+const BUILT_IN_ACTION_GROUPS = Object.keys(
+  JSON.parse(
+    readFileSync('test/fixtures/opensearch/2.19.4/leader/GET__plugins__security_api_actiongroups.json', 'utf8'),
+  ) as object,
+);
+
+const openSearch = (s: ClusterState): ClusterState => ({
+  ...s,
+  flavor: 'opensearch',
+  version: '2.19.4',
+  reserved: { ...s.reserved, action_group: BUILT_IN_ACTION_GROUPS },
+});
 
 /** An OpenSearch leader whose roles mapping (line 9) is for `logs-reader`; with the role itself when `withRole`. */
 function mappingEstate(withRole: boolean): Files {
@@ -440,6 +452,19 @@ describe('rules: further cases', () => {
         'role "logs-reader" in opendistro_security_roles, which this plan deletes from leader (prune)',
       ),
     ]);
+  });
+
+  it('unknown-reference: an action group a role names must exist; the server would store the typo unchecked', () => {
+    const role = (actions: string) =>
+      `roles:\n  r:\n    cluster_permissions: [cluster_monitr]\n    index_permissions:\n      - index_patterns: [x]\n        allowed_actions: ${actions}\n`;
+    const found = (actions: string) =>
+      plan({ 'clusters/leader.yml': openSearchFile('leader', role(actions)) }, { leader: openSearch })
+        .filter((f) => f.rule === 'unknown-reference')
+        .map((f) => f.message);
+    expect(found("[read, 'indices:data/read/*']")).toEqual([
+      'role "r" names action_group "cluster_monitr" in cluster_permissions, which exists neither in the config nor on leader; the server takes the name unchecked and the permission grants nothing: add action_group "cluster_monitr" to the config or fix the name',
+    ]);
+    expect(found('[raed]')).toHaveLength(2);
   });
 
   it('unknown-reference and kind-unreadable say nothing about an unreachable cluster', () => {
