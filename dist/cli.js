@@ -18,7 +18,7 @@ import {
   renderApply,
   renderJson,
   snapshotJob
-} from "./chunks/chunk-ZWHKRC6K.js";
+} from "./chunks/chunk-Z764MDTZ.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({

@@ -17,7 +17,7 @@ import {
   summarize,
   summarizeApply,
   summaryLine
-} from "./chunks/chunk-ZWHKRC6K.js";
+} from "./chunks/chunk-Z764MDTZ.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

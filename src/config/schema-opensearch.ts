@@ -145,6 +145,16 @@ export const openSearchClusterFileSchema = z
     remote_clusters: section(remoteClusterSchema, 'Remote clusters, by alias (skip_unavailable defaults to false).'),
     prune: pruneSchema,
   })
+  .superRefine((file, ctx) => {
+    if (file.connection.auth?.api_key !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['connection', 'auth', 'api_key'],
+        message:
+          "OpenSearch's security plugin has no API keys: use username + password, or connection.client_certificate",
+      });
+    }
+  })
   .meta({
     title: 'xcluster cluster file (OpenSearch)',
     description:

@@ -14,12 +14,10 @@ export function openSearchClient(
 ): Client {
   const cert = conn.clientCertificate;
   const auth = overrides.auth ?? (conn.auth && 'username' in conn.auth ? conn.auth : undefined);
-  const headers: Record<string, string> = { accept: 'application/json' };
-  // OpenSearch's security plugin has no API keys; a key is passed on for a proxy in front that takes one.
-  if (!overrides.auth && conn.auth && 'apiKey' in conn.auth) headers.authorization = `ApiKey ${conn.auth.apiKey}`;
+  // No API keys: OpenSearch's security plugin has none (the config refuses one for OpenSearch).
   const options: ClientOptions = {
     node: conn.url,
-    headers,
+    headers: { accept: 'application/json' },
     ...(auth ? { auth: { username: auth.username, password: auth.password } } : {}),
     ssl: {
       ...(conn.ca ? { ca: conn.ca } : {}),

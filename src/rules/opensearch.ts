@@ -3,8 +3,8 @@
 // both, or off on both.
 //
 // Only OpenSearch clusters are judged (an Elasticsearch cluster is never reported). The security
-// configuration is read from how xcluster reaches each cluster: credentials mean the security
-// plugin is fully on; no credentials over https means TLS only; no credentials over http means off.
+// configuration is read from how xcluster reaches each cluster: credentials (or a client
+// certificate) mean the security plugin is fully on; no credentials over https means TLS only; no credentials over http means off.
 
 import { type ClusterConfig, type Finding } from '../model/types.js';
 import { OPENSEARCH_FLAVOR } from '../model/cross-cluster.js';
@@ -14,7 +14,7 @@ import { type Rule } from './index.js';
 type Security = 'full' | 'TLS only' | 'off';
 
 export function securityOf(c: ClusterConfig): Security {
-  if (c.connection.auth.kind !== 'none') return 'full';
+  if (c.connection.auth.kind !== 'none' || c.connection.clientCertificate) return 'full';
   return c.connection.url.startsWith('https://') ? 'TLS only' : 'off';
 }
 

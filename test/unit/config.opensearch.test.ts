@@ -207,6 +207,16 @@ describe('an OpenSearch cluster file', () => {
     }
   });
 
+  it('an API key on an OpenSearch cluster is an error: its security plugin has none', () => {
+    const file = OPENSEARCH('leader').replace(
+      '    username: admin\n    password: { env: LEADER_PASSWORD }\n',
+      '    api_key: { env: LEADER_KEY }\n',
+    );
+    expect(errors({ 'clusters/leader.yml': file })).toEqual([
+      "xcluster/clusters/leader.yml:5:5: connection.auth.api_key: OpenSearch's security plugin has no API keys: use username + password, or connection.client_certificate",
+    ]);
+  });
+
   it('a role and an action group refer to the action groups they name, not to action patterns', () => {
     const config = loadLeader();
     expect(find(config, 'role', 'xcluster-test').references).toEqual([

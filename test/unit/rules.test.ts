@@ -274,7 +274,7 @@ const CASES: Case[] = [
     id: 'opensearch-security-mismatch',
     severity: 'error',
     at: 'clusters/west.yml:6',
-    breaks: () => lint(openSearchAuth('  auth:\n    api_key: { env: KEY }\n', '')),
+    breaks: () => lint(openSearchAuth('  auth:\n    username: admin\n    password: { env: P }\n', '')),
     satisfies: () => lint(openSearchAuth('', '')),
     says: 'enable the security plugin fully on both, for TLS only on both, or on neither',
   },
@@ -427,6 +427,15 @@ describe('rules: further cases', () => {
   it('opensearch-security-mismatch is only about OpenSearch clusters', () => {
     const files = openSearchAuth('  auth:\n    api_key: { env: KEY }\n', '', 'elasticsearch');
     expect(lint(files).filter((f) => f.rule === 'opensearch-security-mismatch')).toEqual([]);
+  });
+
+  it('opensearch-security-mismatch: a client certificate alone is the security plugin fully on', () => {
+    const basic = '  auth:\n    username: admin\n    password: { env: P }\n';
+    const certificate = '  client_certificate:\n    certificate: { env: C }\n    key: { env: K }\n';
+    expect(lint(openSearchAuth(basic, certificate)).filter((f) => f.rule === 'opensearch-security-mismatch')).toEqual(
+      [],
+    );
+    expect(lint(openSearchAuth(basic, '')).filter((f) => f.rule === 'opensearch-security-mismatch')).toHaveLength(1);
   });
 
   it('unknown-reference: a role that is live, reserved or in the config is known; one the plan prunes is not', () => {
