@@ -4,7 +4,7 @@
 import { HOST_PORT } from '../config/schema.js';
 import { nearest } from '../config/suggest.js';
 import { type Canonical, type Change, type Desired, type Finding, type Json } from '../model/types.js';
-import { finding, ofKind, strings } from './estate.js';
+import { finding, flavorOf, ofKind, remoteLinks, strings } from './estate.js';
 import { type Rule } from './index.js';
 
 /** Per mode: the setting it cannot do without, and the settings only it accepts. */
@@ -106,4 +106,21 @@ const connected: Rule = {
   },
 };
 
-export const remoteRules: Rule[] = [settingsValid, connectionReset, connected];
+/** A connection between an Elasticsearch and an OpenSearch cluster: their transport layers do not speak to each other. */
+const sameFamily: Rule = {
+  id: 'remote-flavor-mismatch',
+  severity: 'error',
+  description:
+    'A remote connection joins an Elasticsearch and an OpenSearch cluster, whose transport layers refuse each other; connect clusters of one family.',
+  needsLive: false,
+  check({ config }) {
+    return remoteLinks(config).flatMap((link): Finding[] => {
+      const [local, remote] = [flavorOf(config, link.local), flavorOf(config, link.remote)];
+      if (local === undefined || remote === undefined || local === remote) return [];
+      const message = `remote cluster "${link.alias}" of ${link.local} (${local}) points at ${link.remote} (${remote}): Elasticsearch and OpenSearch clusters cannot be remote clusters of each other (their transport handshakes refuse each other); connect clusters of one family`;
+      return [finding(this, link.local, message, link.desired.source)];
+    });
+  },
+};
+
+export const remoteRules: Rule[] = [settingsValid, connectionReset, connected, sameFamily];

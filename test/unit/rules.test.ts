@@ -279,6 +279,14 @@ const CASES: Case[] = [
     says: 'enable the security plugin fully on both, for TLS only on both, or on neither',
   },
   {
+    id: 'remote-flavor-mismatch',
+    severity: 'error',
+    at: `clusters/west.yml:${WEST_REMOTE_LINE}`,
+    breaks: () => lint(editFile('clusters/east.yml', () => openSearchFile('east'))),
+    satisfies: () => lint(GOOD),
+    says: 'remote cluster "east" of west (elasticsearch) points at east (opensearch): Elasticsearch and OpenSearch clusters cannot be remote clusters of each other',
+  },
+  {
     id: 'unknown-reference',
     severity: 'error',
     at: 'clusters/leader.yml:9',
