@@ -18,7 +18,7 @@ import {
   renderApply,
   renderJson,
   snapshotJob
-} from "./chunks/chunk-YMM4TF7N.js";
+} from "./chunks/chunk-VPGPL6IS.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({

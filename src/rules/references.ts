@@ -3,7 +3,7 @@
 // OpenSearch roles mapping names its role, an internal user its roles) and the kinds a read round
 // could not read (`ClusterState.unreadable`) — so they know no server's dialect.
 
-import { type ClusterState, type Config, type Desired, type Finding, type Reference } from '../model/types.js';
+import { type ClusterState, type Desired, type Finding, type Reference } from '../model/types.js';
 import { finding } from './estate.js';
 import { type Rule, type RuleContext } from './index.js';
 
@@ -11,15 +11,11 @@ import { type Rule, type RuleContext } from './index.js';
 const readable = (live: ClusterState[], cluster: string): ClusterState | undefined =>
   live.find((s) => s.name === cluster && s.reachable);
 
-const inConfig = (config: Config, cluster: string, ref: Reference): boolean =>
-  config.desired.some((d) => d.cluster === cluster && d.kind === ref.kind && d.name === ref.name);
+/** One key per object of a cluster: the lookups below are by key, so a check is linear in the estate. */
+const keyOf = (cluster: string, kind: string, name: string): string => JSON.stringify([cluster, kind, name]);
 
 const onServer = (state: ClusterState, ref: Reference): boolean =>
   state.objects[ref.kind]?.[ref.name] !== undefined || (state.reserved[ref.kind] ?? []).includes(ref.name);
-
-/** Whether the plan deletes the object (prune): it is live now but gone once the plan applies. */
-const deleted = ({ changes = [] }: RuleContext, cluster: string, ref: Reference): boolean =>
-  changes.some((c) => c.cluster === cluster && c.action === 'delete' && c.kind === ref.kind && c.name === ref.name);
 
 /** `roles_mapping "readers" is for role "readers"`, `internal_user "u" names role "r" in opendistro_security_roles`. */
 function naming(d: Desired, ref: Reference): string {
@@ -34,16 +30,19 @@ const unknownReference: Rule = {
   description:
     'An object names another one (an OpenSearch roles mapping its role, an internal user its roles, a role or action group its action groups) that exists neither in the config nor on the cluster; the server would refuse it (404) mid-apply, or (action groups) store it and grant nothing.',
   needsLive: true,
-  check(ctx) {
-    const { config, live = [] } = ctx;
+  check({ config, live = [], changes = [] }: RuleContext) {
+    const inConfig = new Set(config.desired.map((d) => keyOf(d.cluster, d.kind, d.name)));
+    // Objects live now but gone once the plan applies (prune).
+    const deleted = new Set(changes.filter((c) => c.action === 'delete').map((c) => keyOf(c.cluster, c.kind, c.name)));
     return config.desired.flatMap((d): Finding[] => {
       const state = readable(live, d.cluster);
       if (!state || !d.references) return [];
       return d.references.flatMap((ref): Finding[] => {
         // A kind the read round could not read is kind-unreadable's to report: nothing is known of it.
-        if (state.unreadable?.[ref.kind] !== undefined || inConfig(config, d.cluster, ref)) return [];
+        const key = keyOf(d.cluster, ref.kind, ref.name);
+        if (state.unreadable?.[ref.kind] !== undefined || inConfig.has(key)) return [];
         const exists = onServer(state, ref);
-        if (exists && !deleted(ctx, d.cluster, ref)) return [];
+        if (exists && !deleted.has(key)) return [];
         const why = exists
           ? `which this plan deletes from ${d.cluster} (prune) and the config does not name`
           : `which exists neither in the config nor on ${d.cluster}`;
