@@ -116,6 +116,18 @@ describe('plan mode on a pull request', () => {
   });
 });
 
+describe('plan mode for OpenSearch clusters', () => {
+  it('comments the plan of examples/ccr-opensearch from its snapshots of real 2.19.4 clusters', async () => {
+    const example = path.resolve(__dirname, '..', '..', 'examples', 'ccr-opensearch');
+    const rec = await act({ config: path.join(example, 'xcluster'), snapshots: path.join(example, 'live') });
+    const body = gh.commentsOn(7)[0]!.body;
+    expect(body).toContain('**Plan: 1 to create, 1 to update, 0 to delete · 23 unmanaged**');
+    expect(body).toContain('opensearch 2.19.4');
+    expect(body).toMatch(/roles_mapping.*logs-search/);
+    expect(rec.outputs).toMatchObject({ 'has-changes': 'true', changes: '2', errors: '0' });
+  });
+});
+
 describe('apply mode on a push to the default branch', () => {
   it('applies, and comments the result on the pull request whose merge commit is GITHUB_SHA', async () => {
     gh.addPull(SHA, {
