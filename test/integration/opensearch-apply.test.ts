@@ -4,6 +4,7 @@
 // user works on both clusters; the server's own objects are never touched. TLS is verified
 // against the demo root CA throughout.
 
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyJob, planJob, type ApplyOutcome } from '../../src/job.js';
@@ -204,6 +205,16 @@ describe.sequential('examples/ccr-opensearch against two real OpenSearch cluster
     const after = await osRequest(endpoint('leader'), 'GET', `${SECURITY}/roles/left-over`, admin());
     expect(after.status).toBe(404);
     expect(await get('leader', `${SECURITY}/roles/hand-made`)).toHaveProperty('hand-made');
+  });
+
+  it('the bundled CLI (dist/cli.js) plans the applied estate as no change: exit 0 with --detailed-exitcode', () => {
+    const run = spawnSync(process.execPath, ['dist/cli.js', 'plan', '--config', CONFIG, '--detailed-exitcode'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...PASSWORDS },
+    });
+    expect(run.stderr).toContain('leader: read 2.19.4');
+    expect(run.stdout.split('\n')[0]).toMatch(/^Plan: 0 to create, 0 to update, 0 to delete/);
+    expect(run.status).toBe(0);
   });
 
   it('left the reserved roles, the admin user and the demo mappings as they were', async () => {
