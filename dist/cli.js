@@ -18,7 +18,7 @@ import {
   renderApply,
   renderJson,
   snapshotJob
-} from "./chunks/chunk-VPGPL6IS.js";
+} from "./chunks/chunk-ZSYHIWFA.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({

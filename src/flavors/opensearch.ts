@@ -238,12 +238,18 @@ function addObjects(state: ClusterState, kind: Kind, response: unknown): void {
 }
 
 /**
- * Why a tolerated read was refused (the security plugin's `{ status, message }` body), or
- * undefined for a real answer. A snapshot recorded without that read is a refusal too.
+ * Why a tolerated read was refused, or undefined for a real answer: the security plugin's
+ * `{ status, message }` (403 without the admin certificate), or OpenSearch's
+ * `{ error: "no handler found for uri …" }` (400: without `nodes_dn_dynamic_config_enabled` the
+ * nodesdn API has no route at all). A snapshot recorded without that read is a refusal too.
  */
 function refusal(response: unknown): string | undefined {
   if (response === undefined) return 'not in the snapshot';
-  if (!isObject(response) || typeof response.status !== 'string') return undefined;
+  if (!isObject(response)) return undefined;
+  if (typeof response.error === 'string') {
+    return `${response.error} (the nodesdn API needs plugins.security.nodes_dn_dynamic_config_enabled: true in opensearch.yml)`;
+  }
+  if (typeof response.status !== 'string') return undefined;
   const why = typeof response.message === 'string' ? response.message : response.reason;
   return `${response.status}${typeof why === 'string' ? `: ${why}` : ''}`;
 }

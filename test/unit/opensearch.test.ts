@@ -139,6 +139,23 @@ describe(`OpenSearch flavor: read (fixtures of OpenSearch ${VERSION})`, () => {
     expect(state.objects.nodes_dn).toEqual({});
   });
 
+  it('a cluster without the nodesdn API (400, no handler) leaves nodes_dn unreadable, and says which setting turns it on', async () => {
+    // OpenSearch 2.19.4's answer to a GET on a path without a handler (seen with curl on the
+    // integration clusters); without nodes_dn_dynamic_config_enabled, NodesDnApiAction.routes() is empty.
+    const noHandler = { error: 'no handler found for uri [/_plugins/_security/api/nodesdn] and method [GET]' };
+    const scope = nock(URL).persist();
+    for (const p of READ_PATHS) {
+      const body = p === '/_plugins/_security/api/nodesdn' ? noHandler : recorded('leader').responses[`GET ${p}`];
+      scope.get(p).reply(p === '/_plugins/_security/api/nodesdn' ? 400 : 200, body as nock.Body);
+    }
+    const { state } = await readCluster('leader', opensearch, conn());
+    expect(state.reachable).toBe(true);
+    expect(state.objects.nodes_dn).toEqual({});
+    expect(state.unreadable?.nodes_dn).toBe(
+      'no handler found for uri [/_plugins/_security/api/nodesdn] and method [GET] (the nodesdn API needs plugins.security.nodes_dn_dynamic_config_enabled: true in opensearch.yml)',
+    );
+  });
+
   it('with the admin certificate, nodes_dn entries are read', async () => {
     const snapshot = recorded('leader', {
       [OPENSEARCH_RESPONSE_KEYS.nodesDn]: fixture('writes/48_GET__plugins__security_api_nodesdn.after-put.json'),
