@@ -18,7 +18,7 @@ import {
   renderApply,
   renderJson,
   snapshotJob
-} from "./chunks/chunk-ZSYHIWFA.js";
+} from "./chunks/chunk-MUKPVWGY.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({

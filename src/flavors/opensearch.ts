@@ -188,13 +188,31 @@ export const isBuiltIn = (body: unknown): boolean =>
 // ---------------------------------------------------------------------------------------------
 // Read
 
+/** What a 400 `no handler found` on the security plugin's own APIs means. */
+const NO_SECURITY = 'is the security plugin installed and enabled?';
+
 /**
- * Answers that leave one kind unread rather than failing the round: the nodesdn API wants the
- * super-admin client certificate (403 with basic auth) and
- * `plugins.security.nodes_dn_dynamic_config_enabled: true` (400 otherwise). The answer is kept
- * as the server sent it, and parse reports the kind as unreadable.
+ * The security plugin's reads, by kind, with the answers that leave a kind unread rather than
+ * failing the round. A 400 is OpenSearch's `no handler found for uri`: the security plugin is
+ * not installed (a cluster without security still has remote clusters to manage), or, for
+ * nodesdn, `plugins.security.nodes_dn_dynamic_config_enabled` is off (the API then has no
+ * route). The nodesdn API also wants the super-admin client certificate (403 with basic auth).
+ * The answer is kept as the server sent it, and parse reports the kind as unreadable.
  */
-const TOLERATED: Partial<Record<string, number[]>> = { [OPENSEARCH_RESPONSE_KEYS.nodesDn]: [400, 403] };
+const SECURITY_READS: readonly { kind: Kind; key: string; tolerate: number[]; noHandler: string }[] = [
+  { kind: 'action_group', key: OPENSEARCH_RESPONSE_KEYS.actionGroups, tolerate: [400], noHandler: NO_SECURITY },
+  { kind: 'role', key: OPENSEARCH_RESPONSE_KEYS.roles, tolerate: [400], noHandler: NO_SECURITY },
+  { kind: 'roles_mapping', key: OPENSEARCH_RESPONSE_KEYS.rolesMapping, tolerate: [400], noHandler: NO_SECURITY },
+  { kind: 'internal_user', key: OPENSEARCH_RESPONSE_KEYS.internalUsers, tolerate: [400], noHandler: NO_SECURITY },
+  {
+    kind: 'nodes_dn',
+    key: OPENSEARCH_RESPONSE_KEYS.nodesDn,
+    tolerate: [400, 403],
+    noHandler: 'the nodesdn API needs plugins.security.nodes_dn_dynamic_config_enabled: true in opensearch.yml',
+  },
+];
+
+const tolerated = (key: string): number[] => SECURITY_READS.find((x) => x.key === key)?.tolerate ?? [];
 
 /** Reads the eight responses in parallel. Throws the client's error when any of them fails. */
 async function read(conn: Connection): Promise<Snapshot> {
@@ -206,7 +224,7 @@ async function read(conn: Connection): Promise<Snapshot> {
         const querystring = Object.fromEntries(url.searchParams);
         return client.transport.request(
           { method: 'GET', path: url.pathname, ...(url.search ? { querystring } : {}) },
-          { ignore: TOLERATED[key] ?? [] },
+          { ignore: tolerated(key) },
         );
       }),
     );
@@ -238,17 +256,15 @@ function addObjects(state: ClusterState, kind: Kind, response: unknown): void {
 }
 
 /**
- * Why a tolerated read was refused, or undefined for a real answer: the security plugin's
- * `{ status, message }` (403 without the admin certificate), or OpenSearch's
- * `{ error: "no handler found for uri …" }` (400: without `nodes_dn_dynamic_config_enabled` the
- * nodesdn API has no route at all). A snapshot recorded without that read is a refusal too.
+ * Why a tolerated read was refused, or undefined for a real answer: OpenSearch's
+ * `{ error: "no handler found for uri …" }` (400), with `noHandler` to say what that means, or the
+ * security plugin's `{ status, message }` (403). A snapshot recorded without that read is a
+ * refusal too.
  */
-function refusal(response: unknown): string | undefined {
+function refusal(response: unknown, noHandler: string): string | undefined {
   if (response === undefined) return 'not in the snapshot';
   if (!isObject(response)) return undefined;
-  if (typeof response.error === 'string') {
-    return `${response.error} (the nodesdn API needs plugins.security.nodes_dn_dynamic_config_enabled: true in opensearch.yml)`;
-  }
+  if (typeof response.error === 'string') return `${response.error} (${noHandler})`;
   if (typeof response.status !== 'string') return undefined;
   const why = typeof response.message === 'string' ? response.message : response.reason;
   return `${response.status}${typeof why === 'string' ? `: ${why}` : ''}`;
@@ -267,13 +283,11 @@ function parse(snapshot: Snapshot): ClusterState {
     reserved: emptyReserved(),
     remoteInfo: remoteInfoOf(r[k.remoteInfo]),
   };
-  addObjects(state, 'action_group', r[k.actionGroups]);
-  addObjects(state, 'role', r[k.roles]);
-  addObjects(state, 'roles_mapping', r[k.rolesMapping]);
-  addObjects(state, 'internal_user', r[k.internalUsers]);
-  const refused = refusal(r[k.nodesDn]);
-  if (refused === undefined) addObjects(state, 'nodes_dn', r[k.nodesDn]);
-  else state.unreadable = { nodes_dn: refused };
+  for (const { kind, key, noHandler } of SECURITY_READS) {
+    const refused = refusal(r[key], noHandler);
+    if (refused === undefined) addObjects(state, kind, r[key]);
+    else state.unreadable = { ...state.unreadable, [kind]: refused };
+  }
   for (const [alias, body] of Object.entries(remoteClustersFromSettings(r[k.settings]))) {
     // Settings carry no metadata, so a remote never carries the ownership marker.
     state.objects.remote_cluster[alias] = { body: normalize('remote_cluster', body), managed: false };

@@ -156,6 +156,31 @@ describe(`OpenSearch flavor: read (fixtures of OpenSearch ${VERSION})`, () => {
     );
   });
 
+  it('a cluster without the security plugin (400, no handler) is read: its remotes, and every security kind unreadable', async () => {
+    const security = READ_PATHS.filter((p) => p.startsWith('/_plugins/_security/'));
+    const scope = nock('http://plain.example.com:9200').persist();
+    for (const p of READ_PATHS) {
+      // The answer OpenSearch 2.19.4 gives on a path without a handler (seen with curl on the integration clusters).
+      const noHandler = { error: `no handler found for uri [${p}] and method [GET]` };
+      const body = security.includes(p) ? noHandler : recorded('follower').responses[`GET ${p}`];
+      scope.get(p).reply(security.includes(p) ? 400 : 200, body as nock.Body);
+    }
+    const plain = { ...conn('http://plain.example.com:9200'), auth: null };
+    const { state } = await readCluster('plain', opensearch, plain);
+    expect(state.reachable).toBe(true);
+    expect(Object.keys(state.objects.remote_cluster)).toEqual(['leader']);
+    expect(Object.keys(state.unreadable ?? {}).sort()).toEqual([
+      'action_group',
+      'internal_user',
+      'nodes_dn',
+      'role',
+      'roles_mapping',
+    ]);
+    expect(state.unreadable?.role).toBe(
+      'no handler found for uri [/_plugins/_security/api/roles] and method [GET] (is the security plugin installed and enabled?)',
+    );
+  });
+
   it('with the admin certificate, nodes_dn entries are read', async () => {
     const snapshot = recorded('leader', {
       [OPENSEARCH_RESPONSE_KEYS.nodesDn]: fixture('writes/48_GET__plugins__security_api_nodesdn.after-put.json'),
