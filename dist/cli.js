@@ -18,7 +18,7 @@ import {
   renderApply,
   renderJson,
   snapshotJob
-} from "./chunks/chunk-MUKPVWGY.js";
+} from "./chunks/chunk-XALJJRVN.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({

@@ -17,7 +17,7 @@ import {
   summarize,
   summarizeApply,
   summaryLine
-} from "./chunks/chunk-MUKPVWGY.js";
+} from "./chunks/chunk-XALJJRVN.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

@@ -62,13 +62,20 @@ function operation(change: Change, deps: ApplyDeps): Operation {
   return change.password ? { change, password: deps.resolvePassword(change.password) } : { change };
 }
 
+/** "role a, b, c" or, for a long step, "role a, b, c, d, e and 45 more": what the log says a step touches. */
+function names(step: Change[]): string {
+  const shown = step.slice(0, 5).map((c) => c.name);
+  const more = step.length > shown.length ? ` and ${step.length - shown.length} more` : '';
+  return `${step[0]!.kind} ${shown.join(', ')}${more}`;
+}
+
 async function runSteps(plan: ClusterPlan, deps: ApplyDeps): Promise<OperationResult[]> {
   const results: OperationResult[] = [];
   const all = steps(plan.changes);
   for (const [i, step] of all.entries()) {
     const first = step[0]!;
     deps.log(
-      `${plan.name}: step ${i + 1}/${all.length}: ${first.action === 'delete' ? 'delete' : 'write'} ${step.length} ${first.kind}(s)`,
+      `${plan.name}: step ${i + 1}/${all.length}: ${first.action === 'delete' ? 'delete' : 'write'} ${names(step)}`,
     );
     const done = await deps.flavor(plan.name).execute(
       deps.connection(plan.name),

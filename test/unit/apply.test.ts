@@ -104,6 +104,11 @@ describe('applyPlan', () => {
     ]);
     expect(result.clusters[0]!.verified).toBe(false);
     expect(log.join('\n')).toContain('create role r failed: 400 illegal_argument_exception: bad');
+    // Progress names what each step touches.
+    expect(log.filter((l) => l.includes(': step '))).toEqual([
+      'west: step 1/4: write remote_cluster east',
+      'west: step 2/4: write role r, r2',
+    ]);
   });
 
   it('is not verified when the fresh plan still differs or a remote is not connected', async () => {
