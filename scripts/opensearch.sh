@@ -374,10 +374,9 @@ stop_all() {
 }
 
 cmd_stop() {
-  [[ -d $DIR ]] || {
-    log "nothing to stop ($DIR does not exist)"
-    return 0
-  }
+  # Even without the work dir (removed under running nodes, as `.ci/run` removes .tmp), nodes
+  # started from it are found by the home folder on their command line, and stopped.
+  mkdir -p "$DIR"
   exec 9>"$DIR/.lock"
   flock -w 600 9 || die "another start/stop holds $DIR/.lock"
   stop_all
