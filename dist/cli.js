@@ -18,7 +18,7 @@ import {
   renderApply,
   renderJson,
   snapshotJob
-} from "./chunks/chunk-XALJJRVN.js";
+} from "./chunks/chunk-FDITIUD4.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({

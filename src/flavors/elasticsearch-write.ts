@@ -23,7 +23,7 @@ import {
   loginSucceeds,
   requirePassword,
   runStep,
-  remoteSettings,
+  remoteSettingsBody,
   scrub,
   secretsOf,
 } from './write.js';
@@ -120,11 +120,8 @@ function userRequests(op: Operation): WriteRequest[] {
 
 /** One `PUT /_cluster/settings` per remote, persistent, with that remote's settings only. */
 function remoteClusterRequests(change: Change): WriteRequest[] {
-  const settings = remoteSettings(change);
-  const prefix = `cluster.remote.${change.name}.`;
-  const persistent = Object.fromEntries(Object.entries(settings).map(([k, v]) => [`${prefix}${k}`, v]));
-  if (Object.keys(persistent).length === 0) return [];
-  return [{ method: 'PUT', path: '/_cluster/settings', body: { persistent } }];
+  const body = remoteSettingsBody(change);
+  return body ? [{ method: 'PUT', path: '/_cluster/settings', body }] : [];
 }
 
 /** The Elasticsearch kinds; an OpenSearch kind here is an error (see requestsFor). */

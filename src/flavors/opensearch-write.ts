@@ -27,7 +27,7 @@ import {
   classifyWriteError,
   describeWriteError,
   loginSucceeds,
-  remoteSettings,
+  remoteSettingsBody,
   requirePassword,
   runStep,
   scrub,
@@ -174,11 +174,9 @@ async function executePatch(client: Client, conn: Connection, step: Operation[],
 /** A remote cluster: one `PUT /_cluster/settings` with its own settings only (as in Elasticsearch). */
 async function writeRemote(client: Client, conn: Connection, op: Operation, policy: RetryPolicy) {
   try {
-    const settings = remoteSettings(op.change);
-    if (Object.keys(settings).length === 0) return undefined;
-    const prefix = `cluster.remote.${op.change.name}.`;
-    const persistent = Object.fromEntries(Object.entries(settings).map(([k, v]) => [`${prefix}${k}`, v]));
-    const params = { method: 'PUT', path: '/_cluster/settings', body: { persistent } };
+    const body = remoteSettingsBody(op.change);
+    if (body === undefined) return undefined;
+    const params = { method: 'PUT', path: '/_cluster/settings', body };
     await withRetry(() => client.transport.request(params), classifyWriteError, policy);
     return undefined;
   } catch (err) {

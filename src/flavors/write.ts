@@ -53,6 +53,17 @@ export function remoteSettings(change: Change): Record<string, Json> {
   return out;
 }
 
+/**
+ * The body of the one `PUT /_cluster/settings` a remote cluster change sends: its own settings
+ * only, persistent, under `cluster.remote.<alias>.`; undefined when nothing is to be written.
+ */
+export function remoteSettingsBody(change: Change): { persistent: Record<string, Json> } | undefined {
+  const prefix = `cluster.remote.${change.name}.`;
+  const entries = Object.entries(remoteSettings(change));
+  if (entries.length === 0) return undefined;
+  return { persistent: Object.fromEntries(entries.map(([k, v]) => [`${prefix}${k}`, v])) };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Errors: what is worth a retry, and what the report says
 
