@@ -18,7 +18,7 @@ import {
   renderApply,
   renderJson,
   snapshotJob
-} from "./chunks/chunk-FDITIUD4.js";
+} from "./chunks/chunk-SUTZPTX6.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({

@@ -4,9 +4,9 @@
 
 import { Client } from '@elastic/elasticsearch';
 import { isManaged, isReserved, normalize } from '../model/normalize.js';
-import { emptyObjects, emptyReserved, type ClusterState, type Kind } from '../model/types.js';
+import { type ClusterState } from '../model/types.js';
 import { clientOptions } from './elasticsearch-client.js';
-import { remoteClustersFromSettings, remoteInfoOf, versionOf } from './settings.js';
+import { addObjects, baseState, type Dialect } from './settings.js';
 import { authenticate, execute } from './elasticsearch-write.js';
 import { type Connection, type FlavorAdapter, type Snapshot } from './flavor.js';
 
@@ -83,37 +83,27 @@ function isBuiltIn(body: unknown): boolean {
   return isReserved(body) || (isObject(body) && isObject(body.metadata) && body.metadata._read_only === true);
 }
 
-/** Splits a `GET /_security/<kind>` response into managed-or-not objects and built-in names. */
-function addObjects(state: ClusterState, kind: Kind, response: unknown): void {
-  if (!isObject(response)) return;
-  for (const [name, body] of Object.entries(response)) {
-    if (isBuiltIn(body)) state.reserved[kind].push(name);
-    else state.objects[kind][name] = { body: normalize(kind, body), managed: isManaged(body) };
-  }
-  state.reserved[kind].sort();
-}
-
 /** Canonical live state from recorded responses. Pure: the same snapshot gives the same state. */
 function parse(snapshot: Snapshot): ClusterState {
   const r = snapshot.responses;
-  const state: ClusterState = {
-    name: snapshot.cluster,
-    flavor: 'elasticsearch',
-    version: versionOf(r[RESPONSE_KEYS.info]),
-    reachable: true,
-    objects: emptyObjects(),
-    reserved: emptyReserved(),
-    remoteInfo: remoteInfoOf(r[RESPONSE_KEYS.remoteInfo]),
-  };
-  addObjects(state, 'role', r[RESPONSE_KEYS.roles]);
-  addObjects(state, 'user', r[RESPONSE_KEYS.users]);
-  addObjects(state, 'role_mapping', r[RESPONSE_KEYS.roleMappings]);
-  for (const [alias, body] of Object.entries(remoteClustersFromSettings(r[RESPONSE_KEYS.settings]))) {
-    // Settings carry no metadata, so a remote never carries the ownership marker.
-    state.objects.remote_cluster[alias] = { body: normalize('remote_cluster', body), managed: false };
-  }
+  const state = baseState(snapshot, DIALECT, {
+    info: r[RESPONSE_KEYS.info],
+    settings: r[RESPONSE_KEYS.settings],
+    remoteInfo: r[RESPONSE_KEYS.remoteInfo],
+  });
+  addObjects(state, 'role', r[RESPONSE_KEYS.roles], DIALECT);
+  addObjects(state, 'user', r[RESPONSE_KEYS.users], DIALECT);
+  addObjects(state, 'role_mapping', r[RESPONSE_KEYS.roleMappings], DIALECT);
   return state;
 }
+
+/** Elasticsearch objects carry the marker in their metadata, whatever their kind. */
+const DIALECT: Dialect = {
+  flavor: 'elasticsearch',
+  normalize,
+  isBuiltIn,
+  isManaged: (_kind, body) => isManaged(body),
+};
 
 export const elasticsearch: FlavorAdapter = {
   flavor: 'elasticsearch',

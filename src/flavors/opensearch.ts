@@ -4,8 +4,8 @@
 // test/fixtures/opensearch/2.19.4/ (its README lists the server's habits this code relies on).
 
 import { normalizeRemoteCluster, sortKeys } from '../model/normalize.js';
-import { emptyObjects, emptyReserved, type Canonical, type ClusterState, type Kind } from '../model/types.js';
-import { remoteClustersFromSettings, remoteInfoOf, versionOf } from './settings.js';
+import { type Canonical, type ClusterState, type Kind } from '../model/types.js';
+import { addObjects, baseState, type Dialect } from './settings.js';
 import { type Connection, type FlavorAdapter, type Snapshot } from './flavor.js';
 import { openSearchClient } from './opensearch-client.js';
 import { authenticate, execute } from './opensearch-write.js';
@@ -246,15 +246,6 @@ async function read(conn: Connection): Promise<Snapshot> {
 // ---------------------------------------------------------------------------------------------
 // Parse
 
-function addObjects(state: ClusterState, kind: Kind, response: unknown): void {
-  if (!isObject(response)) return;
-  for (const [name, body] of Object.entries(response)) {
-    if (isBuiltIn(body)) state.reserved[kind].push(name);
-    else state.objects[kind][name] = { body: normalize(kind, body), managed: isManaged(kind, body) };
-  }
-  state.reserved[kind].sort();
-}
-
 /**
  * Why a tolerated read was refused, or undefined for a real answer: OpenSearch's
  * `{ error: "no handler found for uri …" }` (400), with `noHandler` to say what that means, or the
@@ -274,26 +265,16 @@ function refusal(response: unknown, noHandler: string): string | undefined {
 function parse(snapshot: Snapshot): ClusterState {
   const r = snapshot.responses;
   const k = OPENSEARCH_RESPONSE_KEYS;
-  const state: ClusterState = {
-    name: snapshot.cluster,
-    flavor: 'opensearch',
-    version: versionOf(r[k.info]),
-    reachable: true,
-    objects: emptyObjects(),
-    reserved: emptyReserved(),
-    remoteInfo: remoteInfoOf(r[k.remoteInfo]),
-  };
+  const state = baseState(snapshot, DIALECT, { info: r[k.info], settings: r[k.settings], remoteInfo: r[k.remoteInfo] });
   for (const { kind, key, noHandler } of SECURITY_READS) {
     const refused = refusal(r[key], noHandler);
-    if (refused === undefined) addObjects(state, kind, r[key]);
+    if (refused === undefined) addObjects(state, kind, r[key], DIALECT);
     else state.unreadable = { ...state.unreadable, [kind]: refused };
-  }
-  for (const [alias, body] of Object.entries(remoteClustersFromSettings(r[k.settings]))) {
-    // Settings carry no metadata, so a remote never carries the ownership marker.
-    state.objects.remote_cluster[alias] = { body: normalize('remote_cluster', body), managed: false };
   }
   return state;
 }
+
+const DIALECT: Dialect = { flavor: 'opensearch', normalize, isBuiltIn, isManaged };
 
 export const opensearch: FlavorAdapter = {
   flavor: 'opensearch',

@@ -1,8 +1,19 @@
 // What Elasticsearch and OpenSearch answer alike (OpenSearch forked from Elasticsearch 7.10):
-// `GET /`, remote clusters as `cluster.remote.<alias>.*` settings, and `GET /_remote/info`.
+// `GET /`, remote clusters as `cluster.remote.<alias>.*` settings, `GET /_remote/info`, and
+// security objects listed as `{ name: body }`; and the live state both parses build from them.
 
 import { sortKeys } from '../model/normalize.js';
-import { type Json, type RemoteInfo } from '../model/types.js';
+import {
+  emptyObjects,
+  emptyReserved,
+  type Canonical,
+  type ClusterState,
+  type Flavor,
+  type Json,
+  type Kind,
+  type RemoteInfo,
+} from '../model/types.js';
+import { type Snapshot } from './flavor.js';
 
 type Obj = Record<string, unknown>;
 
@@ -102,4 +113,51 @@ export function remoteInfoOf(response: unknown): Record<string, RemoteInfo> {
     };
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Live state, as both flavors' parse builds it
+
+/** What a flavor's parse knows of its own objects. */
+export interface Dialect {
+  flavor: Flavor;
+  normalize(kind: Kind, body: unknown): Canonical;
+  /** A built-in object: never managed, never drift. */
+  isBuiltIn(body: unknown): boolean;
+  /** Carries the ownership marker. */
+  isManaged(kind: Kind, body: unknown): boolean;
+}
+
+/**
+ * The live state every read round starts from: the version, the remote connections and the
+ * remote cluster settings. Settings carry no metadata, so a remote never carries the marker.
+ */
+export function baseState(
+  snapshot: Snapshot,
+  dialect: Dialect,
+  r: { info: unknown; settings: unknown; remoteInfo: unknown },
+): ClusterState {
+  const state: ClusterState = {
+    name: snapshot.cluster,
+    flavor: dialect.flavor,
+    version: versionOf(r.info),
+    reachable: true,
+    objects: emptyObjects(),
+    reserved: emptyReserved(),
+    remoteInfo: remoteInfoOf(r.remoteInfo),
+  };
+  for (const [alias, body] of Object.entries(remoteClustersFromSettings(r.settings))) {
+    state.objects.remote_cluster[alias] = { body: dialect.normalize('remote_cluster', body), managed: false };
+  }
+  return state;
+}
+
+/** Splits a list response (`{ name: body }`) of one kind into built-in names and canonical objects. */
+export function addObjects(state: ClusterState, kind: Kind, response: unknown, dialect: Dialect): void {
+  if (!isObject(response)) return;
+  for (const [name, body] of Object.entries(response)) {
+    if (dialect.isBuiltIn(body)) state.reserved[kind].push(name);
+    else state.objects[kind][name] = { body: dialect.normalize(kind, body), managed: dialect.isManaged(kind, body) };
+  }
+  state.reserved[kind].sort();
 }
