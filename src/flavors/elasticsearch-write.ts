@@ -69,8 +69,16 @@ function roleMappingRequests(change: Change): WriteRequest[] {
   return [{ method: 'PUT', path, body }];
 }
 
-/** The user body we PUT, never with a password (the update path keeps the stored one). */
-const userBody = (body: Canonical): Obj => ({ ...withMarker(body), enabled: body.enabled !== false });
+/**
+ * The user body we PUT, never with a password (the update path keeps the stored one). `roles`
+ * always goes out: the canonical form drops `roles: []`, and the server refuses a user PUT
+ * without `roles` ("roles are missing").
+ */
+const userBody = (body: Canonical): Obj => ({
+  ...withMarker(body),
+  roles: body.roles ?? [],
+  enabled: body.enabled !== false,
+});
 
 /**
  * True when merging `desired` into `live` would keep something `desired` lacks. An update of a

@@ -6,6 +6,7 @@
 import { STATUS_CODES } from 'node:http';
 import { emptyObjects, emptyReserved, type ClusterState, type Flavor } from '../model/types.js';
 import { type Connection, type FlavorAdapter, type Snapshot } from './flavor.js';
+import { causeChain } from './server-error.js';
 
 type Obj = Record<string, unknown>;
 
@@ -84,7 +85,8 @@ export function describeReadError(err: unknown, conn: Connection): string {
 }
 
 /**
- * "401 Unauthorized: <the server's reason>": `error.reason` of an `{ error }` body, or the
+ * "401 Unauthorized: <the server's reason>; caused by <type>: <reason>": `error.reason` and its
+ * `caused_by` chain of an `{ error }` body, or the
  * `message` / `reason` of the `{ status, message }` bodies of OpenSearch's security plugin.
  */
 function httpReason(err: unknown): string {
@@ -93,7 +95,7 @@ function httpReason(err: unknown): string {
   const body = meta.body;
   const error = isObject(body) ? (body.error ?? body.message ?? body.reason) : undefined;
   const reason = isObject(error)
-    ? String(error.reason ?? error.type ?? '')
+    ? String(error.reason ?? error.type ?? '') + causeChain(error)
     : typeof error === 'string'
       ? error
       : typeof body === 'string'

@@ -8,6 +8,7 @@ import { type Canonical, type Change, type Json } from '../model/types.js';
 import pLimit from 'p-limit';
 import { type Connection, type Operation, type OperationResult, type RetryPolicy } from './flavor.js';
 import { displayUrl } from './read.js';
+import { causeChain } from './server-error.js';
 import { parseRetryAfter, withRetry, type RetryDecision } from './retry.js';
 
 type Obj = Record<string, unknown>;
@@ -93,7 +94,8 @@ export function classifyWriteError(err: unknown): RetryDecision {
 }
 
 /**
- * "400 illegal_argument_exception: <reason>" from an `{ error: { type, reason } }` body, or
+ * "400 illegal_argument_exception: <reason>; caused by <type>: <reason>" from an
+ * `{ error: { type, reason, caused_by } }` body, or
  * "403 Forbidden: <message>" from the `{ status, message }` / `{ status, reason }` bodies of
  * OpenSearch's security plugin.
  */
@@ -102,7 +104,7 @@ function httpError(status: number, body: unknown): string {
   if (isObject(error)) {
     const type = typeof error.type === 'string' ? error.type : '';
     const reason = typeof error.reason === 'string' ? error.reason : '';
-    return [`${status}${type ? ` ${type}` : ''}`, reason].filter((s) => s !== '').join(': ');
+    return [`${status}${type ? ` ${type}` : ''}`, reason].filter((s) => s !== '').join(': ') + causeChain(error);
   }
   const text = typeof error === 'string' ? error : typeof body === 'string' ? body : '';
   return `${status} ${STATUS_CODES[status] ?? 'error'}${text ? `: ${text}` : ''}`;

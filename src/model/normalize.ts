@@ -90,19 +90,52 @@ export function isReserved(body: unknown): boolean {
   return isObject(body) && isObject(body.metadata) && body.metadata._reserved === true;
 }
 
+/**
+ * Field-level security. `grant: []` is not an absence: it shows no field at all, and the server
+ * echoes it as `{"grant":[]}`, so it is kept. Without `grant` and `except` the server applies no
+ * field security; an empty `except` excepts nothing.
+ */
+function fieldSecurity(fs: unknown): Canonical | undefined {
+  if (!isObject(fs)) return undefined;
+  const grant = fs.grant === undefined || fs.grant === null ? undefined : stringSet(fs.grant);
+  const except = stringSet(fs.except);
+  if (grant === undefined && except.length === 0) return undefined;
+  return sortKeys({ ...(grant ? { grant } : {}), ...(except.length > 0 ? { except } : {}) }) as Canonical;
+}
+
 function indexPrivilege(p: unknown, withClusters: boolean): Canonical {
   const e = isObject(p) ? p : {};
-  const fs = isObject(e.field_security) ? e.field_security : undefined;
   return compact({
     ...(withClusters ? { clusters: stringSet(e.clusters) } : {}),
     names: stringSet(e.names),
     privileges: privilegeSet(e.privileges),
-    field_security: fs && compact({ grant: stringSet(fs.grant), except: stringSet(fs.except) }),
+    field_security: fieldSecurity(e.field_security),
     query: query(e.query),
     // false is the default and is what the server echoes back.
     allow_restricted_indices: e.allow_restricted_indices === true ? true : undefined,
   });
 }
+
+/**
+ * A value inside `global`: lists are sets, and empty objects are dropped at every depth. 8.15+
+ * fills in the categories a role does not use (`"profile":{}`, `"role":{}`); they grant nothing.
+ */
+function globalValue(v: unknown): Json | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (Array.isArray(v)) {
+    const items = v.map(globalValue).filter((x): x is Json => x !== undefined);
+    return items.every((x) => typeof x === 'string') ? stringSet(items) : objectSet(items);
+  }
+  if (!isObject(v)) return sortKeys(v);
+  const out: { [k: string]: Json } = {};
+  for (const [k, inner] of Object.entries(v)) {
+    const value = globalValue(inner);
+    if (value !== undefined) out[k] = value;
+  }
+  return Object.keys(out).length === 0 ? undefined : sortKeys(out);
+}
+
+const globalPrivileges = (v: unknown): Json | undefined => (isObject(v) ? globalValue(v) : undefined);
 
 function role(body: Obj): Canonical {
   const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -128,7 +161,7 @@ function role(body: Obj): Canonical {
         });
       }),
     ),
-    global: isObject(body.global) ? sortKeys(body.global) : undefined,
+    global: globalPrivileges(body.global),
     run_as: stringSet(body.run_as),
     metadata: metadata(body.metadata),
     description: body.description === '' ? undefined : body.description,

@@ -1,0 +1,32 @@
+// How a server's error body is told, on the read and the write side alike. The top level often
+// says only where parsing failed ("failed to parse field [rules]"); its `caused_by` says why, so
+// the whole chain is shown.
+
+type Obj = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Deepest `caused_by` followed: a bound against a pathological body, far beyond real chains. */
+const MAX_CAUSES = 8;
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** "parse_exception: object [field] contains multiple fields" of one level of the chain. */
+const levelOf = (error: Obj): string => [text(error.type), text(error.reason)].filter((s) => s !== '').join(': ');
+
+/**
+ * "; caused by <type>: <reason>" for each `caused_by` under `error`, outermost first. A cause
+ * that repeats the level above it word for word is skipped: it would say nothing new.
+ */
+export function causeChain(error: Obj): string {
+  const parts: string[] = [];
+  let above = levelOf(error);
+  let cause = error.caused_by;
+  for (let depth = 0; isObject(cause) && depth < MAX_CAUSES; depth++) {
+    const level = levelOf(cause);
+    if (level !== '' && level !== above) parts.push(`; caused by ${level}`);
+    above = level;
+    cause = cause.caused_by;
+  }
+  return parts.join('');
+}
