@@ -11,6 +11,7 @@ import {
   type Desired,
   type FieldDiff,
   type Json,
+  type LiveObject,
   type Unmanaged,
 } from '../model/types.js';
 
@@ -73,7 +74,11 @@ function created(d: Desired): Change {
 /** A password that no longer authenticates shows as a change of a sensitive value. */
 const PASSWORD_CHANGE: FieldDiff = { path: ['password'], before: SENSITIVE, after: SENSITIVE };
 
-function updated(d: Desired, current: Canonical, passwordStale: boolean): Change | undefined {
+/** Where a live remote's settings live, carried to the writer (see LiveObject.scopes). */
+const scopesOf = (live: LiveObject): Pick<Change, 'scopes'> => (live.scopes ? { scopes: live.scopes } : {});
+
+function updated(d: Desired, live: LiveObject, passwordStale: boolean): Change | undefined {
+  const current = live.body;
   const diff = fieldDiffs(current, d.body);
   if (passwordStale) diff.push(PASSWORD_CHANGE);
   if (diff.length === 0) return undefined;
@@ -88,6 +93,7 @@ function updated(d: Desired, current: Canonical, passwordStale: boolean): Change
     before: current,
     ...(passwordStale && d.password ? { password: d.password } : {}),
     ...(d.intent ? { intent: d.intent } : {}),
+    ...scopesOf(live),
   };
 }
 
@@ -112,7 +118,7 @@ export function diffCluster(desired: Desired[], live: ClusterState, prune: boole
         continue;
       }
       const stale = d.password !== undefined && (live.stalePasswords ?? []).includes(d.name);
-      const change = updated(d, current.body, stale);
+      const change = updated(d, current, stale);
       if (change) changes.push(change);
     }
     const named = new Set(wanted.map((d) => d.name));
@@ -127,6 +133,7 @@ export function diffCluster(desired: Desired[], live: ClusterState, prune: boole
           diff: topLevel(obj.body, 'before'),
           body: obj.body,
           before: obj.body,
+          ...scopesOf(obj),
         });
       } else {
         unmanaged.push({ kind, name });

@@ -12,6 +12,7 @@ import {
   type Json,
   type Kind,
   type RemoteInfo,
+  type SettingsScope,
 } from '../model/types.js';
 import { type Snapshot } from './flavor.js';
 
@@ -99,6 +100,23 @@ export function remoteClustersFromSettings(settings: unknown): Record<string, Ob
   return remotes;
 }
 
+const SCOPES: readonly SettingsScope[] = ['persistent', 'transient'];
+
+/**
+ * The scopes that hold settings of each remote, by alias. Apply writes a remote where it lives:
+ * a persistent setting under a transient one of the same name would never take effect.
+ */
+export function remoteScopesFromSettings(settings: unknown): Record<string, SettingsScope[]> {
+  const body = isObject(settings) ? settings : {};
+  const scopes: Record<string, SettingsScope[]> = {};
+  for (const scope of SCOPES) {
+    for (const alias of Object.keys(remoteClustersFromSettings({ [scope]: body[scope] }))) {
+      (scopes[alias] ??= []).push(scope);
+    }
+  }
+  return scopes;
+}
+
 /** `GET /_remote/info` by alias: what the cluster says about each connection right now. */
 export function remoteInfoOf(response: unknown): Record<string, RemoteInfo> {
   const out: Record<string, RemoteInfo> = {};
@@ -146,8 +164,10 @@ export function baseState(
     reserved: emptyReserved(),
     remoteInfo: remoteInfoOf(r.remoteInfo),
   };
+  const scopes = remoteScopesFromSettings(r.settings);
   for (const [alias, body] of Object.entries(remoteClustersFromSettings(r.settings))) {
-    state.objects.remote_cluster[alias] = { body: dialect.normalize('remote_cluster', body), managed: false };
+    const live = { body: dialect.normalize('remote_cluster', body), managed: false };
+    state.objects.remote_cluster[alias] = scopes[alias] ? { ...live, scopes: scopes[alias] } : live;
   }
   return state;
 }

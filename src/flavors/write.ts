@@ -4,7 +4,7 @@
 
 import { STATUS_CODES } from 'node:http';
 import { sortKeys } from '../model/normalize.js';
-import { type Canonical, type Change, type Json } from '../model/types.js';
+import { type Canonical, type Change, type Json, type SettingsScope } from '../model/types.js';
 import pLimit from 'p-limit';
 import { type Connection, type Operation, type OperationResult, type RetryPolicy } from './flavor.js';
 import { displayUrl } from './read.js';
@@ -54,15 +54,27 @@ export function remoteSettings(change: Change): Record<string, Json> {
   return out;
 }
 
+export type SettingsBody = Partial<Record<SettingsScope, Record<string, Json>>>;
+
 /**
  * The body of the one `PUT /_cluster/settings` a remote cluster change sends: its own settings
- * only, persistent, under `cluster.remote.<alias>.`; undefined when nothing is to be written.
+ * only, under `cluster.remote.<alias>.`; undefined when nothing is to be written. A remote is
+ * written where it lives: one held in transient settings is changed there (a persistent value
+ * under a transient one never takes effect), and a new one goes to persistent settings. A
+ * removed setting is nulled in every scope that holds the remote: left in either, it stays.
  */
-export function remoteSettingsBody(change: Change): { persistent: Record<string, Json> } | undefined {
+export function remoteSettingsBody(change: Change): SettingsBody | undefined {
   const prefix = `cluster.remote.${change.name}.`;
-  const entries = Object.entries(remoteSettings(change));
-  if (entries.length === 0) return undefined;
-  return { persistent: Object.fromEntries(entries.map(([k, v]) => [`${prefix}${k}`, v])) };
+  const settings = Object.entries(remoteSettings(change));
+  if (settings.length === 0) return undefined;
+  const held = change.scopes ?? [];
+  const target: SettingsScope = held.includes('transient') ? 'transient' : 'persistent';
+  const removedIn = held.length > 0 ? held : [target];
+  const body: SettingsBody = {};
+  for (const [key, value] of settings) {
+    for (const scope of value === null ? removedIn : [target]) (body[scope] ??= {})[`${prefix}${key}`] = value;
+  }
+  return body;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -138,11 +138,19 @@ export interface Config {
   intents?: Intent[];
 }
 
+/** The two scopes of cluster settings. A transient setting wins over its persistent namesake. */
+export type SettingsScope = 'persistent' | 'transient';
+
 /** A live object, in canonical form, with what the server says about who owns it. */
 export interface LiveObject {
   body: Canonical;
   /** Carries the ownership marker (`metadata.managed_by: xcluster`). */
   managed: boolean;
+  /**
+   * A remote cluster: the settings scopes that hold any of its settings. Beside the body, not in
+   * it: where a remote lives is no difference to plan, but it is where apply must write.
+   */
+  scopes?: SettingsScope[];
 }
 
 export type ObjectsByKind = Record<Kind, Record<string, LiveObject>>;
@@ -167,6 +175,8 @@ export interface ClusterState {
   remoteInfo: Record<string, RemoteInfo>;
   /** Users whose configured password no longer authenticates (found by `checkPasswords`). */
   stalePasswords?: string[];
+  /** Users whose password cannot be checked (a name Basic authentication cannot carry). */
+  uncheckedPasswords?: string[];
   /** Kinds the read round could not read, with the server's reason (e.g. an API that needs a client certificate). */
   unreadable?: Partial<Record<Kind, string>>;
 }
@@ -203,6 +213,8 @@ export interface Change {
   password?: SecretSpec;
   /** The intent(s) the desired object was expanded from. */
   intent?: string;
+  /** A remote cluster's settings scopes in live state (see LiveObject): where apply writes. */
+  scopes?: SettingsScope[];
 }
 
 export interface Unmanaged {

@@ -255,6 +255,7 @@ describe(`OpenSearch flavor: parse (fixtures of OpenSearch ${VERSION})`, () => {
     expect(state.objects.remote_cluster.leader).toEqual({
       body: { mode: 'sniff', seeds: ['127.0.0.1:19300'] },
       managed: false,
+      scopes: ['persistent'],
     });
     expect(state.remoteInfo.leader?.connected).toBe(true);
   });

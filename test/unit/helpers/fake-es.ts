@@ -5,7 +5,8 @@
 // - PUT user on an existing user is a partial update: `metadata` is merged into the stored one,
 //   omitted `metadata` clears it, omitted `password` keeps it (DESIGN.md, "Known traps");
 // - PUT _cluster/settings applies flat or nested persistent settings, `null` removes one, and
-//   settings of the other mode are refused with a 400 (DESIGN.md; seed 002/004).
+//   settings of the other mode are refused with a 400 (DESIGN.md; seed 002/004); transient
+//   settings are kept apart and win over persistent ones, as on the server.
 // Answer bodies are those of the Elasticsearch API docs (put-role: {"role":{"created":true}},
 // put-user: {"created":true}, put-role-mapping: {"role_mapping":{"created":true}}, delete-*:
 // {"found":true}, change-password: {}, cluster-put-settings: {"acknowledged":true,…}).
@@ -43,6 +44,16 @@ function flatten(value: unknown, prefix: string, out: Obj): Obj {
   return out;
 }
 
+/** One scope's settings after a PUT: `null` removes a setting, values are stored as strings. */
+function applySettings(current: Obj, update: unknown): Obj {
+  const next = { ...current };
+  for (const [k, v] of Object.entries(flatten(update ?? {}, '', {}))) {
+    if (v === null) delete next[k];
+    else next[k] = Array.isArray(v) ? v.map(String) : String(v);
+  }
+  return next;
+}
+
 const error = (status: number, type: string, reason: string) => ({
   error: { root_cause: [{ type, reason }], type, reason },
   status,
@@ -53,6 +64,7 @@ export class FakeElasticsearch {
   users: Record<string, { body: Obj; password: string }> = {};
   mappings: Record<string, Obj> = {};
   persistent: Record<string, unknown> = {};
+  transient: Record<string, unknown> = {};
   /** Remote aliases whose connection never comes up. */
   disconnected = new Set<string>();
   requests: Recorded[] = [];
@@ -124,7 +136,7 @@ export class FakeElasticsearch {
       case '/_security/role_mapping':
         return [200, mapEntries(this.mappings, (_, m) => serverRoleMapping(m))];
       case '/_cluster/settings':
-        return [200, { persistent: this.persistent, transient: {} }];
+        return [200, { persistent: this.persistent, transient: this.transient }];
       case '/_remote/info':
         return [200, this.remoteInfo()];
       case '/_security/_authenticate':
@@ -179,15 +191,17 @@ export class FakeElasticsearch {
   }
 
   private putSettings(body: Obj): [number, Obj] {
-    const next = { ...this.persistent };
-    for (const [k, v] of Object.entries(flatten(body.persistent ?? {}, '', {}))) {
-      if (v === null) delete next[k];
-      else next[k] = Array.isArray(v) ? v.map(String) : String(v);
-    }
-    const invalid = this.invalidRemote(next);
+    const persistent = applySettings(this.persistent, body.persistent);
+    const transient = applySettings(this.transient, body.transient);
+    const invalid = this.invalidRemote({ ...persistent, ...transient });
     if (invalid) return [400, error(400, 'illegal_argument_exception', invalid)];
-    this.persistent = next;
-    return [200, { acknowledged: true, persistent: body.persistent ?? {}, transient: {} }];
+    [this.persistent, this.transient] = [persistent, transient];
+    return [200, { acknowledged: true, persistent: body.persistent ?? {}, transient: body.transient ?? {} }];
+  }
+
+  /** The settings in force: a transient one wins over its persistent namesake. */
+  private effective(): Obj {
+    return { ...this.persistent, ...this.transient };
   }
 
   /** The server judges the resulting settings: no setting of the other mode may remain. */
@@ -202,7 +216,7 @@ export class FakeElasticsearch {
     return undefined;
   }
 
-  private aliases(settings: Obj = this.persistent): string[] {
+  private aliases(settings: Obj = this.effective()): string[] {
     const out = new Set<string>();
     for (const k of Object.keys(settings)) {
       const m = /^cluster\.remote\.([^.]+)\./.exec(k);
@@ -214,7 +228,7 @@ export class FakeElasticsearch {
   private remoteInfo(): Obj {
     return Object.fromEntries(
       this.aliases().map((alias) => {
-        const s = (k: string) => this.persistent[`cluster.remote.${alias}.${k}`];
+        const s = (k: string) => this.effective()[`cluster.remote.${alias}.${k}`];
         const mode = (s('mode') as string) ?? 'sniff';
         const connected = !this.disconnected.has(alias);
         const common = {
