@@ -6,6 +6,8 @@ export default defineConfig({
     reporters: ['default', 'json'],
     outputFile: { json: '.tmp/vitest-integration.json' },
     include: ['test/integration/**/*.test.ts'],
+    // The real Elasticsearch clusters: started once per run, stopped at the end.
+    globalSetup: ['test/integration/global-setup.ts'],
     passWithNoTests: true,
     testTimeout: 120_000,
     hookTimeout: 600_000,
