@@ -12,9 +12,10 @@ import { flavors } from './flavors/index.js';
 import { type Connection, type FlavorAdapter, type RetryPolicy, type Snapshot } from './flavors/flavor.js';
 import { readCluster, unreachableState } from './flavors/read.js';
 import { DEFAULT_RETRY } from './flavors/retry.js';
+import { basicAuthCarries } from './flavors/write.js';
 import { ConfigError, ConfigErrors } from './model/errors.js';
 import { redact } from './model/redact.js';
-import { type ClusterConfig, type ClusterState, type Config, type Plan } from './model/types.js';
+import { type ClusterConfig, type ClusterState, type Config, type Desired, type Plan } from './model/types.js';
 import { summarize } from './render/summary.js';
 
 export interface JobOptions {
@@ -64,13 +65,10 @@ function openSession(config: Config, log: (line: string) => void, checkPasswords
 const flavorOf = (s: Session, cluster: string): FlavorAdapter =>
   flavors[s.config.clusters.find((c) => c.name === cluster)!.connection.flavor];
 
-/**
- * Users whose configured password no longer authenticates. Disabled users are skipped: the
- * server refuses them whatever the password. Each check is one request, bounded in parallel.
- */
-async function stalePasswords(s: Session, state: ClusterState): Promise<string[]> {
+/** The desired users of a cluster that exist, are enabled on both sides and have a password to log in with. */
+function usersToCheck(s: Session, state: ClusterState): Desired[] {
   // Whatever the kind (a user, an internal user), an object with a password is one to log in as.
-  const users = s.config.desired.filter(
+  return s.config.desired.filter(
     (d) =>
       d.cluster === state.name &&
       d.password &&
@@ -78,22 +76,43 @@ async function stalePasswords(s: Session, state: ClusterState): Promise<string[]
       state.objects[d.kind][d.name] &&
       state.objects[d.kind][d.name]!.body.enabled !== false,
   );
+}
+
+interface PasswordChecks {
+  stalePasswords: string[];
+  uncheckedPasswords: string[];
+}
+
+/**
+ * Users whose configured password no longer authenticates, and those whose password cannot be
+ * checked (a name Basic authentication cannot carry): never reported stale, since a change that
+ * cannot be verified must not be planned. Disabled users are skipped: the server refuses them
+ * whatever the password. Each check is one request, bounded in parallel.
+ */
+async function checkPasswords(s: Session, state: ClusterState): Promise<PasswordChecks> {
+  const users = usersToCheck(s, state);
+  const unchecked = users.filter((d) => !basicAuthCarries(d.name)).map((d) => d.name);
+  for (const name of unchecked) {
+    s.log(`${state.name}: the password of user ${name} cannot be checked (a ':' in the name)`);
+  }
   const limit = pLimit(4);
   const flavor = flavorOf(s, state.name);
   const conn = s.connections.get(state.name)!;
   const stale = await Promise.all(
-    users.map((d) =>
-      limit(async () => {
-        try {
-          return (await flavor.authenticate(conn, d.name, resolveSecret(d.password!))) ? [] : [d.name];
-        } catch (e) {
-          s.log(`${state.name}: could not check the password of user ${d.name}: ${(e as Error).message}`);
-          return [];
-        }
-      }),
-    ),
+    users
+      .filter((d) => basicAuthCarries(d.name))
+      .map((d) =>
+        limit(async () => {
+          try {
+            return (await flavor.authenticate(conn, d.name, resolveSecret(d.password!))) ? [] : [d.name];
+          } catch (e) {
+            s.log(`${state.name}: could not check the password of user ${d.name}: ${(e as Error).message}`);
+            return [];
+          }
+        }),
+      ),
   );
-  return stale.flat();
+  return { stalePasswords: stale.flat(), uncheckedPasswords: unchecked };
 }
 
 /** One read round of one cluster, plus the password checks of its users. */
@@ -107,7 +126,7 @@ async function readState(s: Session, c: ClusterConfig): Promise<{ state: Cluster
   }
   s.log(`${c.name}: read ${state.version ?? ''} in ${Date.now() - started} ms`);
   if (!s.checkPasswords) return result;
-  return { ...result, state: { ...state, stalePasswords: await stalePasswords(s, state) } };
+  return { ...result, state: { ...state, ...(await checkPasswords(s, state)) } };
 }
 
 async function readAll(s: Session): Promise<{ states: ClusterState[]; snapshots: Snapshot[] }> {
@@ -182,10 +201,13 @@ export type ApplyOutcome =
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Re-reads one cluster until its plan is empty and its remotes are connected, or the wait is over. */
-function verifier(s: Session, opts: ApplyOptions): (cluster: string) => Promise<Verification> {
+/**
+ * Re-reads one cluster until its plan is empty and the remotes in `mustConnect` (those the apply
+ * wrote) are connected, or the wait is over. Every configured remote's state is reported.
+ */
+function verifier(s: Session, opts: ApplyOptions): (cluster: string, mustConnect: string[]) => Promise<Verification> {
   const wait = opts.remoteWaitMs ?? 30_000;
-  return async (cluster) => {
+  return async (cluster, mustConnect) => {
     const c = s.config.clusters.find((x) => x.name === cluster)!;
     const aliases = s.config.desired.filter((d) => d.cluster === cluster && d.kind === 'remote_cluster');
     const deadline = Date.now() + wait;
@@ -195,9 +217,10 @@ function verifier(s: Session, opts: ApplyOptions): (cluster: string) => Promise<
       const remotesConnected = Object.fromEntries(
         aliases.map((d) => [d.name, state.remoteInfo[d.name]?.connected === true]),
       );
-      const settled = !state.reachable || plan.changes.length > 0 || Object.values(remotesConnected).every(Boolean);
+      const waitingFor = mustConnect.filter((alias) => remotesConnected[alias] !== true);
+      const settled = !state.reachable || plan.changes.length > 0 || waitingFor.length === 0;
       if (settled || Date.now() >= deadline) return { plan, remotesConnected };
-      s.log(`${cluster}: waiting for remote connections (${Object.keys(remotesConnected).join(', ')})`);
+      s.log(`${cluster}: waiting for remote connections (${waitingFor.join(', ')})`);
       await sleep(opts.pollMs ?? 2_000);
     }
   };

@@ -1,6 +1,6 @@
 // Carries out a plan: per cluster, step by step in dependency order; clusters in parallel. The
 // first failure stops that cluster (other clusters go on); a cluster succeeds only when a fresh
-// plan of it is empty and its remote connections are up.
+// plan of it is empty and the remote connections the apply wrote are up.
 
 import {
   type Connection,
@@ -20,7 +20,10 @@ export interface ClusterApplyResult {
   verified: boolean;
   /** What still differs after the apply (from the fresh plan). */
   remaining: Change[];
-  /** Remote connections the configuration names, and whether `_remote/info` says they are up. */
+  /**
+   * Remote connections the configuration names, and whether `_remote/info` says they are up.
+   * Only those the apply created or changed must be up for the cluster to be verified.
+   */
   remotes: { alias: string; connected: boolean }[];
 }
 
@@ -38,8 +41,11 @@ export interface ApplyDeps {
   flavor: (cluster: string) => FlavorAdapter;
   connection: (cluster: string) => Connection;
   resolvePassword: (spec: SecretSpec) => string;
-  /** Re-reads a cluster and plans it again, waiting (bounded) for its remote connections. */
-  verify: (cluster: string) => Promise<Verification>;
+  /**
+   * Re-reads a cluster and plans it again, waiting (bounded) for the remote connections named in
+   * `mustConnect` (those the apply wrote); the others are reported as they are.
+   */
+  verify: (cluster: string, mustConnect: string[]) => Promise<Verification>;
   execute: ExecuteOptions;
   log: (line: string) => void;
 }
@@ -95,6 +101,13 @@ async function runSteps(plan: ClusterPlan, deps: ApplyDeps): Promise<OperationRe
   return results;
 }
 
+/**
+ * The remotes this apply created or changed: only they must connect for the apply to count as
+ * verified. A remote that was down before and left untouched is a finding, not this apply's failure.
+ */
+const writtenRemotes = (plan: ClusterPlan): string[] =>
+  plan.changes.filter((c) => c.kind === 'remote_cluster' && c.action !== 'delete').map((c) => c.name);
+
 async function applyCluster(plan: ClusterPlan, deps: ApplyDeps, remoteAliases: string[]): Promise<ClusterApplyResult> {
   const base = { name: plan.name, reachable: plan.reachable, remaining: plan.changes };
   if (!plan.reachable) {
@@ -106,9 +119,11 @@ async function applyCluster(plan: ClusterPlan, deps: ApplyDeps, remoteAliases: s
     return { ...base, operations, verified: false, remotes: [] };
   }
   deps.log(`${plan.name}: verifying (re-reading the cluster)`);
-  const check = await deps.verify(plan.name);
+  const written = writtenRemotes(plan);
+  const check = await deps.verify(plan.name, written);
   const remotes = remoteAliases.map((alias) => ({ alias, connected: check.remotesConnected[alias] === true }));
-  const verified = check.plan.reachable && check.plan.changes.length === 0 && remotes.every((r) => r.connected);
+  const connected = written.every((alias) => check.remotesConnected[alias] === true);
+  const verified = check.plan.reachable && check.plan.changes.length === 0 && connected;
   return { ...base, error: check.plan.error, operations, verified, remaining: check.plan.changes, remotes };
 }
 

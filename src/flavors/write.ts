@@ -202,8 +202,16 @@ export function requirePassword(op: Operation): string {
 }
 
 /**
+ * Whether Basic authentication can carry this user name. It sends `user:password` and the server
+ * splits at the first colon (RFC 7617), so a name with a colon logs in as someone else and is
+ * refused whatever its password.
+ */
+export const basicAuthCarries = (username: string): boolean => !username.includes(':');
+
+/**
  * Whether a login attempt as `username` succeeds: 401 is a plain "no"; any other failure is an
- * error naming the user and the cluster, never the password.
+ * error naming the user and the cluster, never the password. A name Basic authentication cannot
+ * carry is an error too: its 401 would say nothing about the password.
  */
 export async function loginSucceeds(
   conn: Connection,
@@ -212,6 +220,9 @@ export async function loginSucceeds(
   attempt: () => Promise<unknown>,
   retry: RetryPolicy,
 ): Promise<boolean> {
+  if (!basicAuthCarries(username)) {
+    throw new Error(`the password of ${username} cannot be checked: Basic authentication cannot carry a ':' in a name`);
+  }
   try {
     await withRetry(attempt, classifyWriteError, retry);
     return true;

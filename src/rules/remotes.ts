@@ -3,7 +3,7 @@
 
 import { HOST_PORT } from '../config/schema.js';
 import { nearest } from '../config/suggest.js';
-import { type Canonical, type Change, type Desired, type Finding, type Json } from '../model/types.js';
+import { type Canonical, type Change, type Desired, type Finding, type Json, type Severity } from '../model/types.js';
 import { finding, flavorOf, ofKind, remoteLinks, strings } from './estate.js';
 import { type Rule } from './index.js';
 
@@ -87,11 +87,18 @@ const connectionReset: Rule = {
   },
 };
 
+/**
+ * A remote that is down is a finding about that remote, not about the rest of the plan. With
+ * `skip_unavailable: true` searches skip it, so it is a warning and apply goes on with the other
+ * changes; otherwise every cross-cluster request through it fails, an error.
+ */
+const severityWhenDown = (d: Desired): Severity => (d.body.skip_unavailable === true ? 'warning' : 'error');
+
 const connected: Rule = {
   id: 'remote-connected',
   severity: 'error',
   description:
-    'GET /_remote/info says a configured remote is not connected; check the seeds or proxy address, the network and the TLS trust between the clusters.',
+    'GET /_remote/info says a configured remote is not connected (a warning when its skip_unavailable is true); check the seeds or proxy address, the network and the TLS trust between the clusters.',
   needsLive: true,
   check({ config, live = [], changes = [] }) {
     return ofKind(config, 'remote_cluster').flatMap((d): Finding[] => {
@@ -100,8 +107,10 @@ const connected: Rule = {
       // one that GET /_remote/info does not list is not reported: the server says nothing about it.
       const planned = changes.some((c) => c.cluster === d.cluster && c.kind === 'remote_cluster' && c.name === d.name);
       if (planned || state?.remoteInfo[d.name]?.connected !== false) return [];
-      const message = `remote ${d.name} on ${d.cluster} is not connected (GET /_remote/info): check that its seeds or proxy address are reachable from ${d.cluster} and that both clusters trust each other's transport CA`;
-      return [finding(this, d.cluster, message, d.source)];
+      const skipped =
+        severityWhenDown(d) === 'warning' ? ' (skip_unavailable: true, so searches skip it meanwhile)' : '';
+      const message = `remote ${d.name} on ${d.cluster} is not connected (GET /_remote/info)${skipped}: check that its seeds or proxy address are reachable from ${d.cluster} and that both clusters trust each other's transport CA`;
+      return [finding(this, d.cluster, message, d.source, severityWhenDown(d))];
     });
   },
 };

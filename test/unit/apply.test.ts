@@ -122,6 +122,27 @@ describe('applyPlan', () => {
     }
   });
 
+  it('issue 10 bug 11: a remote the apply did not touch may be down: reported, not a verification failure', async () => {
+    const { flavor } = fakeFlavor();
+    const roleOnly = changes.filter((c) => c.kind === 'role');
+    const down: Verification = { plan: planOf([]), remotesConnected: { east: false } };
+    const asked: string[][] = [];
+    const d = { ...deps(flavor, down), verify: async (_c: string, must: string[]) => (asked.push(must), down) };
+    const result = await applyPlan({ clusters: [planOf(roleOnly)], findings: [] }, d, () => ['east']);
+    expect(asked).toEqual([[]]);
+    expect(result.clusters[0]).toMatchObject({ verified: true, remotes: [{ alias: 'east', connected: false }] });
+  });
+
+  it('issue 10 bug 11: a remote the apply created must be connected, and verification waits for it', async () => {
+    const { flavor } = fakeFlavor();
+    const down: Verification = { plan: planOf([]), remotesConnected: { east: false } };
+    const asked: string[][] = [];
+    const d = { ...deps(flavor, down), verify: async (_c: string, must: string[]) => (asked.push(must), down) };
+    const result = await applyPlan({ clusters: [planOf(changes)], findings: [] }, d, () => ['east']);
+    expect(asked).toEqual([['east']]);
+    expect(result.clusters[0]!.verified).toBe(false);
+  });
+
   it('leaves other clusters going when one is unreachable, and skips its changes', async () => {
     const { flavor, calls } = fakeFlavor();
     const east = planOf(changes.slice(0, 1), { name: 'east', reachable: false, error: 'connection refused' });

@@ -6,6 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run, type Io } from '../../src/cli.js';
+// Imported before the adapter on purpose: the two modules import each other.
+import { authenticate } from '../../src/flavors/elasticsearch-write.js';
 import { elasticsearch, RESPONSE_KEYS } from '../../src/flavors/elasticsearch.js';
 import { type FakeElasticsearch, type Recorded } from './helpers/fake-es.js';
 import { useExampleEstate } from './helpers/example-estate.js';
@@ -67,6 +69,13 @@ describe('issue 10 bug 4: a user name with ":" cannot be checked through Basic a
       expect.stringMatching(/^svc:/),
     );
     expect(plan.stdout + plan.stderr).not.toContain(SVC_PASSWORD);
+  });
+
+  it('issue 10 bug 4: authenticate never answers "wrong password" for a name Basic auth cannot carry', async () => {
+    await expect(
+      authenticate({ cluster: 'west', url: west.url, auth: null, timeoutMs: 1000 }, 'svc:reader', SVC_PASSWORD),
+    ).rejects.toThrow('the password of svc:reader cannot be checked');
+    expect(west.requests).toEqual([]);
   });
 
   it('issue 10 bug 4: apply plans no password change it cannot verify', async () => {
