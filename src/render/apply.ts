@@ -42,8 +42,13 @@ function verdict(c: ClusterApplyResult): string {
   if (!c.reachable) return `not applied: unreachable (${c.error ?? 'unknown error'})`;
   if (c.operations.some((o) => o.status === 'failed'))
     return 'stopped at the first failure; run apply again once it is fixed';
-  if (c.verified) return c.operations.length ? 'verified: a fresh plan is empty' : 'no changes';
   const down = c.remotes.filter((r) => !r.connected).map((r) => r.alias);
+  if (c.verified) {
+    if (c.operations.length === 0) return 'no changes';
+    // Verification asks only the remotes this apply wrote to connect; the others are told, not failed.
+    const untouched = down.length ? `; remote(s) not connected, not touched by this apply: ${down.join(', ')}` : '';
+    return `verified: a fresh plan is empty${untouched}`;
+  }
   const parts = [];
   if (c.remaining.length) parts.push(`${c.remaining.length} change(s) still differ`);
   if (down.length) parts.push(`remote(s) not connected: ${down.join(', ')}`);

@@ -172,6 +172,14 @@ describe('issue 10 bug 11: a remote that is down does not block unrelated change
     expect(westPlan(r.stdout)).toMatchObject({ verified: true, remotes: [{ alias: 'east', connected: false }] });
   });
 
+  it('issue 10 bug 11: the text report says the untouched remote is down, beside the verified cluster', async () => {
+    const r = await xcluster('apply', '--yes');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      'cluster west: verified: a fresh plan is empty; remote(s) not connected, not touched by this apply: east',
+    );
+  });
+
   it('issue 10 bug 11: with skip_unavailable: false the down remote is an error and apply is refused', async () => {
     west.persistent['cluster.remote.east.skip_unavailable'] = 'false';
     editWest((t) => t.replace('skip_unavailable: true', 'skip_unavailable: false'));
