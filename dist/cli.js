@@ -18,7 +18,7 @@ import {
   renderApply,
   renderJson,
   snapshotJob
-} from "./chunks/chunk-SUTZPTX6.js";
+} from "./chunks/chunk-EY2GDMTD.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({

@@ -17,7 +17,7 @@ import {
   summarize,
   summarizeApply,
   summaryLine
-} from "./chunks/chunk-SUTZPTX6.js";
+} from "./chunks/chunk-EY2GDMTD.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
