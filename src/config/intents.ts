@@ -30,7 +30,7 @@ import {
   type SecretSpec,
   type SourceRef,
 } from '../model/types.js';
-import { type IntentsFile, type ReplicationIntentInput, type SearchIntentInput } from './schema.js';
+import { type IntentsFile, type ReplicationIntentInput, type SearchIntentInput } from './schema-intents.js';
 import { formatPath, sourceOfPath, type PathSegment, type YamlFile } from './source.js';
 import { nearest } from './suggest.js';
 

@@ -1,10 +1,11 @@
 // The JSON schema of the xcluster files, for editors (schema/xcluster.schema.json, written by
-// `npm run schema`). It is generated from the zod schemas of both flavors (schema.ts,
-// schema-opensearch.ts) and lives apart from them because it is the one place that needs both:
-// schema-opensearch.ts builds on schema.ts.
+// `npm run schema`). It is generated from the zod schemas of both flavors (schema-elasticsearch.ts,
+// schema-opensearch.ts) and the intents file (schema-intents.ts), and lives apart from them because
+// it is the one place that needs them all: each builds on schema.ts.
 
 import { z } from 'zod';
-import { clusterFileSchema, intentsFileSchema } from './schema.js';
+import { clusterFileSchema } from './schema-elasticsearch.js';
+import { intentsFileSchema } from './schema-intents.js';
 import { openSearchClusterFileSchema } from './schema-opensearch.js';
 
 const toJsonSchema = (schema: z.ZodType): Record<string, unknown> =>

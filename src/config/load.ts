@@ -1,5 +1,5 @@
 // Loads the xcluster/ folder: every clusters/<name>.yml is parsed (keeping the position of every
-// node), validated against the schema of its flavor (config/schema.ts for Elasticsearch,
+// node), validated against the schema of its flavor (config/schema-elasticsearch.ts for Elasticsearch,
 // config/schema-opensearch.ts for OpenSearch), and turned into ClusterConfigs and Desired
 // objects; intents.yml, when there is one, is expanded into more Desired objects
 // (config/intents.ts). Every problem in every file is collected and thrown at once, each with
@@ -22,14 +22,9 @@ import {
   type SecretSpec,
 } from '../model/types.js';
 import { expandIntents, INTENTS_FILES, type Expansion, type IntentContext } from './intents.js';
-import {
-  clusterFileSchema,
-  intentsFileSchema,
-  knownKeysAt,
-  titleAt,
-  type ClusterFile,
-  type SecretInput,
-} from './schema.js';
+import { knownKeysAt, titleAt, type SecretInput } from './schema.js';
+import { clusterFileSchema, type ClusterFile } from './schema-elasticsearch.js';
+import { intentsFileSchema } from './schema-intents.js';
 import {
   openSearchClusterFileSchema,
   withOpenSearchReferences,

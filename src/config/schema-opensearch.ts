@@ -1,5 +1,5 @@
 // The shape of an OpenSearch cluster file (connection.flavor: opensearch), as zod schemas. The
-// connection, secrets, remote clusters and prune are the Elasticsearch file's (schema.ts); the
+// connection, secrets, remote clusters and prune are shared with the Elasticsearch file (schema.ts); the
 // security sections are the OpenSearch security plugin's. Every object is strict.
 //
 // Bodies follow the security plugin's REST API, https://opensearch.org/docs/latest/security/access-control/api/

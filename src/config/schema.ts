@@ -1,13 +1,11 @@
-// The shape of a cluster file, xcluster/clusters/<name>.yml, as zod schemas. The same schemas
-// validate the YAML (load.ts) and produce schema/xcluster.schema.json for editors (scripts/schema.ts).
-// Every object is strict: an unknown key is a typo until proven otherwise.
+// What every cluster file shares, as zod schemas: secrets, the connection, remote clusters (the
+// cluster.remote.* settings), prune, and the pieces the flavors' sections are built from. The same
+// schemas validate the YAML (load.ts) and produce schema/xcluster.schema.json for editors
+// (scripts/schema.ts). Every object is strict: an unknown key is a typo until proven otherwise.
 //
-// Role bodies follow the Elasticsearch put-role API (elasticsearch-specification:
-// specification/security/put_role/SecurityPutRoleRequest.ts, _types/Privileges.ts); users,
-// role mappings and remote clusters follow put-user, put-role-mapping and the cluster.remote.*
-// settings. An OpenSearch cluster file (connection.flavor: opensearch) has its own sections,
-// in schema-opensearch.ts; the connection, secrets, remote clusters and prune are shared and
-// exported from here.
+// The sections of each flavor build on this file: schema-elasticsearch.ts (roles, users, role
+// mappings) and schema-opensearch.ts (the security plugin's); the intents file is in
+// schema-intents.ts.
 
 import { z } from 'zod';
 import { unknownKeyMessage } from './suggest.js';
@@ -165,10 +163,10 @@ export const connectionSchema = z
 
 export const stringList = z.array(z.string());
 /** Index names and remote cluster names may be one string or a list (the API takes both). */
-const stringOrList = z.union([z.string(), stringList]);
+export const stringOrList = z.union([z.string(), stringList]);
 
 /** Metadata keys starting with `_` are reserved: the server refuses them on a PUT. */
-const metadataSchema = z
+export const metadataSchema = z
   .record(z.string(), z.unknown())
   .superRefine((m, ctx) => {
     for (const key of Object.keys(m)) {
@@ -182,126 +180,6 @@ const metadataSchema = z
     }
   })
   .meta({ description: 'Free-form metadata. Keys starting with _ are reserved.' });
-
-// ---------------------------------------------------------------------------------------------
-// Roles (PUT /_security/role/<name>)
-
-const indexPrivilegeFields = {
-  names: stringOrList.meta({ description: 'Index names or patterns.' }),
-  privileges: stringList.meta({ description: 'Index privileges, e.g. read, monitor, manage_follow_index.' }),
-  field_security: z
-    .strictObject({ grant: stringList.optional(), except: stringList.optional() })
-    .optional()
-    .meta({ description: 'Field-level security: fields granted and excepted.' }),
-  query: z
-    .union([z.string(), z.record(z.string(), z.unknown())])
-    .optional()
-    .meta({ description: 'Document-level security query (object or JSON string).' }),
-  allow_restricted_indices: z
-    .boolean()
-    .optional()
-    .meta({ description: 'Let patterns cover restricted indices. Default false.' }),
-};
-
-const indexPrivilegesSchema = z
-  .strictObject(indexPrivilegeFields)
-  .meta({ id: 'indexPrivileges', title: 'Index privileges' });
-
-const remoteIndexPrivilegesSchema = z
-  .strictObject({
-    clusters: stringOrList.meta({ description: 'Remote cluster aliases (patterns allowed).' }),
-    ...indexPrivilegeFields,
-  })
-  .meta({ id: 'remoteIndexPrivileges', title: 'Remote index privileges' });
-
-export const roleSchema = z
-  .strictObject({
-    cluster: stringList.optional().meta({ description: 'Cluster privileges, e.g. manage_ccr, monitor.' }),
-    indices: z.array(indexPrivilegesSchema).optional().meta({ description: 'Index privileges on this cluster.' }),
-    remote_indices: z
-      .array(remoteIndexPrivilegesSchema)
-      .optional()
-      .meta({ description: 'Index privileges on remote clusters connected with API-key security.' }),
-    remote_cluster: z
-      .array(z.strictObject({ clusters: stringList, privileges: stringList }))
-      .optional()
-      .meta({ description: 'Cluster privileges on remote clusters (monitor_enrich, monitor_stats).' }),
-    applications: z
-      .array(z.strictObject({ application: z.string(), privileges: stringList, resources: stringList }))
-      .optional()
-      .meta({ description: 'Application privileges.' }),
-    global: z.record(z.string(), z.unknown()).optional().meta({ description: 'Global (request-aware) privileges.' }),
-    run_as: stringList.optional().meta({ description: 'Users this role may impersonate.' }),
-    metadata: metadataSchema.optional(),
-    description: z.string().optional().meta({ description: 'What the role is for.' }),
-  })
-  .meta({ id: 'role', title: 'Role', description: 'A role, as the body of the Elasticsearch put-role API.' });
-
-// ---------------------------------------------------------------------------------------------
-// Users (PUT /_security/user/<name>)
-
-export const userSchema = z
-  .strictObject({
-    password: secretSchema.optional().meta({ description: 'Password: { env: NAME } or { file: PATH }.' }),
-    roles: stringList.meta({ description: 'Roles of the user.' }),
-    full_name: z.string().optional(),
-    email: z.string().optional(),
-    metadata: metadataSchema.optional(),
-    enabled: z.boolean().optional().meta({ description: 'Default true.' }),
-  })
-  .meta({ id: 'user', title: 'User', description: 'A native-realm user.' });
-
-// ---------------------------------------------------------------------------------------------
-// Role mappings (PUT /_security/role_mapping/<name>)
-
-type FieldValue = string | number | boolean | null;
-export interface MappingRule {
-  any?: MappingRule[];
-  all?: MappingRule[];
-  field?: Record<string, FieldValue | FieldValue[]>;
-  except?: MappingRule;
-}
-
-const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-
-export const mappingRuleSchema: z.ZodType<MappingRule> = z
-  .lazy(() =>
-    z
-      .strictObject({
-        any: z.array(mappingRuleSchema).optional(),
-        all: z.array(mappingRuleSchema).optional(),
-        field: z.record(z.string(), z.union([fieldValue, z.array(fieldValue)])).optional(),
-        except: mappingRuleSchema.optional(),
-      })
-      .refine((r) => Object.values(r).filter((v) => v !== undefined).length === 1, {
-        error: 'a rule has exactly one of any, all, field, except',
-      }),
-  )
-  .meta({ id: 'roleMappingRule', title: 'Role mapping rule', description: 'One of any, all, field, except.' });
-
-const roleTemplateSchema = z.strictObject({
-  template: z
-    .union([z.string(), z.record(z.string(), z.unknown())])
-    .meta({ description: 'Mustache script: { source: ... }.' }),
-  format: z.enum(['string', 'json']).optional(),
-});
-
-export const roleMappingSchema = z
-  .strictObject({
-    roles: stringList.optional().meta({ description: 'Roles granted (or use role_templates).' }),
-    role_templates: z.array(roleTemplateSchema).optional().meta({ description: 'Templates that produce role names.' }),
-    rules: mappingRuleSchema,
-    enabled: z.boolean().optional().meta({ description: 'Default true.' }),
-    metadata: metadataSchema.optional(),
-  })
-  .superRefine((m, ctx) => {
-    if (m.roles === undefined && m.role_templates === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'a role mapping needs roles or role_templates' });
-    } else if (m.roles !== undefined && m.role_templates !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['role_templates'], message: 'use roles or role_templates, not both' });
-    }
-  })
-  .meta({ id: 'roleMapping', title: 'Role mapping', description: 'Maps users of external realms to roles.' });
 
 // ---------------------------------------------------------------------------------------------
 // Remote clusters (cluster.remote.<alias>.* settings)
@@ -368,7 +246,7 @@ export const remoteClusterSchema = z
   .meta({ id: 'remoteCluster', title: 'Remote cluster', description: 'A remote cluster connection of this cluster.' });
 
 // ---------------------------------------------------------------------------------------------
-// The cluster file
+// Sections of a cluster file
 
 /** A section may be left empty (`roles:`), which YAML reads as null. */
 export const section = <T extends z.ZodType>(value: T, description: string) =>
@@ -378,117 +256,7 @@ export const pruneSchema = z.boolean().default(false).meta({
   description: 'Delete live objects that carry the xcluster ownership marker but are no longer in this file.',
 });
 
-export const clusterFileSchema = z
-  .strictObject({
-    connection: connectionSchema,
-    roles: section(roleSchema, 'Roles, by name (Elasticsearch put-role bodies).'),
-    users: section(userSchema, 'Native users, by name.'),
-    role_mappings: section(roleMappingSchema, 'Role mappings, by name.'),
-    remote_clusters: section(remoteClusterSchema, 'Remote clusters, by alias.'),
-    prune: pruneSchema,
-  })
-  .meta({
-    title: 'xcluster cluster file (Elasticsearch)',
-    description: 'xcluster/clusters/<name>.yml of an Elasticsearch cluster: how to reach it, and what it must contain.',
-  });
-
-export type ClusterFile = z.output<typeof clusterFileSchema>;
 export type SecretInput = z.output<typeof secretSchema>;
-
-// ---------------------------------------------------------------------------------------------
-// The intents file, xcluster/intents.yml (expanded by config/intents.ts)
-
-const clusterName = (description: string) => z.string().min(1).meta({ description });
-const indexNames = (description: string) => z.array(z.string().min(1)).min(1).meta({ description });
-
-const intentUserSchema = z
-  .strictObject({
-    name: z.string().min(1).meta({ description: 'User name.' }),
-    password: secretSchema.optional().meta({ description: 'Password: { env: NAME } or { file: PATH }.' }),
-    roles: stringList
-      .optional()
-      .meta({ description: 'Further roles the user also holds, e.g. a role that grants access to Kibana.' }),
-  })
-  .meta({ id: 'intentUser', title: 'Intent user', description: 'The user the intent creates.' });
-
-const intentCommon = {
-  name: z.string().min(1).meta({ description: 'Name of the intent; the plan says "from intent <name>".' }),
-  alias: z
-    .string()
-    .min(1)
-    .optional()
-    .meta({ description: 'Alias of the remote connection on the local cluster. Default: the remote cluster name.' }),
-  user: intentUserSchema,
-};
-
-export const replicationIntentSchema = z
-  .strictObject({
-    ...intentCommon,
-    security: z
-      .enum(['certificate', 'api_key'])
-      .meta({ description: 'Remote cluster security model: certificate (TLS) or api_key (Elasticsearch).' }),
-    leader: z
-      .strictObject({
-        cluster: clusterName('The cluster that holds the leader indices (the remote cluster).'),
-        indices: indexNames('Leader indices or patterns.'),
-      })
-      .meta({ description: 'The remote side.' }),
-    follower: z
-      .strictObject({
-        cluster: clusterName('The cluster that holds the follower indices (the local cluster).'),
-        indices: indexNames('Follower indices or patterns.'),
-      })
-      .meta({ description: 'The local side.' }),
-    role: z
-      .string()
-      .min(1)
-      .optional()
-      .meta({ description: 'Elasticsearch: the role name, the same on both clusters (required).' }),
-    roles: z
-      .strictObject({
-        leader: z.string().min(1).optional(),
-        follower: z.string().min(1).optional(),
-      })
-      .optional()
-      .meta({
-        description:
-          'OpenSearch: the roles the user is mapped to. Default: cross_cluster_replication_leader_full_access and cross_cluster_replication_follower_full_access.',
-      }),
-  })
-  .meta({
-    id: 'replicationIntent',
-    title: 'Replication intent',
-    description: 'Replicate leader indices to a follower.',
-  });
-
-export const searchIntentSchema = z
-  .strictObject({
-    ...intentCommon,
-    security: z.enum(['certificate']).meta({ description: 'Remote cluster security model: certificate (TLS).' }),
-    local: clusterName('The cluster that runs the searches.'),
-    remote: clusterName('The cluster that is searched.'),
-    indices: indexNames('Indices or patterns searched on the remote cluster.'),
-    role: z.string().min(1).meta({ description: 'The role name, the same on both clusters.' }),
-    kibana: z
-      .boolean()
-      .optional()
-      .meta({ description: 'Searching from Kibana: read and view_index_metadata on both sides. Default false.' }),
-  })
-  .meta({ id: 'searchIntent', title: 'Search intent', description: 'Search indices of a remote cluster.' });
-
-export const intentsFileSchema = z
-  .strictObject({
-    replication: z.array(replicationIntentSchema).nullish().meta({ description: 'Cross-cluster replication intents.' }),
-    search: z.array(searchIntentSchema).nullish().meta({ description: 'Cross-cluster search intents.' }),
-  })
-  .meta({
-    title: 'xcluster intents file',
-    description: 'xcluster/intents.yml: replication and search intents that expand to roles, users and connections.',
-  });
-
-export type IntentsFile = z.output<typeof intentsFileSchema>;
-export type ReplicationIntentInput = z.output<typeof replicationIntentSchema>;
-export type SearchIntentInput = z.output<typeof searchIntentSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Known keys, for "did you mean" on unknown keys

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CLUSTER_FILE_DEFINITIONS, clusterFileJsonSchema } from '../../src/config/json-schema.js';
-import { clusterFileSchema, knownKeysAt, secretMessage, titleAt } from '../../src/config/schema.js';
+import { clusterFileSchema } from '../../src/config/schema-elasticsearch.js';
+import { knownKeysAt, secretMessage, titleAt } from '../../src/config/schema.js';
 import { openSearchClusterFileSchema } from '../../src/config/schema-opensearch.js';
 import { counterpart, levenshtein, nearest } from '../../src/config/suggest.js';
 

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { expandIntents, OPENSEARCH_KINDS } from '../../src/config/intents.js';
 import { loadConfig } from '../../src/config/load.js';
 import { clusterFileJsonSchema, INTENTS_DEFINITION } from '../../src/config/json-schema.js';
-import { intentsFileSchema } from '../../src/config/schema.js';
+import { intentsFileSchema } from '../../src/config/schema-intents.js';
 import { normalize } from '../../src/model/normalize.js';
 import { formatSource, type Config, type Desired, type Kind } from '../../src/model/types.js';
 import { clusterFile, loadErrors, loadFiles } from './helpers/config-dir.js';
