@@ -11,21 +11,49 @@ import {
   connectionSchema,
   metadataSchema,
   pruneSchema,
-  remoteClusterSchema,
+  remoteClustersSection,
   secretSchema,
   section,
+  type NameCheck,
   stringList,
   stringOrList,
 } from './schema.js';
 
 // ---------------------------------------------------------------------------------------------
+// Names the server takes
+
+// Role and user names, as x-pack's Validation checks them: 1 to 1024 characters, each printable
+// ASCII (space to ~), and no space at either end.
+const MAX_NAME_LENGTH = 1024;
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+
+const securityName =
+  (kind: 'role' | 'user'): NameCheck =>
+  (name) =>
+    name.length <= MAX_NAME_LENGTH && PRINTABLE_ASCII.test(name) && name.trim() === name
+      ? undefined
+      : `${kind} names must be 1 to ${MAX_NAME_LENGTH} printable ASCII characters (letters, digits, spaces, punctuation and symbols) with no leading or trailing space`;
+
+// ApplicationPrivilege refuses any whitespace in an application name (a role's applications[]).
+const applicationNameSchema = z.string().regex(/^\S*$/, {
+  error: 'an application name has no spaces or other whitespace, e.g. my-app or kibana-.kibana',
+});
+
+// ---------------------------------------------------------------------------------------------
 // Roles (PUT /_security/role/<name>)
+
+// The server refuses `except` alone: it excepts fields from those granted.
+const fieldSecuritySchema = z
+  .strictObject({ grant: stringList.optional(), except: stringList.optional() })
+  .refine((f) => f.except === undefined || f.grant !== undefined, {
+    error:
+      "field_security needs grant when it has except, e.g. { grant: ['*'], except: [secret] } grants every field but the excepted ones",
+  });
 
 const indexPrivilegeFields = {
   names: stringOrList.meta({ description: 'Index names or patterns.' }),
   privileges: stringList.meta({ description: 'Index privileges, e.g. read, monitor, manage_follow_index.' }),
-  field_security: z
-    .strictObject({ grant: stringList.optional(), except: stringList.optional() })
+  field_security: fieldSecuritySchema
     .optional()
     .meta({ description: 'Field-level security: fields granted and excepted.' }),
   query: z
@@ -62,7 +90,7 @@ export const roleSchema = z
       .optional()
       .meta({ description: 'Cluster privileges on remote clusters (monitor_enrich, monitor_stats).' }),
     applications: z
-      .array(z.strictObject({ application: z.string(), privileges: stringList, resources: stringList }))
+      .array(z.strictObject({ application: applicationNameSchema, privileges: stringList, resources: stringList }))
       .optional()
       .meta({ description: 'Application privileges.' }),
     global: z.record(z.string(), z.unknown()).optional().meta({ description: 'Global (request-aware) privileges.' }),
@@ -89,6 +117,10 @@ export const userSchema = z
 // ---------------------------------------------------------------------------------------------
 // Role mappings (PUT /_security/role_mapping/<name>)
 
+// The rules follow the server's parser (x-pack ExpressionParser): every rule object holds exactly
+// one operator, a field rule exactly one user field, and `except` is taken only as an element of
+// `all` (its own rule may not be another except). Anything else the server refuses at apply time.
+
 type FieldValue = string | number | boolean | null;
 export interface MappingRule {
   any?: MappingRule[];
@@ -97,22 +129,62 @@ export interface MappingRule {
   except?: MappingRule;
 }
 
-const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+// The server reads a number as a long: 2.5 would be stored as 2, and the plan would never converge.
+const wholeNumber = z.number().refine(Number.isInteger, {
+  error: (issue) =>
+    `role mapping field values must be whole numbers: the server stores ${String(issue.input)} as ${Math.trunc(Number(issue.input))}`,
+});
+
+const fieldValue = z.union([z.string(), wholeNumber, z.boolean(), z.null()]);
+
+/** What to say of a field rule that does not name exactly one user field. */
+function fieldCountMessage(names: string[]): string {
+  if (names.length === 0)
+    return 'a field rule names one user field, e.g. field: { username: jane }; this one names none';
+  const each = names.map((n) => `{ field: { ${n}: ... } }`).join(', ');
+  return `a field rule names one user field, not ${names.length} (${names.join(', ')}); to require each, write all: [${each}]`;
+}
+
+const fieldRuleSchema = z.record(z.string(), z.union([fieldValue, z.array(fieldValue)])).superRefine(
+  (field, ctx) => {
+    const names = Object.keys(field);
+    if (names.length !== 1) ctx.addIssue({ code: 'custom', message: fieldCountMessage(names) });
+  },
+  // Also when a value is wrong, so that every mistake shows in one pass.
+  { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+);
+
+const EXCEPT_ONLY_IN_ALL =
+  'except is allowed only as an element of all, e.g. all: [{ field: { groups: staff } }, { except: { field: { username: guest } } }]';
+
+/** `except` anywhere but as an element of `all`: always refused, with the place it is allowed. */
+const misplacedExceptSchema = z.custom<MappingRule>(() => false, { error: EXCEPT_ONLY_IN_ALL });
+
+/** A rule object whose `except` (if any) must pass `except`. */
+const ruleObject = (except: z.ZodType<MappingRule>) =>
+  z
+    .strictObject({
+      any: z.array(mappingRuleSchema).optional(),
+      all: z.array(allElementSchema).optional(),
+      field: fieldRuleSchema.optional(),
+      except: except.optional(),
+    })
+    .refine((r) => Object.values(r).filter((v) => v !== undefined).length === 1, {
+      error: 'a rule has exactly one of any, all, field, except',
+    });
 
 export const mappingRuleSchema: z.ZodType<MappingRule> = z
-  .lazy(() =>
-    z
-      .strictObject({
-        any: z.array(mappingRuleSchema).optional(),
-        all: z.array(mappingRuleSchema).optional(),
-        field: z.record(z.string(), z.union([fieldValue, z.array(fieldValue)])).optional(),
-        except: mappingRuleSchema.optional(),
-      })
-      .refine((r) => Object.values(r).filter((v) => v !== undefined).length === 1, {
-        error: 'a rule has exactly one of any, all, field, except',
-      }),
-  )
-  .meta({ id: 'roleMappingRule', title: 'Role mapping rule', description: 'One of any, all, field, except.' });
+  .lazy(() => ruleObject(misplacedExceptSchema))
+  .meta({ id: 'roleMappingRule', title: 'Role mapping rule', description: 'One of any, all, field.' });
+
+/** An element of `all`: the one place where the server takes `except`. */
+const allElementSchema: z.ZodType<MappingRule> = z
+  .lazy(() => ruleObject(mappingRuleSchema))
+  .meta({
+    id: 'roleMappingAllElement',
+    title: 'Role mapping rule (in all)',
+    description: 'One of any, all, field, except.',
+  });
 
 const roleTemplateSchema = z.strictObject({
   template: z
@@ -144,10 +216,10 @@ export const roleMappingSchema = z
 export const clusterFileSchema = z
   .strictObject({
     connection: connectionSchema,
-    roles: section(roleSchema, 'Roles, by name (Elasticsearch put-role bodies).'),
-    users: section(userSchema, 'Native users, by name.'),
+    roles: section(roleSchema, 'Roles, by name (Elasticsearch put-role bodies).', securityName('role')),
+    users: section(userSchema, 'Native users, by name.', securityName('user')),
     role_mappings: section(roleMappingSchema, 'Role mappings, by name.'),
-    remote_clusters: section(remoteClusterSchema, 'Remote clusters, by alias.'),
+    remote_clusters: remoteClustersSection('Remote clusters, by alias.'),
     prune: pruneSchema,
   })
   .meta({

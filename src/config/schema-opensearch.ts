@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { MANAGED_ATTRIBUTE } from '../flavors/opensearch.js';
 import { type Desired, type Reference } from '../model/types.js';
-import { connectionSchema, pruneSchema, remoteClusterSchema, secretSchema, section, stringList } from './schema.js';
+import { connectionSchema, pruneSchema, remoteClustersSection, secretSchema, section, stringList } from './schema.js';
 
 // ---------------------------------------------------------------------------------------------
 // Roles (PUT /_plugins/_security/api/roles/<name>)
@@ -142,7 +142,7 @@ export const openSearchClusterFileSchema = z
       nodesDnSchema,
       'Node distinguished names this cluster accepts, by a name of your choice (e.g. the other cluster). Needs connection.client_certificate (the admin certificate) and plugins.security.nodes_dn_dynamic_config_enabled: true.',
     ),
-    remote_clusters: section(remoteClusterSchema, 'Remote clusters, by alias (skip_unavailable defaults to false).'),
+    remote_clusters: remoteClustersSection('Remote clusters, by alias (skip_unavailable defaults to false).'),
     prune: pruneSchema,
   })
   .superRefine((file, ctx) => {

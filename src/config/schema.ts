@@ -248,9 +248,39 @@ export const remoteClusterSchema = z
 // ---------------------------------------------------------------------------------------------
 // Sections of a cluster file
 
-/** A section may be left empty (`roles:`), which YAML reads as null. */
-export const section = <T extends z.ZodType>(value: T, description: string) =>
-  z.record(z.string(), value).nullish().meta({ description });
+/** What the server says of an object's name: why it refuses it, or undefined for a name it takes. */
+export type NameCheck = (name: string) => string | undefined;
+
+/** Reports, at its key, every name of a section that `check` refuses. */
+const checkNames =
+  (check: NameCheck) =>
+  (objects: Record<string, unknown>, ctx: z.core.$RefinementCtx): void => {
+    for (const name of Object.keys(objects)) {
+      const refused = check(name);
+      if (refused !== undefined) ctx.addIssue({ code: 'custom', path: [name], message: refused });
+    }
+  };
+
+/**
+ * A section of a cluster file: objects by name. A section may be left empty (`roles:`), which
+ * YAML reads as null. With `names`, a name the server would refuse is an error at its key.
+ */
+export const section = <T extends z.ZodType>(value: T, description: string, names?: NameCheck) => {
+  const objects = z.record(z.string(), value);
+  // Also when an object is wrong, so that every mistake shows in one pass.
+  const checked = names ? objects.superRefine(checkNames(names), { when: (p) => isPlainObject(p.value) }) : objects;
+  return checked.nullish().meta({ description });
+};
+
+// The server splits `<alias>:<index>` at the first ":" (cross-cluster search), so an alias cannot hold one.
+const remoteAliasProblem: NameCheck = (alias) =>
+  alias.includes(':')
+    ? 'a remote cluster alias is a name without ":", e.g. east (":" separates the alias from the index in east:logs-*)'
+    : undefined;
+
+/** The remote_clusters section of either flavor. */
+export const remoteClustersSection = (description: string) =>
+  section(remoteClusterSchema, description, remoteAliasProblem);
 
 export const pruneSchema = z.boolean().default(false).meta({
   description: 'Delete live objects that carry the xcluster ownership marker but are no longer in this file.',

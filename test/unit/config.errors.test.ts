@@ -268,3 +268,95 @@ users:
     ]);
   });
 });
+
+// Issue 10: role mapping rules, numbers and names that the real servers (Elasticsearch 7.17.25,
+// 8.19.5, 9.1.5) refused at apply time. Each is a config error, with its line, before any request.
+describe('issue 10: what the servers refuse is a config error', () => {
+  /** A role mapping `m` whose `rules:` (line 9) holds `rules`, indented under it. */
+  const mapping = (rules: string) => `${CONN}role_mappings:\n  m:\n    roles: [x]\n    rules:\n${rules}`;
+
+  it('issue 10 bug 10: a field rule with no field is an error', () => {
+    expect(errors({ 'west.yml': mapping('      field: {}\n') })).toEqual([
+      'xcluster/clusters/west.yml:10:7: role_mappings.m.rules.field: a field rule names one user field, e.g. field: { username: jane }; this one names none',
+    ]);
+  });
+
+  it('issue 10 bug 10: a field rule with two fields is an error that says how to require both', () => {
+    expect(errors({ 'west.yml': mapping('      field: { username: a, groups: b }\n') })).toEqual([
+      'xcluster/clusters/west.yml:10:7: role_mappings.m.rules.field: a field rule names one user field, not 2 (username, groups); to require each, write all: [{ field: { username: ... } }, { field: { groups: ... } }]',
+    ]);
+  });
+
+  it('issue 10 bug 10: except is taken only as an element of all', () => {
+    const except =
+      'except is allowed only as an element of all, e.g. all: [{ field: { groups: staff } }, { except: { field: { username: guest } } }]';
+    const top = mapping('      except: { field: { username: a } }\n');
+    const inAny = mapping('      any: [{ except: { field: { username: a } } }]\n');
+    const inExcept = mapping('      all:\n        - except: { except: { field: { username: a } } }\n');
+    expect(errors({ 'west.yml': top })).toEqual([
+      `xcluster/clusters/west.yml:10:7: role_mappings.m.rules.except: ${except}`,
+    ]);
+    expect(errors({ 'west.yml': inAny })).toEqual([
+      `xcluster/clusters/west.yml:10:15: role_mappings.m.rules.any[0].except: ${except}`,
+    ]);
+    expect(errors({ 'west.yml': inExcept })).toEqual([
+      `xcluster/clusters/west.yml:11:21: role_mappings.m.rules.all[0].except.except: ${except}`,
+    ]);
+  });
+
+  it('issue 10 bug 10: an except inside all, one field per field rule, loads', () => {
+    const rules =
+      '      all:\n        - field: { groups: staff }\n        - except: { any: [{ field: { username: guest } }] }\n';
+    expect(() => loadConfig(write({ 'west.yml': mapping(rules) }))).not.toThrow();
+  });
+
+  it('issue 10 bug 12: a fractional number in a field rule is an error; whole numbers load', () => {
+    expect(errors({ 'west.yml': mapping('      field: { metadata.level: 2.5 }\n') })).toEqual([
+      'xcluster/clusters/west.yml:10:16: role_mappings.m.rules.field["metadata.level"]: role mapping field values must be whole numbers: the server stores 2.5 as 2',
+    ]);
+    expect(errors({ 'west.yml': mapping('      field: { metadata.level: [1, 2.5] }\n') })).toEqual([
+      'xcluster/clusters/west.yml:10:36: role_mappings.m.rules.field["metadata.level"][1]: role mapping field values must be whole numbers: the server stores 2.5 as 2',
+    ]);
+    expect(() => loadConfig(write({ 'west.yml': mapping('      field: { metadata.level: [1, 2] }\n') }))).not.toThrow();
+  });
+
+  const NAME_RULE =
+    'names must be 1 to 1024 printable ASCII characters (letters, digits, spaces, punctuation and symbols) with no leading or trailing space';
+
+  it('issue 10 bug 13: a role name that is space-padded or not ASCII is an error', () => {
+    const yaml = `${CONN}roles:\n  ' padded':\n    cluster: [monitor]\n  lecture-é:\n    cluster: [monitor]\n  fine name:\n    cluster: [monitor]\n`;
+    expect(errors({ 'west.yml': yaml })).toEqual([
+      `xcluster/clusters/west.yml:7:3: roles[" padded"]: role ${NAME_RULE}`,
+      `xcluster/clusters/west.yml:9:3: roles["lecture-é"]: role ${NAME_RULE}`,
+    ]);
+  });
+
+  it('issue 10 bug 13: a user name that is space-padded or not ASCII is an error', () => {
+    const yaml = `${CONN}users:\n  jürgen:\n    roles: []\n  'trailing ':\n    roles: []\n`;
+    expect(errors({ 'west.yml': yaml })).toEqual([
+      `xcluster/clusters/west.yml:7:3: users["jürgen"]: user ${NAME_RULE}`,
+      `xcluster/clusters/west.yml:9:3: users["trailing "]: user ${NAME_RULE}`,
+    ]);
+  });
+
+  it('issue 10 bug 13: an application name with a space is an error', () => {
+    const yaml = `${CONN}roles:\n  r:\n    applications:\n      - application: my app\n        privileges: [read]\n        resources: ['*']\n`;
+    expect(errors({ 'west.yml': yaml })).toEqual([
+      'xcluster/clusters/west.yml:9:9: roles.r.applications[0].application: an application name has no spaces or other whitespace, e.g. my-app or kibana-.kibana',
+    ]);
+  });
+
+  it('issue 10 bug 13: a remote cluster alias with ":" is an error', () => {
+    const yaml = `${CONN}remote_clusters:\n  'a:b':\n    seeds: [127.0.0.1:9300]\n`;
+    expect(errors({ 'west.yml': yaml })).toEqual([
+      'xcluster/clusters/west.yml:7:3: remote_clusters["a:b"]: a remote cluster alias is a name without ":", e.g. east (":" separates the alias from the index in east:logs-*)',
+    ]);
+  });
+
+  it('issue 10 bug 13: field_security except without grant is an error', () => {
+    const yaml = `${CONN}roles:\n  r:\n    indices:\n      - names: [x]\n        privileges: [read]\n        field_security: { except: [secret] }\n`;
+    expect(errors({ 'west.yml': yaml })).toEqual([
+      "xcluster/clusters/west.yml:11:9: roles.r.indices[0].field_security: field_security needs grant when it has except, e.g. { grant: ['*'], except: [secret] } grants every field but the excepted ones",
+    ]);
+  });
+});
