@@ -26,6 +26,13 @@ export function versionOf(info: unknown): string | undefined {
   return typeof version === 'string' ? version : undefined;
 }
 
+/** The oldest version whose nodes the server's transport layer accepts, from `GET /`. */
+export function minimumWireVersionOf(info: unknown): string | undefined {
+  const version =
+    isObject(info) && isObject(info.version) ? info.version.minimum_wire_compatibility_version : undefined;
+  return typeof version === 'string' ? version : undefined;
+}
+
 /** Per-remote settings, by their name under `cluster.remote.<alias>.`. */
 const REMOTE_SETTINGS = new Set([
   'mode',
@@ -159,6 +166,7 @@ export function baseState(
     name: snapshot.cluster,
     flavor: dialect.flavor,
     version: versionOf(r.info),
+    minimumWireVersion: minimumWireVersionOf(r.info),
     reachable: true,
     objects: emptyObjects(),
     reserved: emptyReserved(),

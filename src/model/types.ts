@@ -166,6 +166,11 @@ export interface ClusterState {
   name: string;
   flavor: Flavor;
   version?: string;
+  /**
+   * `version.minimum_wire_compatibility_version` of `GET /`: the oldest version whose nodes this
+   * cluster's transport layer accepts. Absent in snapshots recorded before it was kept.
+   */
+  minimumWireVersion?: string;
   reachable: boolean;
   /** Why the cluster could not be read (never holds a secret). */
   error?: string;

@@ -1,33 +1,63 @@
 // Versions of connected clusters, from `GET /` of each: can the local cluster reach the remote one
-// (seed 002's table, rules/version-table.ts), and is its security model still supported.
+// (the wire rule of minimum wire compatibility versions, rules/version-numbers.ts; seed 002's
+// table, rules/version-table.ts), and is its security model still supported.
 
-import { type ClusterState, type Finding } from '../model/types.js';
+import { type ClusterState, type Finding, type Severity } from '../model/types.js';
 import { finding, flavorOf, ofKind, remoteLinks } from './estate.js';
 import { type Rule } from './index.js';
+import { wireAccepts, type WireVersions } from './version-numbers.js';
 import { compatibility } from './version-table.js';
 
-const versionOf = (live: ClusterState[], cluster: string): string | undefined =>
-  live.find((s) => s.name === cluster && s.reachable)?.version;
+const stateOf = (live: ClusterState[], cluster: string): ClusterState | undefined =>
+  live.find((s) => s.name === cluster && s.reachable);
+
+type Verdict = { severity: Severity; message: string } | undefined;
+
+/**
+ * What to say of `local` connecting to `remote` (`pair` names both, with their versions). The wire
+ * rule (minimum wire compatibility versions: what the servers enforce) decides whether they
+ * connect; the table (seed 002: what Elastic supports) only whether the pair is documented.
+ * Without the wire versions (a snapshot recorded before they were kept), the table decides alone.
+ */
+function verdictOf(local: ClusterState & WireVersions, remote: ClusterState & WireVersions, pair: string): Verdict {
+  const wire = wireAccepts(local, remote);
+  if (wire === false) {
+    const accepted = `${local.name} accepts ${local.minimumWireVersion} and later, ${remote.name} accepts ${remote.minimumWireVersion} and later`;
+    const message = `${pair}: the servers refuse to connect (${accepted}); upgrade ${local.name} or ${remote.name} to a version the other accepts before connecting them`;
+    return { severity: 'error', message };
+  }
+  const table = compatibility(local.version, remote.version);
+  if (table === 'compatible') return undefined;
+  if (wire === true) {
+    const message = `${pair} connects, but outside the documented compatibility table (seed 002): Elastic does not support this pair; move to a documented pair when you can`;
+    return { severity: 'warning', message };
+  }
+  return table === 'incompatible'
+    ? {
+        severity: 'error',
+        message: `${pair} is not a compatible pair of versions; upgrade ${local.name} or ${remote.name} to a version the other supports before connecting them`,
+      }
+    : {
+        severity: 'warning',
+        message: `${pair} is outside the version compatibility table xcluster knows (7.17 to 9.3); check the Elasticsearch documentation for this pair`,
+      };
+}
+
+const hasVersion = (s: ClusterState | undefined): s is ClusterState & WireVersions => s?.version !== undefined;
 
 const versionCompatible: Rule = {
   id: 'remote-version-compatible',
   severity: 'error',
   description:
-    'The local and remote cluster versions cannot talk (seed 002 table); upgrade one side first (a version outside the table is a warning).',
+    "The local and remote cluster versions cannot connect (each must be at least the other's minimum wire compatibility version); upgrade one side first (a pair that connects but is outside the seed 002 table is a warning).",
   needsLive: true,
   check({ config, live = [] }) {
     return remoteLinks(config).flatMap((link): Finding[] => {
-      const [local, remote] = [versionOf(live, link.local), versionOf(live, link.remote)];
-      if (!local || !remote || flavorOf(config, link.local) !== 'elasticsearch') return [];
-      const verdict = compatibility(local, remote);
-      if (verdict === 'compatible') return [];
-      const pair = `${link.local} (${local}) → ${link.remote} (${remote})`;
-      const message =
-        verdict === 'incompatible'
-          ? `remote ${link.alias}: ${pair} is not a compatible pair of versions; upgrade ${link.local} or ${link.remote} to a version the other supports before connecting them`
-          : `remote ${link.alias}: ${pair} is outside the version compatibility table xcluster knows (7.17 to 9.3); check the Elasticsearch documentation for this pair`;
-      const severity = verdict === 'incompatible' ? 'error' : 'warning';
-      return [finding(this, link.local, message, link.desired.source, severity)];
+      const [local, remote] = [stateOf(live, link.local), stateOf(live, link.remote)];
+      if (!hasVersion(local) || !hasVersion(remote) || flavorOf(config, link.local) !== 'elasticsearch') return [];
+      const pair = `remote ${link.alias}: ${link.local} (${local.version}) → ${link.remote} (${remote.version})`;
+      const verdict = verdictOf(local, remote, pair);
+      return verdict ? [finding(this, link.local, verdict.message, link.desired.source, verdict.severity)] : [];
     });
   },
 };

@@ -86,6 +86,12 @@ describe.each(LINES)('reading an Elasticsearch %s cluster', (line) => {
     expect(state.version).toBe(fixture.version);
   });
 
+  it('issue 10 bug 6: reports the minimum wire compatibility version from GET /', async () => {
+    const { state } = await readFixture();
+    const info = fixture.responses['GET /'] as { version: { minimum_wire_compatibility_version: string } };
+    expect(state.minimumWireVersion).toBe(info.version.minimum_wire_compatibility_version);
+  });
+
   it('sends exactly the six requests of one round, once each', async () => {
     const { seen } = await readFixture();
     expect(seen.map((r) => `${r.method} ${r.path}`).sort()).toEqual(SIX_PATHS.map((p) => `GET ${p}`).sort());

@@ -85,6 +85,13 @@ function plan(files: Files, adjust: Record<string, (s: ClusterState) => ClusterS
 const version =
   (v: string) =>
   (s: ClusterState): ClusterState => ({ ...s, version: v });
+/** A live version with its minimum wire compatibility version (GET /), as the real servers report them. */
+const wire =
+  (v: string, minimum: string) =>
+  (s: ClusterState): ClusterState => ({ ...s, version: v, minimumWireVersion: minimum });
+const ES7 = wire('7.17.25', '6.8.0');
+const ES8 = wire('8.19.5', '7.17.0');
+const ES9 = wire('9.1.5', '8.19.0');
 const remoteInfo =
   (info: ClusterState['remoteInfo']) =>
   (s: ClusterState): ClusterState => ({ ...s, remoteInfo: info });
@@ -242,9 +249,9 @@ const CASES: Case[] = [
     id: 'remote-version-compatible',
     severity: 'error',
     at: `clusters/west.yml:${WEST_REMOTE_LINE}`,
-    breaks: () => plan(GOOD, { east: version('9.1.0') }),
-    satisfies: () => plan(GOOD, { west: version('8.17.1'), east: version('8.19.0') }),
-    says: 'west (8.15.3) → east (9.1.0) is not a compatible pair of versions',
+    breaks: () => plan(GOOD, { west: ES9, east: ES7 }),
+    satisfies: () => plan(GOOD, { west: ES8, east: ES9 }),
+    says: 'west (9.1.5) → east (7.17.25): the servers refuse to connect (west accepts 8.19.0 and later, east accepts 6.8.0 and later)',
   },
   {
     id: 'remote-cert-auth-deprecated',
@@ -389,6 +396,24 @@ describe('rules: further cases', () => {
     const files = { ...BARE, 'intents.yml': CCR_INTENT('certificate') };
     expect(lint(files)).toEqual([]);
     expect(plan(files, { west: remoteInfo({ east: { connected: true } }) })).toEqual([]);
+  });
+
+  it('issue 10 bug 6: 8.19 → 7.17 and 9.1 → 8.19 connect on the wire: a warning about the table, not an error', () => {
+    for (const [west, east] of [
+      [ES8, ES7],
+      [ES9, ES8],
+    ]) {
+      const found = plan(GOOD, { west: west!, east: east! }).filter((f) => f.rule === 'remote-version-compatible');
+      expect(found).toEqual([expect.objectContaining({ severity: 'warning' })]);
+      expect(found[0]!.message).toContain('connects, but outside the documented compatibility table');
+    }
+  });
+
+  it('issue 10 bug 6: without minimum wire versions (an old snapshot) the table decides, as before', () => {
+    const found = plan(GOOD, { east: version('9.1.0') }).filter((f) => f.rule === 'remote-version-compatible');
+    expect(found).toEqual([expect.objectContaining({ severity: 'error' })]);
+    expect(found[0]!.message).toContain('west (8.15.3) → east (9.1.0) is not a compatible pair of versions');
+    expect(plan(GOOD, { west: version('8.17.1'), east: version('8.19.0') })).toEqual([]);
   });
 
   it('remote-version-compatible: a version outside the table is a warning', () => {

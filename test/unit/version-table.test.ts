@@ -4,6 +4,7 @@
 // src/rules/version-table.ts, which encodes the same table as data.
 
 import { describe, expect, it } from 'vitest';
+import { compareVersions, wireAccepts } from '../../src/rules/version-numbers.js';
 import { compatibility, LOCAL_VERSIONS, minorOf, REMOTE_VERSIONS } from '../../src/rules/version-table.js';
 
 const SEED_TABLE = `
@@ -72,5 +73,34 @@ describe('versions as the server reports them', () => {
     expect(compatibility('7.10.2', '8.15.0')).toBe('unknown');
     expect(compatibility('8.15.0', '9.4.0')).toBe('unknown');
     expect(compatibility('8.15.0', 'nonsense')).toBe('unknown');
+  });
+});
+
+// What the real servers enforce (issue 10): two nodes connect when each one's version is at least
+// the other's minimum_wire_compatibility_version (GET /). Real values of 7.17.25, 8.19.5, 9.1.5.
+describe('the wire rule of the transport layer', () => {
+  const es7 = { version: '7.17.25', minimumWireVersion: '6.8.0' };
+  const es8 = { version: '8.19.5', minimumWireVersion: '7.17.0' };
+  const es9 = { version: '9.1.5', minimumWireVersion: '8.19.0' };
+
+  it('issue 10 bug 6: 8.19 and 7.17, 9.1 and 8.19 accept each other; 9.1 and 7.17 do not', () => {
+    expect(wireAccepts(es8, es7)).toBe(true);
+    expect(wireAccepts(es9, es8)).toBe(true);
+    expect(wireAccepts(es8, es9)).toBe(true);
+    expect(wireAccepts(es9, es7)).toBe(false);
+    expect(wireAccepts(es7, es9)).toBe(false);
+  });
+
+  it('issue 10 bug 6: unknown without both minimum wire versions', () => {
+    expect(wireAccepts({ version: '8.19.5' }, es7)).toBeUndefined();
+    expect(wireAccepts(es8, { version: '7.17.25', minimumWireVersion: 'nonsense' })).toBeUndefined();
+  });
+
+  it('compares versions by their numbers, not as text', () => {
+    expect(compareVersions('8.19.0', '8.9.0')).toBeGreaterThan(0);
+    expect(compareVersions('7.17.0', '7.17.0')).toBe(0);
+    expect(compareVersions('9.1.0-SNAPSHOT', '9.1.0')).toBe(0);
+    expect(compareVersions('6.8.0', '7.17.25')).toBeLessThan(0);
+    expect(compareVersions('x', '7.17.25')).toBeUndefined();
   });
 });
