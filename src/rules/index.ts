@@ -5,6 +5,7 @@ import { type Change, type ClusterState, type Config, type Finding, type Severit
 import { apiKeyRules } from './apikeys.js';
 import { ccrRules } from './ccr.js';
 import { ccsRules } from './ccs.js';
+import { fieldVersionRules } from './field-versions.js';
 import { openSearchRules } from './opensearch.js';
 import { privilegeRules } from './privileges.js';
 import { referenceRules } from './references.js';
@@ -38,6 +39,7 @@ export const rules: Rule[] = [
   ...apiKeyRules,
   ...remoteRules,
   ...versionRules,
+  ...fieldVersionRules,
   ...userRules,
   ...openSearchRules,
   ...referenceRules,

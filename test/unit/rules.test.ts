@@ -254,6 +254,14 @@ const CASES: Case[] = [
     says: 'west (9.1.5) → east (7.17.25): the servers refuse to connect (west accepts 8.19.0 and later, east accepts 6.8.0 and later)',
   },
   {
+    id: 'field-needs-version',
+    severity: 'error',
+    at: 'clusters/east.yml:8',
+    breaks: () => plan(withLeaderRoleField('    description: the leader side of orders\n'), { east: ES7 }),
+    satisfies: () => plan(withLeaderRoleField('    description: the leader side of orders\n'), { east: ES8 }),
+    says: 'role remote-replication on east: description needs Elasticsearch 8.15 or later, and east runs 7.17.25',
+  },
+  {
     id: 'remote-cert-auth-deprecated',
     severity: 'warning',
     at: `clusters/west.yml:${WEST_REMOTE_LINE}`,
@@ -325,6 +333,9 @@ function apiKeyEstate(names: string): Files {
   const role = `roles:\n  audit-replication:\n    cluster: [manage_ccr]\n    remote_indices:\n      - clusters: [east]\n        names: ${names}\n        privileges: [cross_cluster_replication]\n`;
   return { ...BARE, 'clusters/west.yml': clusterFile('west', role), 'intents.yml': CCR_INTENT('api_key') };
 }
+
+/** The good estate, with `lines` added to east's role remote-replication (line 8). */
+const withLeaderRoleField = (lines: string): Files => editFile('clusters/east.yml', (t) => t + lines);
 
 const withCompress = (compress: boolean): Files =>
   editFile('clusters/west.yml', (t) => t + `    transport: { compress: ${compress} }\n`);
@@ -414,6 +425,35 @@ describe('rules: further cases', () => {
     expect(found).toEqual([expect.objectContaining({ severity: 'error' })]);
     expect(found[0]!.message).toContain('west (8.15.3) → east (9.1.0) is not a compatible pair of versions');
     expect(plan(GOOD, { west: version('8.17.1'), east: version('8.19.0') })).toEqual([]);
+  });
+
+  it('issue 10 bug 8: remote_indices (8.14), remote_cluster and description (8.15) against 7.17 are plan errors, one per field', () => {
+    const fields =
+      '    description: x\n    remote_indices: [{ clusters: [a], names: [i], privileges: [read] }]\n    remote_cluster: [{ clusters: [a], privileges: [monitor_enrich] }]\n';
+    const found = plan(withLeaderRoleField(fields), { east: ES7 }).filter((f) => f.rule === 'field-needs-version');
+    expect(found.map((f) => [f.severity, f.message])).toEqual([
+      ['error', expect.stringContaining('description needs Elasticsearch 8.15 or later, and east runs 7.17.25')],
+      ['error', expect.stringContaining('remote_cluster needs Elasticsearch 8.15 or later, and east runs 7.17.25')],
+      ['error', expect.stringContaining('remote_indices needs Elasticsearch 8.14 or later, and east runs 7.17.25')],
+    ]);
+    const on814 = plan(withLeaderRoleField(fields), { east: wire('8.14.3', '7.17.0') });
+    expect(on814.filter((f) => f.rule === 'field-needs-version').map((f) => f.message)).toEqual([
+      expect.stringContaining('description needs Elasticsearch 8.15'),
+      expect.stringContaining('remote_cluster needs Elasticsearch 8.15'),
+    ]);
+  });
+
+  it('issue 10 bug 8: offline lint says nothing about versions', () => {
+    const files = withLeaderRoleField('    description: x\n');
+    expect(lint(files).filter((f) => f.rule === 'field-needs-version')).toEqual([]);
+  });
+
+  it('issue 10 bug 8: only Elasticsearch clusters are judged by Elasticsearch versions', () => {
+    const config = loadFiles(mappingEstate(true));
+    const role = config.desired.find((d) => d.kind === 'role')!;
+    const withDescription = { ...config, desired: [{ ...role, body: { ...role.body, description: 'x' } }] };
+    const found = buildPlan(withDescription, [openSearch(inSync(withDescription, 'leader'))]).findings;
+    expect(found.filter((f) => f.rule === 'field-needs-version')).toEqual([]);
   });
 
   it('remote-version-compatible: a version outside the table is a warning', () => {
