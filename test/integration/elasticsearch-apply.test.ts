@@ -203,8 +203,7 @@ describe.each(MAJORS)('%s: every field the version takes converges', (c) => {
 });
 
 describe('remote connections between real clusters', () => {
-  // Open (issue 10 bugs 6, 8, 10, 12, 13): fails until those fixes land.
-  it.skip('8.19 → 7.17, 9.1 → 8.19 and 8.19 → 9.1 connect and verify; a CCS search as the intent user returns the remote hits', async () => {
+  it('8.19 → 7.17, 9.1 → 8.19 and 8.19 → 9.1 connect and verify; a CCS search as the intent user returns the remote hits', async () => {
     const e = esEstate();
     await esOk('es7', 'PUT', '/it-logs-1/_doc/1?refresh=true', { msg: 'from es7' });
     await esOk('es8', 'PUT', '/it-logs-1/_doc/1?refresh=true', { msg: 'from es8' });
@@ -345,8 +344,7 @@ describe('issue 10: what the real servers showed', () => {
     expectApplied(await apply(writeConfig('bug11-cleanup', { es8: { prune: true } })));
   });
 
-  // Open (issue 10 bugs 6, 8, 10, 12, 13): fails until those fixes land.
-  it.skip('bug 8: remote_indices, remote_cluster and description against 7.17 are plan errors, not apply failures', async () => {
+  it('bug 8: remote_indices, remote_cluster and description against 7.17 are plan errors, not apply failures', async () => {
     const config = writeConfig('bug8', {
       es7: {
         roles: {
@@ -364,8 +362,7 @@ describe('issue 10: what the real servers showed', () => {
     expect((await apply(config)).status).toBe('refused');
   });
 
-  // Open (issue 10 bugs 6, 8, 10, 12, 13): fails until those fixes land.
-  it.skip('bugs 10, 12, 13: rules, numbers and names the server refuses are config errors before any request', async () => {
+  it('bugs 10, 12, 13: rules, numbers and names the server refuses are config errors before any request', async () => {
     const bad = {
       'two fields in one field rule': {
         role_mappings: { m: { roles: ['x'], rules: { field: { username: 'a', groups: 'b' } } } },
