@@ -1,4 +1,4 @@
-// The Elasticsearch flavor, read side: one round of six parallel GETs, kept verbatim in a
+// The Elasticsearch flavor, read side: one round of seven parallel GETs, kept verbatim in a
 // Snapshot, then turned into canonical live state by a pure parse. This and the other flavors
 // are the only modules that know a server's dialect.
 
@@ -14,7 +14,7 @@ type Obj = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Keys of `Snapshot.responses`: the request line of each of the six reads. */
+/** Keys of `Snapshot.responses`: the request line of each read. */
 export const RESPONSE_KEYS = {
   info: 'GET /',
   roles: 'GET /_security/role',
@@ -22,25 +22,37 @@ export const RESPONSE_KEYS = {
   roleMappings: 'GET /_security/role_mapping',
   settings: 'GET /_cluster/settings?flat_settings=true',
   remoteInfo: 'GET /_remote/info',
+  builtinPrivileges: 'GET /_security/privilege/_builtin',
 } as const;
+
+interface Read {
+  key: string;
+  path: string;
+  querystring?: Record<string, string>;
+  /** Not needed to plan: a refusal leaves it out of the snapshot instead of failing the round. */
+  optional?: true;
+}
 
 /**
  * The read round. Its size is fixed: every list endpoint returns all objects of its kind in
- * one response, so a cluster with 500 roles costs the same six requests as one with 1.
+ * one response, so a cluster with 500 roles costs the same seven requests as one with 1.
  */
-const READS: readonly { key: string; path: string; querystring?: Record<string, string> }[] = [
+const READS: readonly Read[] = [
   { key: RESPONSE_KEYS.info, path: '/' },
   { key: RESPONSE_KEYS.roles, path: '/_security/role' },
   { key: RESPONSE_KEYS.users, path: '/_security/user' },
   { key: RESPONSE_KEYS.roleMappings, path: '/_security/role_mapping' },
   { key: RESPONSE_KEYS.settings, path: '/_cluster/settings', querystring: { flat_settings: 'true' } },
   { key: RESPONSE_KEYS.remoteInfo, path: '/_remote/info' },
+  // The privilege names this server knows, for the unknown-privilege rule; without it the rule
+  // falls back to the lists recorded for the server's version (rules/privilege-names.ts).
+  { key: RESPONSE_KEYS.builtinPrivileges, path: '/_security/privilege/_builtin', optional: true },
 ];
 
 /** Short, capped backoff (seconds): a read round should fail fast, not sit out the client's 1-4 s waits. */
 const retryBackoff = (_min: number, _max: number, attempt: number): number => Math.min(0.1 * 2 ** attempt, 1);
 
-/** Reads the six responses in parallel. Throws the client's error when any of them fails. */
+/** Reads the responses in parallel. Throws the client's error when any read that is not optional fails. */
 async function read(conn: Connection): Promise<Snapshot> {
   const client = new Client(clientOptions(conn));
   try {
@@ -57,7 +69,9 @@ async function read(conn: Connection): Promise<Snapshot> {
       if (s.status === 'rejected') return;
       responses[READS[i]!.key] = s.value;
     });
-    const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+    const failures = settled.flatMap((s, i) =>
+      s.status === 'rejected' && !READS[i]!.optional ? [s.reason as unknown] : [],
+    );
     if (failures.length > 0) throw mostTellingError(failures);
     return { format_version: 1, cluster: conn.cluster, flavor: 'elasticsearch', responses };
   } finally {
@@ -94,7 +108,22 @@ function parse(snapshot: Snapshot): ClusterState {
   addObjects(state, 'role', r[RESPONSE_KEYS.roles], DIALECT);
   addObjects(state, 'user', r[RESPONSE_KEYS.users], DIALECT);
   addObjects(state, 'role_mapping', r[RESPONSE_KEYS.roleMappings], DIALECT);
-  return state;
+  const builtinPrivileges = builtinPrivilegesOf(r[RESPONSE_KEYS.builtinPrivileges]);
+  return builtinPrivileges ? { ...state, builtinPrivileges } : state;
+}
+
+const stringList = (v: unknown): string[] | undefined =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
+
+/**
+ * `{ cluster: [...], index: [...], remote_cluster: [...] }` (remote_cluster from 8.15). Anything
+ * else is ignored, and the rule falls back to the recorded lists: a wrong list must not bless names.
+ */
+function builtinPrivilegesOf(body: unknown): ClusterState['builtinPrivileges'] {
+  if (!isObject(body)) return undefined;
+  const [cluster, index] = [stringList(body.cluster), stringList(body.index)];
+  if (!cluster || !index) return undefined;
+  return { cluster, index, remoteCluster: stringList(body.remote_cluster) ?? [] };
 }
 
 /** Elasticsearch objects carry the marker in their metadata, whatever their kind. */

@@ -161,6 +161,13 @@ export interface RemoteInfo {
   [key: string]: Json | undefined;
 }
 
+/** Privilege names by where a role names them. */
+export interface PrivilegeNames {
+  cluster: readonly string[];
+  index: readonly string[];
+  remoteCluster: readonly string[];
+}
+
 /** What one read round of one cluster found. */
 export interface ClusterState {
   name: string;
@@ -172,6 +179,11 @@ export interface ClusterState {
    */
   minimumWireVersion?: string;
   reachable: boolean;
+  /**
+   * The privilege names the server knows (Elasticsearch: `GET /_security/privilege/_builtin`).
+   * Absent when the server did not answer it, and in snapshots recorded before it was read.
+   */
+  builtinPrivileges?: PrivilegeNames;
   /** Why the cluster could not be read (never holds a secret). */
   error?: string;
   objects: ObjectsByKind;

@@ -6,7 +6,7 @@
 import { CCR_API_KEY_REMOTE_INDEX } from '../model/cross-cluster.js';
 import { type Config, type Finding, type Intent } from '../model/types.js';
 import { entries, finding, matches, ofKind } from './estate.js';
-import { type Rule } from './index.js';
+import { type Rule } from './rule.js';
 
 type Access = 'replication' | 'search';
 

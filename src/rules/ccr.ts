@@ -17,7 +17,7 @@ import {
   remoteLinks,
   wanted,
 } from './estate.js';
-import { type Rule } from './index.js';
+import { type Rule } from './rule.js';
 
 const list = (xs: readonly string[]): string => xs.join(', ');
 

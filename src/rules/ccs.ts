@@ -5,7 +5,7 @@
 import { CCS_REMOTE } from '../model/cross-cluster.js';
 import { type Desired, type Finding } from '../model/types.js';
 import { certificatePairs, entries, find, finding, flavorOf, lacks, ofKind, wanted } from './estate.js';
-import { type Rule } from './index.js';
+import { type Rule } from './rule.js';
 
 const remotePrivileges: Rule = {
   id: 'ccs-remote-privileges',

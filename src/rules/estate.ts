@@ -5,6 +5,7 @@
 import { grants, OPENSEARCH_FLAVOR, type SideNeeds } from '../model/cross-cluster.js';
 import {
   type Canonical,
+  type ClusterState,
   type Config,
   type Desired,
   type Finding,
@@ -45,6 +46,10 @@ export function matches(pattern: string, name: string): boolean {
 
 /** The clusters whose objects this run knows (the selected ones): a rule never guesses about the others. */
 export const isLoaded = (config: Config, cluster: string): boolean => config.clusters.some((c) => c.name === cluster);
+
+/** The live state of `cluster` when the rules can judge it: read, and reachable. */
+export const readableState = (live: readonly ClusterState[], cluster: string): ClusterState | undefined =>
+  live.find((s) => s.name === cluster && s.reachable);
 
 export const flavorOf = (config: Config, cluster: string): string | undefined =>
   config.clusters.find((c) => c.name === cluster)?.connection.flavor;

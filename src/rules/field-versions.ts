@@ -1,9 +1,9 @@
 // Role fields that Elasticsearch added after 7.17: an older server refuses the whole role at apply
 // time ("unknown field"), so the plan says so first, from the cluster's live version (`GET /`).
 
-import { type ClusterState, type Desired, type Finding } from '../model/types.js';
-import { finding, flavorOf, ofKind } from './estate.js';
-import { type Rule } from './index.js';
+import { type Desired, type Finding } from '../model/types.js';
+import { finding, flavorOf, ofKind, readableState } from './estate.js';
+import { type Rule } from './rule.js';
 import { compareVersions } from './version-numbers.js';
 
 /** Role fields and the Elasticsearch version that introduced each (put-role API, "Added in"). */
@@ -20,9 +20,6 @@ function tooNewFields(role: Desired, version: string): [field: string, since: st
   );
 }
 
-const liveVersion = (live: ClusterState[], cluster: string): string | undefined =>
-  live.find((s) => s.name === cluster && s.reachable)?.version;
-
 const fieldNeedsVersion: Rule = {
   id: 'field-needs-version',
   severity: 'error',
@@ -31,7 +28,7 @@ const fieldNeedsVersion: Rule = {
   needsLive: true,
   check({ config, live = [] }) {
     return ofKind(config, 'role').flatMap((role): Finding[] => {
-      const version = liveVersion(live, role.cluster);
+      const version = readableState(live, role.cluster)?.version;
       if (version === undefined || flavorOf(config, role.cluster) !== 'elasticsearch') return [];
       return tooNewFields(role, version).map(([field, since]) => {
         const message = `role ${role.name} on ${role.cluster}: ${field} needs Elasticsearch ${since} or later, and ${role.cluster} runs ${version}; the server would refuse the role: remove ${field} or upgrade ${role.cluster} first`;

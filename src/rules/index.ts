@@ -1,7 +1,7 @@
 // The lint rules. Each family lives in its own file and is listed once here; adding a rule never
 // touches the diff or the renderers.
 
-import { type Change, type ClusterState, type Config, type Finding, type Severity } from '../model/types.js';
+import { type Finding } from '../model/types.js';
 import { apiKeyRules } from './apikeys.js';
 import { ccrRules } from './ccr.js';
 import { ccsRules } from './ccs.js';
@@ -12,24 +12,10 @@ import { referenceRules } from './references.js';
 import { remoteRules } from './remotes.js';
 import { reservedRules } from './reserved.js';
 import { userRules } from './users.js';
+import { type Rule, type RuleContext } from './rule.js';
 import { versionRules } from './versions.js';
 
-/** What a rule sees. `live` and `changes` are absent when linting offline. */
-export interface RuleContext {
-  config: Config;
-  live?: ClusterState[];
-  changes?: Change[];
-}
-
-export interface Rule {
-  id: string;
-  severity: Severity;
-  /** One line for the README: what the rule catches and how to fix it. */
-  description: string;
-  /** True when the rule needs live state (skipped by `xcluster lint`). */
-  needsLive: boolean;
-  check(ctx: RuleContext): Finding[];
-}
+export { type Rule, type RuleContext } from './rule.js';
 
 export const rules: Rule[] = [
   ...reservedRules,

@@ -9,7 +9,7 @@
 import { type ClusterConfig, type Finding } from '../model/types.js';
 import { OPENSEARCH_FLAVOR } from '../model/cross-cluster.js';
 import { finding, remoteLinks } from './estate.js';
-import { type Rule } from './index.js';
+import { type Rule } from './rule.js';
 
 type Security = 'full' | 'TLS only' | 'off';
 

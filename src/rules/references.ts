@@ -4,12 +4,8 @@
 // could not read (`ClusterState.unreadable`) — so they know no server's dialect.
 
 import { type ClusterState, type Desired, type Finding, type Reference } from '../model/types.js';
-import { finding } from './estate.js';
-import { type Rule, type RuleContext } from './index.js';
-
-/** The live state of a cluster the rules can judge: read, and reachable. */
-const readable = (live: ClusterState[], cluster: string): ClusterState | undefined =>
-  live.find((s) => s.name === cluster && s.reachable);
+import { finding, readableState } from './estate.js';
+import { type Rule, type RuleContext } from './rule.js';
 
 /** One key per object of a cluster: the lookups below are by key, so a check is linear in the estate. */
 const keyOf = (cluster: string, kind: string, name: string): string => JSON.stringify([cluster, kind, name]);
@@ -35,7 +31,7 @@ const unknownReference: Rule = {
     // Objects live now but gone once the plan applies (prune).
     const deleted = new Set(changes.filter((c) => c.action === 'delete').map((c) => keyOf(c.cluster, c.kind, c.name)));
     return config.desired.flatMap((d): Finding[] => {
-      const state = readable(live, d.cluster);
+      const state = readableState(live, d.cluster);
       if (!state || !d.references) return [];
       return d.references.flatMap((ref): Finding[] => {
         // A kind the read round could not read is kind-unreadable's to report: nothing is known of it.

@@ -4,8 +4,8 @@
 import { HOST_PORT } from '../config/schema.js';
 import { nearest } from '../config/suggest.js';
 import { type Canonical, type Change, type Desired, type Finding, type Json, type Severity } from '../model/types.js';
-import { finding, flavorOf, ofKind, remoteLinks, strings } from './estate.js';
-import { type Rule } from './index.js';
+import { finding, flavorOf, ofKind, readableState, remoteLinks, strings } from './estate.js';
+import { type Rule } from './rule.js';
 
 /** Per mode: the setting it cannot do without, and the settings only it accepts. */
 const MODES: Record<string, { required: string; only: string[] }> = {
@@ -102,7 +102,7 @@ const connected: Rule = {
   needsLive: true,
   check({ config, live = [], changes = [] }) {
     return ofKind(config, 'remote_cluster').flatMap((d): Finding[] => {
-      const state = live.find((s) => s.name === d.cluster && s.reachable);
+      const state = readableState(live, d.cluster);
       // A remote the plan creates or changes is judged after apply (apply waits for it to connect);
       // one that GET /_remote/info does not list is not reported: the server says nothing about it.
       const planned = changes.some((c) => c.cluster === d.cluster && c.kind === 'remote_cluster' && c.name === d.name);

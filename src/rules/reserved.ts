@@ -1,4 +1,4 @@
-import { type Rule } from './index.js';
+import { type Rule } from './rule.js';
 
 /** Built-in objects (`metadata._reserved`) are the server's: naming one in the config is a mistake. */
 const reservedObjectNamed: Rule = {

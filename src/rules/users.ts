@@ -4,7 +4,7 @@
 
 import { type Finding } from '../model/types.js';
 import { certificatePairs, find, finding, holders, strings } from './estate.js';
-import { type Rule } from './index.js';
+import { type Rule } from './rule.js';
 
 const userOnLocalOnly: Rule = {
   id: 'user-on-local-only',

@@ -9,6 +9,15 @@ function partsOf(version: string): [number, number, number] | undefined {
   return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
 }
 
+/** "8.15.3" → "8.15"; undefined for what is not a version number. */
+export function minorOf(version: string): string | undefined {
+  const parts = partsOf(version);
+  return parts ? `${parts[0]}.${parts[1]}` : undefined;
+}
+
+/** "8.15.3" → 8; undefined for what is not a version number. */
+export const majorOf = (version: string): number | undefined => partsOf(version)?.[0];
+
 /** Negative, zero or positive as `a` is older than, the same as or newer than `b`; undefined if either is no version. */
 export function compareVersions(a: string, b: string): number | undefined {
   const [x, y] = [partsOf(a), partsOf(b)];

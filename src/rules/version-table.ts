@@ -4,6 +4,8 @@
 // reaches 9.1 and later, and 9.0 reaches 8.18 but not 8.19. Every cell is tested against a copy
 // of the seed's rows in test/unit/version-table.test.ts.
 
+import { minorOf } from './version-numbers.js';
+
 /** The table's columns, in order: the remote cluster's version. */
 export const REMOTE_VERSIONS = [
   ...['7.17'],
@@ -46,12 +48,6 @@ const ROWS: Record<string, string> = {
 
 /** The table's rows, in order: the local cluster's version. */
 export const LOCAL_VERSIONS: readonly string[] = Object.keys(ROWS);
-
-/** "8.15.3" → "8.15"; undefined for what is not a version number. */
-export function minorOf(version: string): string | undefined {
-  const m = /^(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?$/.exec(version.trim());
-  return m ? `${Number(m[1])}.${Number(m[2])}` : undefined;
-}
 
 export type Compatibility = 'compatible' | 'incompatible' | 'unknown';
 

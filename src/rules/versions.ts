@@ -3,13 +3,10 @@
 // table, rules/version-table.ts), and is its security model still supported.
 
 import { type ClusterState, type Finding, type Severity } from '../model/types.js';
-import { finding, flavorOf, ofKind, remoteLinks } from './estate.js';
-import { type Rule } from './index.js';
+import { finding, flavorOf, ofKind, readableState, remoteLinks } from './estate.js';
+import { type Rule } from './rule.js';
 import { wireAccepts, type WireVersions } from './version-numbers.js';
 import { compatibility } from './version-table.js';
-
-const stateOf = (live: ClusterState[], cluster: string): ClusterState | undefined =>
-  live.find((s) => s.name === cluster && s.reachable);
 
 type Verdict = { severity: Severity; message: string } | undefined;
 
@@ -53,7 +50,7 @@ const versionCompatible: Rule = {
   needsLive: true,
   check({ config, live = [] }) {
     return remoteLinks(config).flatMap((link): Finding[] => {
-      const [local, remote] = [stateOf(live, link.local), stateOf(live, link.remote)];
+      const [local, remote] = [readableState(live, link.local), readableState(live, link.remote)];
       if (!hasVersion(local) || !hasVersion(remote) || flavorOf(config, link.local) !== 'elasticsearch') return [];
       const pair = `remote ${link.alias}: ${link.local} (${local.version}) → ${link.remote} (${remote.version})`;
       const verdict = verdictOf(local, remote, pair);
@@ -74,7 +71,7 @@ const certAuthDeprecated: Rule = {
   needsLive: true,
   check({ config, live = [] }) {
     return ofKind(config, 'remote_cluster').flatMap((d): Finding[] => {
-      const state = live.find((s) => s.name === d.cluster && s.reachable);
+      const state = readableState(live, d.cluster);
       const major = Number(state?.version?.split('.')[0]);
       if (!(major >= 9) || usesApiKey(state, d.name) || flavorOf(config, d.cluster) !== 'elasticsearch') return [];
       const message = `remote ${d.name} on ${d.cluster} (${state?.version}) uses TLS certificate authentication, deprecated since Elasticsearch 9.0: migrate it to API key authentication (security: api_key in an intent)`;

@@ -5,7 +5,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { compareVersions, wireAccepts } from '../../src/rules/version-numbers.js';
-import { compatibility, LOCAL_VERSIONS, minorOf, REMOTE_VERSIONS } from '../../src/rules/version-table.js';
+import { minorOf } from '../../src/rules/version-numbers.js';
+import { compatibility, LOCAL_VERSIONS, REMOTE_VERSIONS } from '../../src/rules/version-table.js';
 
 const SEED_TABLE = `
 | Local cluster version | 7.17                   | 8.0 | 8.1 | 8.2 | 8.3 | 8.4 | 8.5 | 8.6 | 8.7 | 8.8 | 8.9 | 8.10 | 8.11 | 8.12 | 8.13 | 8.14 | 8.15 | 8.16 | 8.17 | 8.18 | 8.19 | 9.0 | 9.1 | 9.2 | 9.3 |
