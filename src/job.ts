@@ -91,7 +91,8 @@ interface PasswordChecks {
  */
 async function checkPasswords(s: Session, state: ClusterState): Promise<PasswordChecks> {
   const users = usersToCheck(s, state);
-  const unchecked = users.filter((d) => !basicAuthCarries(d.name)).map((d) => d.name);
+  const checkable = users.filter((d) => basicAuthCarries(d.name));
+  const unchecked = users.filter((d) => !checkable.includes(d)).map((d) => d.name);
   for (const name of unchecked) {
     s.log(`${state.name}: the password of user ${name} cannot be checked (a ':' in the name)`);
   }
@@ -99,18 +100,16 @@ async function checkPasswords(s: Session, state: ClusterState): Promise<Password
   const flavor = flavorOf(s, state.name);
   const conn = s.connections.get(state.name)!;
   const stale = await Promise.all(
-    users
-      .filter((d) => basicAuthCarries(d.name))
-      .map((d) =>
-        limit(async () => {
-          try {
-            return (await flavor.authenticate(conn, d.name, resolveSecret(d.password!))) ? [] : [d.name];
-          } catch (e) {
-            s.log(`${state.name}: could not check the password of user ${d.name}: ${(e as Error).message}`);
-            return [];
-          }
-        }),
-      ),
+    checkable.map((d) =>
+      limit(async () => {
+        try {
+          return (await flavor.authenticate(conn, d.name, resolveSecret(d.password!))) ? [] : [d.name];
+        } catch (e) {
+          s.log(`${state.name}: could not check the password of user ${d.name}: ${(e as Error).message}`);
+          return [];
+        }
+      }),
+    ),
   );
   return { stalePasswords: stale.flat(), uncheckedPasswords: unchecked };
 }
