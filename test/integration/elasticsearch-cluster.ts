@@ -5,14 +5,13 @@
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { stringify } from 'yaml';
 import { applyJob, planJob, type ApplyOutcome } from '../../src/job.js';
 import { type Change, type Plan } from '../../src/model/types.js';
-import { parseEnv } from './opensearch-cluster.js';
+import { osRequest, parseEnv, type OsAnswer } from './opensearch-cluster.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const ES_SCRIPT = join(ROOT, 'scripts/elasticsearch.sh');
@@ -58,10 +57,7 @@ export function esEstate(): EsEstate {
   return estate;
 }
 
-export interface EsAnswer {
-  status: number;
-  body: unknown;
-}
+export type EsAnswer = OsAnswer;
 
 /** One request as the bootstrap superuser (or `auth`), TLS verified against the test CA. */
 export function es(
@@ -73,36 +69,7 @@ export function es(
 ): Promise<EsAnswer> {
   const e = esEstate();
   const who = auth ?? { user: e.adminUser, password: e.adminPassword };
-  const headers: Record<string, string> = {
-    accept: 'application/json',
-    authorization: `Basic ${Buffer.from(`${who.user}:${who.password}`).toString('base64')}`,
-  };
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  if (payload !== undefined) headers['content-type'] = 'application/json';
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      new URL(path, e.clusters[name].url),
-      { method, headers, ca: readFileSync(e.caFile), timeout: 30_000 },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            // HEAD and some errors are not JSON
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`timeout: ${method} ${path}`)));
-    req.on('error', reject);
-    if (payload !== undefined) req.write(payload);
-    req.end();
-  });
+  return osRequest({ url: e.clusters[name].url, caFile: e.caFile }, method, path, { body, auth: who });
 }
 
 /** A request that must succeed; its body. */
