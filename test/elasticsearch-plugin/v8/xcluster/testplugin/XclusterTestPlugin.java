@@ -2,9 +2,9 @@ package xcluster.testplugin;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.apache.lucene.analysis.Tokenizer;
 import org.apache.lucene.analysis.email.UAX29URLEmailTokenizer;
 import org.elasticsearch.cluster.ClusterName;
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
@@ -16,21 +16,13 @@ import org.elasticsearch.common.settings.IndexScopedSettings;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.settings.SettingsFilter;
 import org.elasticsearch.features.NodeFeature;
-import org.elasticsearch.index.analysis.TokenFilterFactory;
-import org.elasticsearch.index.analysis.TokenizerFactory;
-import org.elasticsearch.indices.analysis.AnalysisModule.AnalysisProvider;
 import org.elasticsearch.node.Node;
 import org.elasticsearch.plugins.ActionPlugin;
-import org.elasticsearch.plugins.AnalysisPlugin;
-import org.elasticsearch.plugins.Plugin;
-import org.elasticsearch.plugins.ScriptPlugin;
 import org.elasticsearch.rest.RestController;
 import org.elasticsearch.rest.RestHandler;
-import org.elasticsearch.script.ScriptContext;
-import org.elasticsearch.script.ScriptEngine;
 
 /** 8.x and 9.x: the analysis components, mustache, and GET / (the rest-root module's). */
-public class XclusterTestPlugin extends Plugin implements AnalysisPlugin, ScriptPlugin, ActionPlugin {
+public class XclusterTestPlugin extends TestPluginBase implements ActionPlugin {
   private volatile ClusterService clusterService;
 
   @Override
@@ -40,18 +32,8 @@ public class XclusterTestPlugin extends Plugin implements AnalysisPlugin, Script
   }
 
   @Override
-  public Map<String, AnalysisProvider<TokenFilterFactory>> getTokenFilters() {
-    return Analysis.tokenFilters();
-  }
-
-  @Override
-  public Map<String, AnalysisProvider<TokenizerFactory>> getTokenizers() {
-    return Analysis.tokenizers(UAX29URLEmailTokenizer::new);
-  }
-
-  @Override
-  public ScriptEngine getScriptEngine(Settings settings, Collection<ScriptContext<?>> contexts) {
-    return new MiniMustache();
+  protected Tokenizer uaxUrlEmailTokenizer() {
+    return new UAX29URLEmailTokenizer();
   }
 
   @Override
