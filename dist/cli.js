@@ -18,7 +18,7 @@ import {
   renderApply,
   renderJson,
   snapshotJob
-} from "./chunks/chunk-Z5UY76V5.js";
+} from "./chunks/chunk-SBAKLBME.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({

@@ -17,7 +17,7 @@ import {
   summarize,
   summarizeApply,
   summaryLine
-} from "./chunks/chunk-Z5UY76V5.js";
+} from "./chunks/chunk-SBAKLBME.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

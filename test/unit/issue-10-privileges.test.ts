@@ -59,9 +59,7 @@ describe('issue 10 bug 7: privilege names by version', () => {
     for (const found of [lint(file), plan(file, { version: '9.1.5' })]) {
       expect(found).toHaveLength(1);
       expect(found[0]!.message).toContain('unknown cluster privilege "manage_reindex"');
-      expect(found[0]!.message).toContain(
-        'unknown index privilege "read_view_metadata"; did you mean "view_index_metadata"?',
-      );
+      expect(found[0]!.message).toContain('unknown index privilege "read_view_metadata"');
     }
   });
 
