@@ -7,6 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { run, type Io } from '../../src/cli.js';
 import { type FakeElasticsearch, type Recorded } from './helpers/fake-es.js';
 import { EXAMPLE_SECRETS, useExampleEstate } from './helpers/example-estate.js';
+import { xcluster } from './helpers/cli.js';
 
 const SECRETS = EXAMPLE_SECRETS;
 const estate = useExampleEstate('xcluster-apply-');
@@ -17,14 +18,6 @@ let west: FakeElasticsearch;
 beforeEach(() => {
   ({ root, east, west } = estate);
 });
-
-async function xcluster(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false };
-  const code = await run(args, io);
-  return { code, stdout, stderr };
-}
 
 const line = (r: Recorded) => `${r.method} ${r.path.split('?')[0]}`;
 

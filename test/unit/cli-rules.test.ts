@@ -6,9 +6,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { run, type Io } from '../../src/cli.js';
 import { clusterFile, writeConfigDir } from './helpers/config-dir.js';
 import { clusterResponses, flatRemoteSettings, serverRole } from './helpers/es-shapes.js';
+import { xcluster } from './helpers/cli.js';
 
 const LEADER = `roles:
   remote-replication:
@@ -48,12 +48,6 @@ function snapshots(dir: string): string {
     }),
   );
   return out;
-}
-
-async function xcluster(...args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: () => undefined, isTTY: false };
-  return { code: await run(args, io), stdout };
 }
 
 let config: string;

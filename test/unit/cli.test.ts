@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { run, type Io } from '../../src/cli.js';
 import { ES_HEADERS, serveCluster, serveUnauthorized } from './helpers/es-nock.js';
 import { clusterResponses, flatRemoteSettings, serverRole, serverUser } from './helpers/es-shapes.js';
+import { xcluster } from './helpers/cli.js';
 
 const EAST_URL = 'https://east.test:9200';
 const WEST_URL = 'https://west.test:9200';
@@ -108,14 +108,6 @@ function writeConfig(files: Record<string, string> = { 'east.yml': EAST, 'west.y
   const dir = path.join(root, 'xcluster', 'clusters');
   mkdirSync(dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
-}
-
-async function xcluster(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false };
-  const code = await run(args, io);
-  return { code, stdout, stderr };
 }
 
 function refuse(url: string): void {

@@ -5,12 +5,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { run, type Io } from '../../src/cli.js';
 // Imported before the adapter on purpose: the two modules import each other.
 import { authenticate } from '../../src/flavors/elasticsearch-write.js';
 import { elasticsearch, RESPONSE_KEYS } from '../../src/flavors/elasticsearch.js';
 import { type FakeElasticsearch, type Recorded } from './helpers/fake-es.js';
 import { useExampleEstate } from './helpers/example-estate.js';
+import { xcluster } from './helpers/cli.js';
 
 const estate = useExampleEstate('xcluster-issue-10-');
 let root: string;
@@ -19,14 +19,6 @@ let west: FakeElasticsearch;
 beforeEach(() => {
   ({ root, west } = estate);
 });
-
-async function xcluster(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false };
-  const code = await run(args, io);
-  return { code, stdout, stderr };
-}
 
 const line = (r: Recorded) => `${r.method} ${r.path.split('?')[0]}`;
 
