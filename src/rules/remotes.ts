@@ -3,7 +3,15 @@
 
 import { HOST_PORT } from '../config/schema.js';
 import { nearest } from '../config/suggest.js';
-import { type Canonical, type Change, type Desired, type Finding, type Json, type Severity } from '../model/types.js';
+import {
+  type Canonical,
+  type Change,
+  type Desired,
+  type Finding,
+  type Json,
+  type RemoteInfo,
+  type Severity,
+} from '../model/types.js';
 import { finding, flavorOf, ofKind, readableState, remoteLinks, strings } from './estate.js';
 import { type Rule } from './rule.js';
 
@@ -90,9 +98,13 @@ const connectionReset: Rule = {
 /**
  * A remote that is down is a finding about that remote, not about the rest of the plan. With
  * `skip_unavailable: true` searches skip it, so it is a warning and apply goes on with the other
- * changes; otherwise every cross-cluster request through it fails, an error.
+ * changes; otherwise every cross-cluster request through it fails, an error. A remote that sets
+ * no value has the server's default (true from 8.15, false before), which `_remote/info` reports.
  */
-const severityWhenDown = (d: Desired): Severity => (d.body.skip_unavailable === true ? 'warning' : 'error');
+const severityWhenDown = (d: Desired, info: RemoteInfo | undefined): Severity => {
+  const skips = typeof d.body.skip_unavailable === 'boolean' ? d.body.skip_unavailable : info?.skip_unavailable;
+  return skips === true ? 'warning' : 'error';
+};
 
 const connected: Rule = {
   id: 'remote-connected',
@@ -106,11 +118,12 @@ const connected: Rule = {
       // A remote the plan creates or changes is judged after apply (apply waits for it to connect);
       // one that GET /_remote/info does not list is not reported: the server says nothing about it.
       const planned = changes.some((c) => c.cluster === d.cluster && c.kind === 'remote_cluster' && c.name === d.name);
-      if (planned || state?.remoteInfo[d.name]?.connected !== false) return [];
-      const skipped =
-        severityWhenDown(d) === 'warning' ? ' (skip_unavailable: true, so searches skip it meanwhile)' : '';
+      const info = state?.remoteInfo[d.name];
+      if (planned || info?.connected !== false) return [];
+      const severity = severityWhenDown(d, info);
+      const skipped = severity === 'warning' ? ' (skip_unavailable: true, so searches skip it meanwhile)' : '';
       const message = `remote ${d.name} on ${d.cluster} is not connected (GET /_remote/info)${skipped}: check that its seeds or proxy address are reachable from ${d.cluster} and that both clusters trust each other's transport CA`;
-      return [finding(this, d.cluster, message, d.source, severityWhenDown(d))];
+      return [finding(this, d.cluster, message, d.source, severity)];
     });
   },
 };

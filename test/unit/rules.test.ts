@@ -468,6 +468,14 @@ describe('rules: further cases', () => {
     expect(found.filter((f) => f.rule === 'remote-cert-auth-deprecated')).toEqual([]);
   });
 
+  it("issue 10 bug 11: a remote that sets no skip_unavailable is judged by the server's own value (true by default from 8.15)", () => {
+    const down = (skip: boolean) =>
+      plan(GOOD, { west: remoteInfo({ east: { connected: false, mode: 'sniff', skip_unavailable: skip } }) });
+    const severities = (found: Finding[]) => found.filter((f) => f.rule === 'remote-connected').map((f) => f.severity);
+    expect(severities(down(true))).toEqual(['warning']);
+    expect(severities(down(false))).toEqual(['error']);
+  });
+
   it('remote-connected: a remote the plan creates is judged after apply, not before', () => {
     const found = plan(GOOD, {
       west: (s) => ({
