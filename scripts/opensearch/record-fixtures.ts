@@ -10,10 +10,10 @@
 // any non-empty `hash` is replaced by "<redacted>". A body that is not JSON is stored as a JSON
 // string. `requests.json` lists each file with its request (method, path, body, auth) and the
 // answer's status and content type. The recorder refuses to write a file that contains the
-// admin password.
+// admin password (raw, JSON-escaped, URL-encoded or as the basic auth of user:password).
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
+import { fixtureName, parseBody, passwordForms, refuseSecret, sendHttps, type Answer } from '../record-common.js';
 
 type Cluster = 'leader' | 'follower';
 type Auth = 'admin' | 'admin-cert' | { user: string; password: string };
@@ -29,12 +29,6 @@ interface Step {
   note?: string;
 }
 
-interface Answer {
-  status: number;
-  contentType: string;
-  text: string;
-}
-
 function need(name: string): string {
   const v = process.env[name];
   if (!v) throw new Error(`${name} is not set: run eval "$(scripts/opensearch.sh env)" first`);
@@ -48,57 +42,24 @@ const ADMIN_PASSWORD = readFileSync(need('OS_ADMIN_PASSWORD_FILE'), 'utf8').trim
 const ADMIN_CERT = readFileSync(need('OS_ADMIN_CERT_FILE'));
 const ADMIN_KEY = readFileSync(need('OS_ADMIN_KEY_FILE'));
 const LEADER_TRANSPORT = need('OS_LEADER_TRANSPORT');
+const PASSWORD_FORMS = passwordForms(ADMIN_USER, ADMIN_PASSWORD);
 
 /** The test user's password: a constant of this recorder, not a secret. */
 const TEST_PASSWORD = 'Xcluster-Test-Passw0rd!';
 
 function send(step: Step): Promise<Answer> {
-  const url = new URL(step.path, URLS[step.cluster]);
   const auth = step.auth ?? 'admin';
-  const headers: Record<string, string> = { accept: 'application/json' };
-  const payload = step.body === undefined ? undefined : JSON.stringify(step.body);
-  if (payload !== undefined) headers['content-type'] = 'application/json';
-  if (auth === 'admin') {
-    headers.authorization = `Basic ${Buffer.from(`${ADMIN_USER}:${ADMIN_PASSWORD}`).toString('base64')}`;
-  } else if (auth !== 'admin-cert') {
-    headers.authorization = `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString('base64')}`;
-  }
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      url,
-      {
-        method: step.method,
-        headers,
-        ca: CA,
-        ...(auth === 'admin-cert' ? { cert: ADMIN_CERT, key: ADMIN_KEY } : {}),
-        timeout: 30_000,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            contentType: String(res.headers['content-type'] ?? ''),
-            text: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`timeout: ${step.method} ${step.path}`)));
-    req.on('error', reject);
-    if (payload !== undefined) req.write(payload);
-    req.end();
+  return sendHttps({
+    url: new URL(step.path, URLS[step.cluster]),
+    method: step.method,
+    body: step.body,
+    ca: CA,
+    ...(auth === 'admin'
+      ? { basic: { user: ADMIN_USER, password: ADMIN_PASSWORD } }
+      : auth === 'admin-cert'
+        ? { cert: ADMIN_CERT, key: ADMIN_KEY }
+        : { basic: { user: auth.user, password: auth.password } }),
   });
-}
-
-/** `GET /_plugins/_security/api/roles` → `GET__plugins__security_api_roles`; `GET /` → `GET__`. */
-export function fixtureName(method: string, pathAndQuery: string, variant?: string): string {
-  const [path = '/', query] = pathAndQuery.split('?');
-  let name = path === '/' ? `${method}__` : `${method}${path.replaceAll('/', '_')}`;
-  if (query) name += `.${query.replaceAll('&', '.')}`;
-  if (variant) name += `.${variant}`;
-  return name;
 }
 
 function redact(v: unknown): unknown {
@@ -136,15 +97,8 @@ let counter = 0;
 
 async function record(folder: string, step: Step, numbered = false): Promise<Answer> {
   const a = await send(step);
-  let body: unknown;
-  try {
-    body = redact(JSON.parse(a.text));
-  } catch {
-    body = a.text;
-  }
-  const text = `${JSON.stringify(body, null, 2)}\n`;
-  if (text.includes(ADMIN_PASSWORD))
-    throw new Error(`the answer to ${step.method} ${step.path} holds the admin password`);
+  const text = `${JSON.stringify(redact(parseBody(a.text)), null, 2)}\n`;
+  refuseSecret(text, PASSWORD_FORMS, `the answer to ${step.method} ${step.path}`);
   const base = fixtureName(step.method, step.path, step.variant);
   const file = numbered ? `${String(++counter).padStart(2, '0')}_${base}.json` : `${base}.json`;
   mkdirSync(join(OUT, folder), { recursive: true });
@@ -491,13 +445,9 @@ await w({ method: 'DELETE', path: `${SEC}/nodesdn/xcluster-other`, auth: 'admin-
       // Store the very answer that came back as 409.
       const a = answers[conflict]!;
       const file = `${String(++counter).padStart(2, '0')}_${fixtureName('PUT', `${SEC}/roles/xcluster-race`, 'conflict')}.json`;
-      let body: unknown;
-      try {
-        body = JSON.parse(a.text);
-      } catch {
-        body = a.text;
-      }
-      writeFileSync(join(OUT, W, file), `${JSON.stringify(body, null, 2)}\n`);
+      const text = `${JSON.stringify(parseBody(a.text), null, 2)}\n`;
+      refuseSecret(text, PASSWORD_FORMS, `the answer to PUT ${SEC}/roles/xcluster-race`);
+      writeFileSync(join(OUT, W, file), text);
       manifest[W]!.push({
         file,
         cluster: 'leader',
@@ -578,5 +528,7 @@ await f({
 await f({ method: 'GET', path: '/_remote/info', variant: 'after-remove' });
 await f({ method: 'GET', path: '/_cluster/settings?flat_settings=true', variant: 'after-remove' });
 
-writeFileSync(join(OUT, 'requests.json'), `${JSON.stringify({ version, ...manifest }, null, 2)}\n`);
+const requests = `${JSON.stringify({ version, ...manifest }, null, 2)}\n`;
+refuseSecret(requests, PASSWORD_FORMS, 'requests.json');
+writeFileSync(join(OUT, 'requests.json'), requests);
 console.log(`wrote ${OUT}`);
