@@ -71,7 +71,6 @@ describe('server shape builders agree with the fixtures', () => {
   it('role mapping: a template object comes back as a string, a one-value field rule as a scalar', () => {
     const put = {
       enabled: false,
-      roles: ['superuser'],
       role_templates: [{ template: { source: '_user_{{username}}' } }],
       rules: { all: [{ field: { 'realm.name': ['saml1'] } }, { field: { groups: ['admins', 'ops'] } }] },
       metadata: { version: 1 },

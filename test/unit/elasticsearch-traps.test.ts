@@ -132,7 +132,6 @@ describe('role mappings', () => {
     const live = await readServed(FIXTURES['8.15'].responses);
     const want = {
       enabled: false,
-      roles: ['superuser'],
       role_templates: [{ template: { source: '_admin_{{username}}' } }],
       rules: { all: [{ field: { 'realm.name': 'saml1' } }, { field: { groups: ['admins', 'ops'] } }] },
       metadata: { version: 1 },
