@@ -17,7 +17,14 @@ import { normalize } from '../../src/model/normalize.js';
 import { type ClusterState, type Desired, type Kind } from '../../src/model/types.js';
 import { LINES, RESERVED_USER_NAMES, type Line } from '../fixtures/elasticsearch/index.js';
 import { readServed } from './helpers/es-nock.js';
-import { clusterResponses, flatRemoteSettings, reservedRoles, serverRole, serverUser } from './helpers/es-shapes.js';
+import {
+  clusterResponses,
+  configRemote,
+  flatRemoteSettings,
+  reservedRoles,
+  serverRole,
+  serverUser,
+} from './helpers/es-shapes.js';
 
 type Obj = Record<string, unknown>;
 
@@ -186,17 +193,6 @@ const SEEDS: SeedExample[] = [
     body: { indices: [{ names: ['logstash-*'], privileges: ['read_cross_cluster', 'read', 'view_index_metadata'] }] },
   },
 ];
-
-/** The config's nested remote shape from a settings body (`"transport.compress"` → transport.compress). */
-function configRemote(settings: Obj): Obj {
-  const out: Obj = {};
-  for (const [key, value] of Object.entries(settings)) {
-    const [head, tail] = key.split('.', 2) as [string, string | undefined];
-    if (tail === undefined) out[head] = value;
-    else out[head] = { ...((out[head] as Obj | undefined) ?? {}), [tail]: value };
-  }
-  return out;
-}
 
 /** The Desired object the config loader would build from the example. */
 function desiredOf(example: SeedExample): Desired {

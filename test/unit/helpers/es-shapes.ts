@@ -2,7 +2,8 @@
 // applies (defaults filled in, `names` as a list, `query` as a JSON string, a one-value field
 // rule as a scalar, settings as strings in flat form). The rules and their sources are those
 // cited in test/fixtures/elasticsearch/*/cluster.ts; a test in elasticsearch-shapes.test.ts
-// checks these builders against the literal fixtures.
+// checks these builders against the literal fixtures, and elasticsearch-recorded.test.ts against
+// what the real servers answered (test/fixtures/elasticsearch/<version>/).
 
 import { FIXTURES, reservedUsers, type Line } from '../../fixtures/elasticsearch/index.js';
 
@@ -20,6 +21,24 @@ export interface ShapeOptions {
 }
 
 const order = (list: unknown[], opts: ShapeOptions): unknown[] => (opts.reorder ? [...list].reverse() : list);
+
+/**
+ * The categories of `global`, in the order the server writes them: every one, `{}` when empty
+ * (ConfigurableClusterPrivileges.toXContent), but `global` itself only when any holds a
+ * privilege. Recorded from 7.17.25 (application only), 8.19.5 and 9.1.5 (application, profile,
+ * role; `role` came with the manage-roles privilege, elastic/elasticsearch#110633, mid-2024).
+ */
+const GLOBAL_CATEGORIES: Record<Line, string[]> = {
+  '7.17': ['application'],
+  '8.15': ['application', 'profile', 'role'],
+  '9.1': ['application', 'profile', 'role'],
+};
+
+function serverGlobal(line: Line, global: unknown): Obj | undefined {
+  const given = isObject(global) ? global : {};
+  if (!Object.values(given).some((c) => isObject(c) && Object.keys(c).length > 0)) return undefined;
+  return Object.fromEntries(GLOBAL_CATEGORIES[line].map((c) => [c, isObject(given[c]) ? given[c] : {}]));
+}
 
 function indexEntry(e: Obj, opts: ShapeOptions): Obj {
   return {
@@ -45,9 +64,10 @@ export function serverRole(line: Line, body: Obj, opts: ShapeOptions = {}): Obj 
     privileges: order(asList((e as Obj).privileges), opts),
     clusters: asList((e as Obj).clusters),
   }));
+  const global = serverGlobal(line, body.global);
   return {
     cluster: order(asList(body.cluster), opts),
-    ...(isObject(body.global) ? { global: body.global } : {}),
+    ...(global ? { global } : {}),
     indices: order(asList(body.indices), opts).map((e) => indexEntry(e as Obj, opts)),
     applications: asList(body.applications),
     run_as: asList(body.run_as),
@@ -90,8 +110,13 @@ function serverRule(rule: unknown): unknown {
   return out;
 }
 
-/** `GET /_security/role_mapping` entry for a mapping PUT with `body`. */
+/**
+ * `GET /_security/role_mapping` entry for a mapping PUT with `body`. Like the server (recorded
+ * from 7.17.25, 8.19.5, 9.1.5), refuses a mapping without `enabled` ("missing field [enabled]")
+ * and one with both roles and role_templates.
+ */
 export function serverRoleMapping(body: Obj): Obj {
+  if (typeof body.enabled !== 'boolean') throw new Error('a server refuses a role mapping without enabled');
   const roles = asList(body.roles);
   const templates = asList(body.role_templates).map((t) => {
     const e = t as Obj;
@@ -100,8 +125,11 @@ export function serverRoleMapping(body: Obj): Obj {
       format: e.format === 'json' ? 'json' : 'string',
     };
   });
+  if (roles.length > 0 && templates.length > 0) {
+    throw new Error('a server refuses a role mapping with both roles and role_templates');
+  }
   return {
-    enabled: body.enabled !== false,
+    enabled: body.enabled,
     ...(roles.length > 0 ? { roles } : {}),
     ...(templates.length > 0 ? { role_templates: templates } : {}),
     rules: serverRule(body.rules),
@@ -114,18 +142,30 @@ const settingValue = (v: unknown): string | string[] => (Array.isArray(v) ? v.ma
 
 /**
  * The flat `cluster.remote.<alias>.*` settings a `PUT /_cluster/settings` of `remote` (the body
- * under `cluster.remote.<alias>`, keys such as `"transport.compress"` or nested) leaves.
+ * under `cluster.remote.<alias>`, keys such as `"transport.compress"` or nested) leaves, sorted
+ * by name as the server lists them.
  */
 export function flatRemoteSettings(alias: string, remote: Obj): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+  const out: [string, string | string[]][] = [];
   const walk = (o: Obj, prefix: string): void => {
     for (const [k, v] of Object.entries(o)) {
       if (v === null || v === undefined) continue; // null removes a setting
       if (isObject(v)) walk(v, `${prefix}${k}.`);
-      else out[`${prefix}${k}`] = settingValue(v);
+      else out.push([`${prefix}${k}`, settingValue(v)]);
     }
   };
   walk(remote, `cluster.remote.${alias}.`);
+  return Object.fromEntries(out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The config's nested remote shape from a settings body (`"transport.compress"` → transport.compress). */
+export function configRemote(settings: Obj): Obj {
+  const out: Obj = {};
+  for (const [key, value] of Object.entries(settings)) {
+    const [head, tail] = key.split('.', 2) as [string, string | undefined];
+    if (tail === undefined) out[head] = value;
+    else out[head] = { ...((out[head] as Obj | undefined) ?? {}), [tail]: value };
+  }
   return out;
 }
 
