@@ -141,6 +141,10 @@ export class FakeElasticsearch {
         return [200, this.remoteInfo()];
       case '/_security/_authenticate':
         return this.authenticate(authorization);
+      case '/_security/privilege/_builtin': {
+        const builtin = fixture['GET /_security/privilege/_builtin'];
+        return builtin ? [200, builtin] : [404, error(404, 'not_found', path)];
+      }
       default:
         return [404, error(404, 'not_found', path)];
     }
