@@ -368,11 +368,48 @@ describe('issue 10: what the real servers showed', () => {
         'cluster.remote.it-down.skip_unavailable': true,
       },
     });
-    // The remote has been tried (and failed) once: GET /_remote/info says connected: false.
-    await es('es8', 'GET', '/it-down:*/_search');
-    await converge(config);
-    expectApplied(await apply(writeConfig('bug11-cleanup', { es8: { prune: true } })));
+    try {
+      // The remote has been tried (and failed) once: GET /_remote/info says connected: false.
+      await es('es8', 'GET', '/it-down:*/_search');
+      await converge(config);
+    } finally {
+      // Prune leaves remotes to clusters outside the config alone (they carry no marker): null it here.
+      await esOk('es8', 'PUT', '/_cluster/settings', { persistent: { 'cluster.remote.it-down.*': null } });
+    }
   });
+
+  it.each(['es7', 'es8', 'es9'] as EsName[])(
+    "bug 11 (%s): a down remote that sets no skip_unavailable is judged by the server's own default",
+    async (c) => {
+      // 8.15 made skip_unavailable default to true; _remote/info reports the value in force.
+      const skips = c !== 'es7';
+      const config = writeConfig(`bug11-default-${c}`, {
+        [c]: {
+          roles: { 'it-unrelated-default': { cluster: ['monitor'] } },
+          remote_clusters: { 'it-down-default': { seeds: ['127.0.0.1:9395'] } },
+        },
+      });
+      track(c, 'role', 'it-unrelated-default');
+      await esOk(c, 'PUT', '/_cluster/settings', {
+        persistent: { 'cluster.remote.it-down-default.seeds': ['127.0.0.1:9395'] },
+      });
+      try {
+        await es(c, 'GET', '/it-down-default:*/_search');
+        const info = (await esOk(c, 'GET', '/_remote/info')) as Record<
+          string,
+          { connected: boolean; skip_unavailable: boolean }
+        >;
+        expect(info['it-down-default']).toMatchObject({ connected: false, skip_unavailable: skips });
+        const p = await plan(config);
+        const down = p.findings.filter((f) => f.rule === 'remote-connected');
+        expect(down.map((f) => f.severity)).toEqual([skips ? 'warning' : 'error']);
+        if (skips) expectApplied(await apply(config));
+        else expect((await apply(config)).status).toBe('refused');
+      } finally {
+        await esOk(c, 'PUT', '/_cluster/settings', { persistent: { 'cluster.remote.it-down-default.*': null } });
+      }
+    },
+  );
 
   it('bug 8: remote_indices, remote_cluster and description against 7.17 are plan errors, not apply failures', async () => {
     const config = writeConfig('bug8', {
