@@ -49,45 +49,17 @@ PASSWORD_FILE=$DIR/admin-password
 CERT_DIR=$DIR/certs
 CA_FILE=$CERT_DIR/ca/ca.crt
 
-log() { printf '[elasticsearch] %s\n' "$*" >&2; }
-die() {
-  printf '[elasticsearch] ERROR: %s\n' "$*" >&2
-  exit 1
-}
+LOG_TAG=elasticsearch
+SERVER_NAME=Elasticsearch
+NODE_MAIN_CLASS=org.elasticsearch.bootstrap.Elasticsearch
+NODE_HOME_FLAG=-Des.path.home
+# shellcheck source=scripts/lib/nodes.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/nodes.sh"
 
 for n in "${CLUSTERS[@]}"; do [[ -n ${VERSION[$n]:-} ]] || die "unknown cluster '$n' (known: es7 es8 es9)"; done
 
 pid_file() { printf '%s/%s/es.pid' "$DIR" "$1"; }
 major() { printf '%s' "${VERSION[$1]%%.*}"; }
-
-is_our_node() { # pid name
-  local cmd
-  cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline") || return 1
-  [[ $cmd == *org.elasticsearch.bootstrap.Elasticsearch* && $cmd == *"-Des.path.home=$DIR/$2/home "* ]]
-}
-
-# The pid of a running node of ours, or nothing; checks the command line, so a recycled pid is
-# never taken for a node, and finds nodes whose pid file is gone by their home folder.
-running_pid() {
-  local n=$1 f pid hit
-  f=$(pid_file "$n")
-  if [[ -s $f ]]; then
-    pid=$(tr -dc 0-9 <"$f")
-    if [[ -n $pid ]] && is_our_node "$pid" "$n"; then
-      printf '%s' "$pid"
-      return 0
-    fi
-  fi
-  while IFS= read -r hit; do
-    pid=${hit#/proc/}
-    pid=${pid%/cmdline}
-    if is_our_node "$pid" "$n"; then
-      printf '%s' "$pid"
-      return 0
-    fi
-  done < <(grep -lsF -- "-Des.path.home=$DIR/$n/home" /proc/[0-9]*/cmdline 2>/dev/null)
-  return 0
-}
 
 default_java_home() {
   local java
@@ -108,28 +80,6 @@ java21_home() {
 
 java_home_for() { # name
   if (($(major "$1") >= 9)); then java21_home; else default_java_home; fi
-}
-
-# curl with the admin credentials passed through a config on a pipe (never on the command line).
-admin_curl() {
-  local pw
-  pw=$(<"$PASSWORD_FILE")
-  printf 'user = "%s:%s"\n' "$ADMIN_USER" "$pw" | curl -sS --cacert "$CA_FILE" -K - "$@"
-}
-
-fetch() { # coords dest-dir
-  local coords=$1 dest=$2 mlog=$DIR/mvn.log
-  mkdir -p "$dest"
-  if mvn -o -q -B -Dstyle.color=never "$DEP_PLUGIN:copy" -Dartifact="$coords" \
-    -DoutputDirectory="$dest" >"$mlog" 2>&1; then
-    return 0
-  fi
-  log "downloading $coords"
-  if ! mvn -U -q -B -Dstyle.color=never "$DEP_PLUGIN:copy" -Dartifact="$coords" \
-    -DoutputDirectory="$dest" >"$mlog" 2>&1; then
-    sed 's/\x1b\[[0-9;]*m//g' "$mlog" | grep -E 'ERROR' | head -5 >&2 || true
-    die "could not fetch $coords with Maven (full output: $mlog)"
-  fi
 }
 
 # The test plugin for one version: the 7.x or the 8.x/9.x variant, compiled against the
@@ -224,15 +174,6 @@ xpack.security.transport.ssl.key: certs/node/node.key
 xpack.security.transport.ssl.certificate: certs/node/node.crt
 xpack.security.transport.ssl.certificate_authorities: [ "certs/ca/ca.crt" ]
 EOF
-}
-
-port_in_use() { [[ -n $(ss -Hltn "( sport = :$1 )" 2>/dev/null) ]]; }
-
-ensure_run_user() {
-  if ! id -u "$RUN_USER" >/dev/null 2>&1; then
-    log "creating system user $RUN_USER (Elasticsearch refuses to run as root)"
-    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$RUN_USER"
-  fi
 }
 
 as_run_user() {
@@ -361,32 +302,6 @@ cmd_start() {
   local deadline=$((SECONDS + TIMEOUT))
   for n in "${CLUSTERS[@]}"; do wait_ready "$n" "$deadline"; done
   log "all clusters are up after ${SECONDS}s; \`$0 env\` prints their addresses"
-}
-
-stop_one() { # name
-  local n=$1 pid i
-  pid=$(running_pid "$n")
-  if [[ -z $pid ]]; then
-    rm -f "$(pid_file "$n")"
-    return 0
-  fi
-  log "stopping $n (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 60; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "$n did not stop within 60s: SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    sleep 2
-  fi
-  rm -f "$(pid_file "$n")"
-}
-
-stop_all() {
-  local n
-  for n in "${CLUSTERS[@]}"; do stop_one "$n"; done
 }
 
 cmd_stop() {

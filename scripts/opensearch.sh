@@ -48,44 +48,15 @@ PASSWORD_FILE=$DIR/admin-password
 CERT_DIR=$DIR/certs
 CA_FILE=$CERT_DIR/root-ca.pem
 
-log() { printf '[opensearch] %s\n' "$*" >&2; }
-die() {
-  printf '[opensearch] ERROR: %s\n' "$*" >&2
-  exit 1
-}
+LOG_TAG=opensearch
+SERVER_NAME=OpenSearch
+NODE_MAIN_CLASS=org.opensearch.bootstrap.OpenSearch
+NODE_HOME_FLAG=-Dopensearch.path.home
+# shellcheck source=scripts/lib/nodes.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/nodes.sh"
 
 pid_file() { printf '%s/%s/opensearch.pid' "$DIR" "$1"; }
 node_log() { printf '%s/%s/logs/xcluster-%s.log' "$DIR" "$1" "$1"; }
-
-is_our_node() { # pid name
-  local cmd
-  cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline") || return 1
-  [[ $cmd == *org.opensearch.bootstrap.OpenSearch* && $cmd == *"-Dopensearch.path.home=$DIR/$2/home "* ]]
-}
-
-# The pid of a running node of ours, or nothing. Checks the command line, so a recycled pid is
-# never taken for a node. When the pid file is gone (say the work dir was removed under a
-# running node), finds the node by its home folder on its command line.
-running_pid() {
-  local n=$1 f pid hit
-  f=$(pid_file "$n")
-  if [[ -s $f ]]; then
-    pid=$(tr -dc 0-9 <"$f")
-    if [[ -n $pid ]] && is_our_node "$pid" "$n"; then
-      printf '%s' "$pid"
-      return 0
-    fi
-  fi
-  while IFS= read -r hit; do
-    pid=${hit#/proc/}
-    pid=${pid%/cmdline}
-    if is_our_node "$pid" "$n"; then
-      printf '%s' "$pid"
-      return 0
-    fi
-  done < <(grep -lsF -- "-Dopensearch.path.home=$DIR/$n/home" /proc/[0-9]*/cmdline 2>/dev/null)
-  return 0
-}
 
 java_home() {
   if [[ -n ${OPENSEARCH_JAVA_HOME:-} ]]; then
@@ -95,31 +66,6 @@ java_home() {
   local java
   java=$(command -v java) || die "no java on PATH (OpenSearch $VERSION needs Java 11+; the integ-test zip has no bundled JDK)"
   dirname "$(dirname "$(readlink -f "$java")")"
-}
-
-# curl with the admin credentials passed through a config on a pipe (never on the command line).
-admin_curl() {
-  local pw
-  pw=$(<"$PASSWORD_FILE")
-  pw=${pw//\\/\\\\}
-  pw=${pw//\"/\\\"}
-  printf 'user = "%s:%s"\n' "$ADMIN_USER" "$pw" | curl -sS --cacert "$CA_FILE" -K - "$@"
-}
-
-fetch() { # coords dest-dir
-  local coords=$1 dest=$2 mlog=$DIR/mvn.log
-  mkdir -p "$dest"
-  # Offline first: no network at all once the artifact and the plugin are in ~/.m2.
-  if mvn -o -q -B -Dstyle.color=never "$DEP_PLUGIN:copy" -Dartifact="$coords" \
-    -DoutputDirectory="$dest" >"$mlog" 2>&1; then
-    return 0
-  fi
-  log "downloading $coords"
-  if ! mvn -U -q -B -Dstyle.color=never "$DEP_PLUGIN:copy" -Dartifact="$coords" \
-    -DoutputDirectory="$dest" >"$mlog" 2>&1; then
-    sed 's/\x1b\[[0-9;]*m//g' "$mlog" | grep -E 'ERROR' | head -5 >&2 || true
-    die "could not fetch $coords with Maven (full output: $mlog)"
-  fi
 }
 
 # Unpacked distribution + security plugin (+ CCR plugin if asked), made once per version.
@@ -192,15 +138,6 @@ cluster.routing.allocation.disk.threshold_enabled: false
 # replication uses to accept another cluster's node DNs.
 plugins.security.nodes_dn_dynamic_config_enabled: true
 EOF
-}
-
-port_in_use() { [[ -n $(ss -Hltn "( sport = :$1 )" 2>/dev/null) ]]; }
-
-ensure_run_user() {
-  if ! id -u "$RUN_USER" >/dev/null 2>&1; then
-    log "creating system user $RUN_USER (OpenSearch refuses to run as root)"
-    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$RUN_USER"
-  fi
 }
 
 launch() { # name
@@ -340,37 +277,6 @@ cmd_start() {
   for n in "${CLUSTERS[@]}"; do wait_ready "$n" "$deadline"; done
   printf '%s\n' "$VERSION" >"$DIR/running-version"
   log "both clusters are up after ${SECONDS}s; \`$0 env\` prints their addresses"
-}
-
-stop_one() { # name
-  local n=$1 pid i
-  pid=$(running_pid "$n")
-  if [[ -z $pid ]]; then
-    rm -f "$(pid_file "$n")"
-    log "$n: not running"
-    return 0
-  fi
-  log "stopping $n (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 60; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "$n did not stop within 60s: SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    for ((i = 0; i < 10; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 1
-    done
-  fi
-  rm -f "$(pid_file "$n")"
-  log "$n stopped"
-}
-
-stop_all() {
-  local n
-  for n in "${CLUSTERS[@]}"; do stop_one "$n"; done
 }
 
 cmd_stop() {
