@@ -18,7 +18,7 @@ import {
   renderApply,
   renderJson,
   snapshotJob
-} from "./chunks/chunk-SBAKLBME.js";
+} from "./chunks/chunk-CFXRK4NY.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({
