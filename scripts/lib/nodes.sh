@@ -77,8 +77,18 @@ ensure_run_user() {
   fi
 }
 
+# True once `pid` has exited, false if it still runs after `seconds`.
+wait_gone() { # pid seconds
+  local i
+  for ((i = 0; i < $2; i++)); do
+    kill -0 "$1" 2>/dev/null || return 0
+    sleep 1
+  done
+  ! kill -0 "$1" 2>/dev/null
+}
+
 stop_one() { # name
-  local n=$1 pid i
+  local n=$1 pid
   pid=$(running_pid "$n")
   if [[ -z $pid ]]; then
     rm -f "$(pid_file "$n")"
@@ -87,17 +97,10 @@ stop_one() { # name
   fi
   log "stopping $n (pid $pid)"
   kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 60; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
+  if ! wait_gone "$pid" 60; then
     log "$n did not stop within 60s: SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
-    for ((i = 0; i < 10; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 1
-    done
+    wait_gone "$pid" 10 || true
   fi
   rm -f "$(pid_file "$n")"
   log "$n stopped"
