@@ -37,6 +37,12 @@ function readInputs(): ActionInputs {
   };
 }
 
+/** The payload's `repository.default_branch`, where the event carries one. */
+function defaultBranch(): string | undefined {
+  const branch: unknown = context.payload.repository?.default_branch;
+  return typeof branch === 'string' && branch ? branch : undefined;
+}
+
 function readContext(): ActionContext {
   const pr = context.payload.pull_request;
   const head = pr?.head?.repo?.full_name;
@@ -46,6 +52,8 @@ function readContext(): ActionContext {
     owner: context.repo.owner,
     repo: context.repo.repo,
     sha: context.sha,
+    ref: context.ref || undefined,
+    defaultBranch: defaultBranch(),
     ...(pr ? { pullRequest: { number: pr.number, fromFork: Boolean(head && base && head !== base) } } : {}),
     runUrl: runUrl(),
     tempDir: process.env.RUNNER_TEMP ?? '.',

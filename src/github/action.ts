@@ -17,6 +17,7 @@ import { renderMarkdown } from '../render/markdown.js';
 import { summarize, summaryLine } from '../render/summary.js';
 import { renderText } from '../render/text.js';
 import { annotate, type AnnotationSink } from './annotations.js';
+import { applyRefusal } from './apply-event.js';
 import { markerFor, upsertStickyComment } from './comment.js';
 import { syncDriftIssue } from './drift-issue.js';
 import { type GitHub } from './octokit.js';
@@ -43,6 +44,10 @@ export interface ActionContext {
   owner: string;
   repo: string;
   sha: string;
+  /** The ref the run is on (GITHUB_REF); apply checks it against the default branch. */
+  ref?: string;
+  /** The repository's default branch, from the event payload (`repository.default_branch`). */
+  defaultBranch?: string;
   /** The pull request of a pull_request event. */
   pullRequest?: { number: number; fromFork: boolean };
   runUrl?: string;
@@ -134,6 +139,9 @@ async function planMode(inputs: ActionInputs, ctx: ActionContext, io: ActionIo, 
 }
 
 async function applyMode(inputs: ActionInputs, ctx: ActionContext, io: ActionIo, gh: () => GitHub): Promise<void> {
+  // Before the config is even read: on a refused event it is not the merged one.
+  const refusal = applyRefusal(ctx);
+  if (refusal) return io.setFailed(refusal);
   const log = (l: string) => io.info(redact(l));
   const outcome = await applyJob({ config: inputs.config, clusters: inputs.clusters, confirm: async () => true, log });
   const markdown =

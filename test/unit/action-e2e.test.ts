@@ -4,13 +4,14 @@
 // set (.ci/run sets it to Node 24, the runtime of `runs.using: node24`), else this test's node.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub, OWNER, REPO } from '../fixtures/github/fake-github.js';
+import { EXAMPLE_SECRETS } from './helpers/example-estate.js';
 
 const NODE = process.env.XCLUSTER_ACTION_NODE || process.execPath;
 
@@ -57,8 +58,30 @@ function runAction(env: Record<string, string>): Promise<{ code: number; stdout:
   });
 }
 
+/** A stand-in cluster that only counts what reaches it (answering 503 to anything). */
+async function countingCluster(): Promise<{ server: Server; url: string; requests: string[] }> {
+  const requests: string[] = [];
+  const s = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    res.writeHead(503).end();
+  });
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  return { server: s, url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, requests };
+}
+
+/** examples/ccr/xcluster with both clusters at `url`. */
+function estateAt(url: string): string {
+  const dir = path.join(tmp, 'xcluster');
+  cpSync('examples/ccr/xcluster', dir, { recursive: true });
+  for (const name of ['east', 'west']) {
+    const file = path.join(dir, 'clusters', `${name}.yml`);
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/url: .*/, `url: ${url}`));
+  }
+  return dir;
+}
+
 function pullRequestEvent(number: number): string {
-  const repo = { full_name: `${OWNER}/${REPO}`, name: REPO, owner: { login: OWNER } };
+  const repo = { full_name: `${OWNER}/${REPO}`, name: REPO, owner: { login: OWNER }, default_branch: 'main' };
   const event = {
     action: 'synchronize',
     number,
@@ -109,5 +132,34 @@ describe('node dist/index.js', () => {
     expect(second.code).toBe(0);
     expect(gh.commentsOn(7)).toHaveLength(1);
     expect(gh.writes().map((w) => w.method)).toEqual(['POST']);
+  }, 60_000);
+
+  it('issue 11 finding 1: apply mode on a pull_request event fails in one line and sends no request', async () => {
+    const cluster = await countingCluster();
+    try {
+      const { code, stdout } = await runAction({
+        ...EXAMPLE_SECRETS,
+        INPUT_MODE: 'apply',
+        INPUT_CONFIG: estateAt(cluster.url),
+        'INPUT_GITHUB-TOKEN': 'ghs_not_a_real_token',
+        INPUT_COMMENT: 'true',
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_EVENT_PATH: pullRequestEvent(7),
+        GITHUB_REF: 'refs/pull/7/merge',
+        GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+        GITHUB_SHA: '6dcb09b5b57875f334f61aebed695e2e4193db5e',
+        GITHUB_API_URL: apiUrl,
+        RUNNER_TEMP: tmp,
+      });
+      expect(code).toBe(1);
+      expect(stdout.trim()).toMatch(
+        /^::error::xcluster apply refused: the event is pull_request; apply runs only on a push to the default branch/,
+      );
+      expect(stdout.trim().split('\n')).toHaveLength(1);
+      expect(cluster.requests).toEqual([]);
+      expect(gh.requests).toEqual([]);
+    } finally {
+      await new Promise((r) => cluster.server.close(r));
+    }
   }, 60_000);
 });

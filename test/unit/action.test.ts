@@ -64,6 +64,14 @@ const ctx = (extra: Partial<ActionContext> = {}): ActionContext => ({
   ...extra,
 });
 
+/** The event apply is meant for: a push to the default branch (a merged pull request). */
+const PUSH_TO_MAIN: Partial<ActionContext> = {
+  eventName: 'push',
+  ref: 'refs/heads/main',
+  defaultBranch: 'main',
+  pullRequest: undefined,
+};
+
 async function act(i: Partial<ActionInputs> = {}, c: Partial<ActionContext> = {}) {
   const { rec, io } = recorder();
   await runAction(inputs(i), ctx(c), io, () => gh.octokit());
@@ -136,7 +144,7 @@ describe('apply mode on a push to the default branch', () => {
       mergedAt: '2025-03-01T10:00:00Z',
     });
     gh.addPull(SHA, { number: 9, mergeCommitSha: SHA, mergedAt: '2025-03-04T09:00:00Z' });
-    const rec = await act({ mode: 'apply' }, { eventName: 'push', pullRequest: undefined });
+    const rec = await act({ mode: 'apply' }, PUSH_TO_MAIN);
     expect(rec.failed).toBeUndefined();
     expect(Object.keys(west.users).sort()).toEqual(['cross-cluster-user', 'cross-search-user']);
     expect(gh.commentsOn(5)).toEqual([]);
@@ -147,9 +155,64 @@ describe('apply mode on a push to the default branch', () => {
   });
 
   it('comments nothing on a push without a pull request', async () => {
-    const rec = await act({ mode: 'apply' }, { eventName: 'push', pullRequest: undefined });
+    const rec = await act({ mode: 'apply' }, PUSH_TO_MAIN);
     expect(rec.failed).toBeUndefined();
     expect(gh.writes()).toEqual([]);
+  });
+});
+
+describe('issue 11 finding 1: apply runs only on a push to the default branch or a workflow_dispatch on it', () => {
+  const refused: [string, Partial<ActionContext>][] = [
+    ['a pull_request', { eventName: 'pull_request', ref: 'refs/pull/7/merge', defaultBranch: 'main' }],
+    // These two run on the default branch's ref, with the pull request's config checked out.
+    ['a pull_request_target', { eventName: 'pull_request_target', ref: 'refs/heads/main', defaultBranch: 'main' }],
+    ['an issue_comment', { eventName: 'issue_comment', ref: 'refs/heads/main', defaultBranch: 'main' }],
+    ['a schedule', { eventName: 'schedule', ref: 'refs/heads/main', defaultBranch: 'main', pullRequest: undefined }],
+    [
+      'a workflow_dispatch on a feature branch',
+      { ...PUSH_TO_MAIN, eventName: 'workflow_dispatch', ref: 'refs/heads/feature' },
+    ],
+    ['a push to a feature branch', { ...PUSH_TO_MAIN, ref: 'refs/heads/feature' }],
+    ['a push of a tag named like the default branch', { ...PUSH_TO_MAIN, ref: 'refs/tags/main' }],
+    ['a push whose default branch is unknown', { ...PUSH_TO_MAIN, defaultBranch: undefined }],
+    ['a push whose ref is unknown', { ...PUSH_TO_MAIN, ref: undefined }],
+  ];
+
+  it.each(refused)('refuses on %s: fails in one line, and nothing is read, written or posted', async (_, event) => {
+    const rec = await act({ mode: 'apply' }, event);
+    expect(rec.failed).toMatch(/^xcluster apply refused: .+; apply runs only on a push to the default branch/);
+    expect(rec.failed).toContain(event.eventName);
+    expect(rec.failed!.split('\n')).toHaveLength(1);
+    expect(rec.log).toEqual([]);
+    expect(east.requests).toEqual([]);
+    expect(west.requests).toEqual([]);
+    expect(gh.requests).toEqual([]);
+    expect(rec.summaries).toEqual([]);
+    expect(rec.outputs).toEqual({});
+  });
+
+  it('applies on a push to the default branch and on a workflow_dispatch run on it', async () => {
+    expect((await act({ mode: 'apply' }, PUSH_TO_MAIN)).failed).toBeUndefined();
+    expect(Object.keys(west.users)).toHaveLength(2);
+    east.requests.length = 0;
+    const dispatch = await act(
+      { mode: 'apply' },
+      { ...PUSH_TO_MAIN, eventName: 'workflow_dispatch', ref: 'refs/heads/trunk', defaultBranch: 'trunk' },
+    );
+    expect(dispatch.failed).toBeUndefined();
+    expect(east.requests.length).toBeGreaterThan(0);
+  });
+
+  it('plan and drift still run on any event, with or without a ref', async () => {
+    const plan = await act({}, { eventName: 'pull_request', ref: 'refs/pull/7/merge', defaultBranch: 'main' });
+    expect(plan.failed).toBeUndefined();
+    expect(gh.commentsOn(7)).toHaveLength(1);
+    const drift = await act(
+      { mode: 'drift' },
+      { eventName: 'workflow_dispatch', ref: 'refs/heads/feature', pullRequest: undefined },
+    );
+    expect(drift.failed).toBeUndefined();
+    expect(drift.outputs['has-changes']).toBe('true');
   });
 });
 
@@ -173,7 +236,7 @@ describe('drift mode', () => {
     await drift();
     expect(gh.issue(number).state).toBe('open');
 
-    await act({ mode: 'apply' }, { eventName: 'push', pullRequest: undefined });
+    await act({ mode: 'apply' }, PUSH_TO_MAIN);
     await drift();
     expect(gh.issue(number).state).toBe('closed');
     expect(gh.commentsOn(number).at(-1)!.body).toContain('No drift');
@@ -188,7 +251,7 @@ describe('secrets', () => {
     const recs = [
       await act(),
       await act({ mode: 'drift' }, { eventName: 'schedule', pullRequest: undefined }),
-      await act({ mode: 'apply' }, { eventName: 'push', pullRequest: undefined }),
+      await act({ mode: 'apply' }, PUSH_TO_MAIN),
     ];
     const posted = [
       ...gh.comments.map((c) => c.body),
