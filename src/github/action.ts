@@ -14,6 +14,7 @@ import { type Plan } from '../model/types.js';
 import { renderApply, summarizeApply } from '../render/apply.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
+import { mdCode } from '../render/markdown-escape.js';
 import { summarize, summaryLine } from '../render/summary.js';
 import { renderText } from '../render/text.js';
 import { annotate, type AnnotationSink } from './annotations.js';
@@ -188,7 +189,7 @@ async function driftMode(inputs: ActionInputs, ctx: ActionContext, io: ActionIo,
     repo: ctx.repo,
     label: inputs.driftLabel,
     title: `xcluster: drift in ${inputs.config}`,
-    body: `${summaryLine(s)}: the live clusters differ from \`${inputs.config}\`.\n\n${markdown}`,
+    body: `${summaryLine(s)}: the live clusters differ from ${mdCode(inputs.config)}.\n\n${markdown}`,
     hasDrift,
     runUrl: ctx.runUrl,
     pointer: commentPointer(ctx.runUrl),

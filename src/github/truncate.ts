@@ -62,7 +62,10 @@ function tail(open: Open, pointer: string): string {
   return lines.join('\n');
 }
 
-/** The longest prefix of `s` (whole code points) of at most `bytes` UTF-8 bytes. */
+/**
+ * The longest prefix of `s` (whole code points) of at most `bytes` UTF-8 bytes, less an entity
+ * the cut went through: reports write `<` as `&lt;`, and `&l` would show as text.
+ */
 function cutBytes(s: string, bytes: number): string {
   let out = '';
   let used = 0;
@@ -71,7 +74,7 @@ function cutBytes(s: string, bytes: number): string {
     if (used > bytes) break;
     out += ch;
   }
-  return out;
+  return out.length < s.length ? out.replace(/&#?[A-Za-z0-9]*$/, '') : out;
 }
 
 function fit(markdown: string, limit: number, pointer: string): string {

@@ -5,6 +5,7 @@ import { type ApplyResult, type ClusterApplyResult } from '../apply/apply.js';
 import { type OperationResult } from '../flavors/flavor.js';
 import { type Format } from './index.js';
 import { changeToJson, planToJson } from './json.js';
+import { mdFence } from './markdown-escape.js';
 
 export interface ApplySummary {
   done: number;
@@ -92,6 +93,7 @@ function applyJson(result: ApplyResult): object {
 export function renderApply(result: ApplyResult, format: Format): string {
   if (format === 'json') return JSON.stringify(applyJson(result), null, 2) + '\n';
   const lines = [applySummaryLine(summarizeApply(result)), '', ...result.clusters.flatMap(clusterLines)];
-  if (format === 'markdown') return ['**' + lines[0] + '**', '', '```', ...lines.slice(2), '```', ''].join('\n');
+  // Names and server errors are shown as they are, in a fence they cannot close.
+  if (format === 'markdown') return [`**${lines[0]}**`, '', ...mdFence('', lines.slice(2)), ''].join('\n');
   return lines.join('\n');
 }

@@ -3,6 +3,7 @@
 import { formatSource, type Config, type Finding } from '../model/types.js';
 import { type Format } from './index.js';
 import { renderJson } from './json.js';
+import { mdText } from './markdown-escape.js';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -18,7 +19,8 @@ const findingLine = (f: Finding): string =>
 
 export function renderLint(config: Config, findings: Finding[], format: Format): string {
   if (format === 'json') return renderJson({ clusters: [], findings });
-  const bullet = format === 'markdown' ? '- ' : '  ';
-  const head = format === 'markdown' ? `**${headline(config, findings)}**` : headline(config, findings);
-  return [head, ...findings.map((f) => bullet + findingLine(f)), ''].join('\n');
+  const head = headline(config, findings);
+  if (format === 'markdown')
+    return [`**${head}**`, ...findings.map((f) => `- ${mdText(findingLine(f))}`), ''].join('\n');
+  return [head, ...findings.map((f) => `  ${findingLine(f)}`), ''].join('\n');
 }

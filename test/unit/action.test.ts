@@ -1,13 +1,14 @@
 // The Action's modes against fake Elasticsearch clusters (nock) and a fake GitHub (injected
 // fetch): what is commented, filed, annotated, summarized and output.
 
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runAction, type ActionContext, type ActionInputs, type ActionIo } from '../../src/github/action.js';
 import { FakeGitHub, OWNER, REPO } from '../fixtures/github/fake-github.js';
-import { type FakeElasticsearch } from './helpers/fake-es.js';
+import { FakeElasticsearch } from './helpers/fake-es.js';
 import { useExampleEstate } from './helpers/example-estate.js';
+import { expectNoMarkupFromText, expectTablesIntact } from './helpers/markdown.js';
 
 const SHA = '6dcb09b5b57875f334f61aebed695e2e4193db5e';
 const estate = useExampleEstate('xcluster-action-');
@@ -240,6 +241,45 @@ describe('drift mode', () => {
     await drift();
     expect(gh.issue(number).state).toBe('closed');
     expect(gh.commentsOn(number).at(-1)!.body).toContain('No drift');
+  });
+});
+
+describe('issue 11 finding 6: a hostile file name and role name', () => {
+  const HOSTILE = '<img src=x onerror=alert(1)>';
+
+  /** A third cluster whose file name and role name are HTML, as a pull request could add them. */
+  function addHostileCluster(): void {
+    const yml = [
+      'connection:',
+      '  flavor: elasticsearch',
+      '  url: https://north.example.com:9200',
+      '  auth:',
+      '    api_key: { env: EAST_API_KEY }',
+      'roles:',
+      `  '<script>alert(2)</script>\`|@acme/admins':`,
+      '    cluster: [monitor]',
+    ].join('\n');
+    writeFileSync(path.join(root, 'xcluster', 'clusters', `${HOSTILE}.yml`), yml);
+    new FakeElasticsearch('https://north.example.com:9200').install();
+  }
+
+  it('reach the pull-request comment, the job summary, the report and the drift issue as text, not HTML', async () => {
+    addHostileCluster();
+    const plan = await act();
+    const drift = await act({ mode: 'drift' }, { eventName: 'schedule', pullRequest: undefined });
+    const comment = gh.commentsOn(7)[0]!.body;
+    const issue = String(gh.issues[0]!.body);
+    expect(comment).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    for (const md of [
+      comment,
+      issue,
+      ...plan.summaries,
+      ...drift.summaries,
+      readFileSync(plan.outputs.report!, 'utf8'),
+    ]) {
+      expectNoMarkupFromText(md);
+      expectTablesIntact(md);
+    }
   });
 });
 
