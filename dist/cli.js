@@ -12,13 +12,14 @@ import {
   exitCode,
   formatSource,
   lintJob,
+  mdText,
   planJob,
   redact,
   render,
   renderApply,
   renderJson,
   snapshotJob
-} from "./chunks/chunk-SX33Q7QH.js";
+} from "./chunks/chunk-7E2JKPO2.js";
 
 // ../main/node_modules/commander/lib/error.js
 var require_error = __commonJS({
@@ -3478,9 +3479,10 @@ function headline(config, findings) {
 var findingLine = (f) => `${f.severity} ${f.rule}${f.source ? ` (${formatSource(f.source)})` : ""}: ${f.message}`;
 function renderLint(config, findings, format) {
   if (format === "json") return renderJson({ clusters: [], findings });
-  const bullet = format === "markdown" ? "- " : "  ";
-  const head = format === "markdown" ? `**${headline(config, findings)}**` : headline(config, findings);
-  return [head, ...findings.map((f) => bullet + findingLine(f)), ""].join("\n");
+  const head = headline(config, findings);
+  if (format === "markdown")
+    return [`**${head}**`, ...findings.map((f) => `- ${mdText(findingLine(f))}`), ""].join("\n");
+  return [head, ...findings.map((f) => `  ${findingLine(f)}`), ""].join("\n");
 }
 
 // src/cli.ts

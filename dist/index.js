@@ -7,6 +7,7 @@ import {
   applyExitCode,
   applyJob,
   lintJob,
+  mdCode,
   onSecret,
   planJob,
   redact,
@@ -17,7 +18,7 @@ import {
   summarize,
   summarizeApply,
   summaryLine
-} from "./chunks/chunk-SX33Q7QH.js";
+} from "./chunks/chunk-7E2JKPO2.js";
 
 // ../main/node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -43565,7 +43566,7 @@ function cutBytes(s, bytes) {
     if (used > bytes) break;
     out += ch;
   }
-  return out;
+  return out.length < s.length ? out.replace(/&#?[A-Za-z0-9]*$/, "") : out;
 }
 function fit(markdown, limit, pointer) {
   if (size(markdown) <= limit) return markdown;
@@ -43831,7 +43832,7 @@ async function driftMode(inputs, ctx, io2, gh) {
     repo: ctx.repo,
     label: inputs.driftLabel,
     title: `xcluster: drift in ${inputs.config}`,
-    body: `${summaryLine(s)}: the live clusters differ from \`${inputs.config}\`.
+    body: `${summaryLine(s)}: the live clusters differ from ${mdCode(inputs.config)}.
 
 ${markdown}`,
     hasDrift,
