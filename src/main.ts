@@ -11,6 +11,7 @@ import {
   type Mode,
 } from './github/action.js';
 import { makeOctokit, runUrl } from './github/octokit.js';
+import { plainLog } from './github/workflow-commands.js';
 import { DRIFT_LABEL } from './github/drift-issue.js';
 import { ConfigErrors } from './model/errors.js';
 import { onSecret, redact } from './model/redact.js';
@@ -61,7 +62,7 @@ function readContext(): ActionContext {
 }
 
 const io: ActionIo = {
-  info: core.info,
+  info: (text) => core.info(plainLog(text)),
   error: core.error,
   warning: core.warning,
   notice: core.notice,
