@@ -13,13 +13,14 @@ import {
   formatSource,
   lintJob,
   mdText,
+  plainLog,
   planJob,
   redact,
   render,
   renderApply,
   renderJson,
   snapshotJob
-} from "./chunks/chunk-SFKFH3QN.js";
+} from "./chunks/chunk-QDIBRRDU.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({
@@ -3494,9 +3495,10 @@ async function askOnTerminal(question) {
     rl.close();
   }
 }
+var forLog = process.env.GITHUB_ACTIONS === "true" ? plainLog : (t) => t;
 var processIo = {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
+  stdout: (t) => process.stdout.write(forLog(t)),
+  stderr: (t) => process.stderr.write(forLog(t)),
   isTTY: Boolean(process.stdout.isTTY),
   ...process.stdin.isTTY && process.stderr.isTTY ? { ask: askOnTerminal } : {}
 };

@@ -9,6 +9,7 @@ import {
   lintJob,
   mdCode,
   onSecret,
+  plainLog,
   planJob,
   redact,
   renderApply,
@@ -18,7 +19,7 @@ import {
   summarize,
   summarizeApply,
   summaryLine
-} from "./chunks/chunk-SFKFH3QN.js";
+} from "./chunks/chunk-QDIBRRDU.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -43851,10 +43852,6 @@ var MODES = {
 async function runAction(inputs, ctx, io2, gh) {
   await MODES[inputs.mode](inputs, ctx, io2, gh);
 }
-
-// src/github/workflow-commands.ts
-var COMMAND_START = /^(\s*):(?=:)/gm;
-var plainLog = (text) => text.replace(COMMAND_START, "$1:\u2060");
 
 // src/main.ts
 function oneOf(name, value, allowed) {

@@ -10,6 +10,7 @@ import { type Plan } from './model/types.js';
 import { FORMATS, render, type Format } from './render/index.js';
 import { renderApply } from './render/apply.js';
 import { renderLint } from './render/lint.js';
+import { plainLog } from './github/workflow-commands.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -29,9 +30,12 @@ async function askOnTerminal(question: string): Promise<string> {
   }
 }
 
+/** In a workflow step, the runner reads our output for workflow commands: keep it plain text. */
+const forLog = process.env.GITHUB_ACTIONS === 'true' ? plainLog : (t: string) => t;
+
 const processIo: Io = {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
+  stdout: (t) => process.stdout.write(forLog(t)),
+  stderr: (t) => process.stderr.write(forLog(t)),
   isTTY: Boolean(process.stdout.isTTY),
   ...(process.stdin.isTTY && process.stderr.isTTY ? { ask: askOnTerminal } : {}),
 };
