@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
 import { applyPlan, type ApplyResult, type Verification } from './apply/apply.js';
 import { loadConfig } from './config/load.js';
-import { resolveConnection, resolveSecret } from './config/secrets.js';
+import { resolveConnection, resolveLogin, resolveSecret } from './config/secrets.js';
 import { buildPlan, lintOnly, planCluster } from './drift/plan.js';
 import { flavors } from './flavors/index.js';
 import { type Connection, type FlavorAdapter, type RetryPolicy, type Snapshot } from './flavors/flavor.js';
@@ -56,7 +56,7 @@ function openSession(config: Config, log: (line: string) => void, checkPasswords
   };
   for (const c of config.clusters) attempt(() => connections.set(c.name, resolveConnection(c)));
   for (const d of checkPasswords ? config.desired : []) {
-    if (d.password) attempt(() => resolveSecret(d.password!, `users.${d.name}.password`));
+    if (d.password) attempt(() => resolveLogin(d.name, d.password!, `users.${d.name}.password`));
   }
   if (errors.length > 0) throw new ConfigErrors(errors);
   return { config, connections, log, checkPasswords };

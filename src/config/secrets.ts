@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Connection } from '../flavors/flavor.js';
 import { ConfigError } from '../model/errors.js';
-import { registerSecret } from '../model/redact.js';
+import { registerLogin, registerSecret } from '../model/redact.js';
 import { type ClusterConfig, type SecretSpec } from '../model/types.js';
 
 /**
@@ -43,13 +43,21 @@ function fromFile(spec: SecretSpec, file: string, forWhat: string): string {
   return value;
 }
 
+/** A password that logs `username` in: its Basic header (base64 of `user:password`) is masked too. */
+export function resolveLogin(username: string, spec: SecretSpec, neededBy?: string): string {
+  const password = resolveSecret(spec, neededBy);
+  registerLogin(username, password);
+  return password;
+}
+
 /** The cluster's connection with its secrets resolved; throws the ConfigError of the first missing one. */
 export function resolveConnection(cluster: ClusterConfig): Connection {
   const spec = cluster.connection;
   let auth: Connection['auth'] = null;
   if (spec.auth.kind === 'api_key') auth = { apiKey: resolveSecret(spec.auth.apiKey, 'connection.auth.api_key') };
   if (spec.auth.kind === 'basic') {
-    auth = { username: spec.auth.username, password: resolveSecret(spec.auth.password, 'connection.auth.password') };
+    const { username } = spec.auth;
+    auth = { username, password: resolveLogin(username, spec.auth.password, 'connection.auth.password') };
   }
   const ca = spec.ca ? resolveSecret(spec.ca, 'connection.ca') : undefined;
   const cert = spec.clientCertificate;

@@ -29,7 +29,8 @@ interface Failure {
   method: string;
   path: string;
   status: number;
-  body: Obj;
+  /** The answer, or how to make it from the request body as sent. */
+  body: Obj | ((requestBody: string) => Obj);
   headers?: Record<string, string>;
 }
 
@@ -76,8 +77,22 @@ export class FakeElasticsearch {
   ) {}
 
   /** The next request matching method and path gets this answer instead (once). */
-  failNext(method: string, path: string, status: number, body: Obj, headers?: Record<string, string>): void {
+  failNext(
+    method: string,
+    path: string,
+    status: number,
+    body: Failure['body'],
+    headers?: Record<string, string>,
+  ): void {
     this.failures.push({ method, path, status, body, headers });
+  }
+
+  /**
+   * The next request matching method and path gets a 400 whose reason quotes the request body, as
+   * a server's parse error does; `reason` says how (by default the body in brackets).
+   */
+  echoNext(method: string, path: string, reason = (sent: string) => `failed to parse [${sent}]`): void {
+    this.failNext(method, path, 400, (sent) => error(400, 'mapper_parsing_exception', reason(sent)));
   }
 
   writes(): Recorded[] {
@@ -88,7 +103,8 @@ export class FakeElasticsearch {
     const handle = (method: string, uri: string, body: unknown, authorization?: string): nock.ReplyFnResult => {
       const parsed = typeof body === 'string' && body !== '' ? JSON.parse(body) : body || undefined;
       this.requests.push({ method, path: uri, body: parsed, authorization });
-      const [status, answer, headers] = this.answer(method, uri.split('?')[0]!, parsed, authorization);
+      const sent = typeof body === 'string' ? body : JSON.stringify(body ?? '');
+      const [status, answer, headers] = this.answer(method, uri.split('?')[0]!, parsed, authorization, sent);
       return [status, answer as nock.Body, { ...ES_HEADERS, ...headers }];
     };
     for (const method of ['GET', 'PUT', 'POST', 'DELETE'] as const) {
@@ -103,11 +119,17 @@ export class FakeElasticsearch {
     return this;
   }
 
-  private answer(method: string, path: string, body: unknown, authorization?: string): [number, unknown, Obj?] {
+  private answer(
+    method: string,
+    path: string,
+    body: unknown,
+    authorization: string | undefined,
+    sent: string,
+  ): [number, unknown, Obj?] {
     const i = this.failures.findIndex((f) => f.method === method && f.path === path);
     if (i >= 0) {
       const [f] = this.failures.splice(i, 1);
-      return [f!.status, f!.body, f!.headers];
+      return [f!.status, typeof f!.body === 'function' ? f!.body(sent) : f!.body, f!.headers];
     }
     const b = isObject(body) ? body : {};
     const [, api, kind, name, action] = path.split('/').map(decodeURIComponent);
