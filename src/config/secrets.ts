@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Connection } from '../flavors/flavor.js';
 import { ConfigError } from '../model/errors.js';
-import { registerLogin, registerSecret } from '../model/redact.js';
+import { MIN_SECRET_LENGTH, registerLogin, registerSecret } from '../model/redact.js';
 import { type ClusterConfig, type SecretSpec } from '../model/types.js';
 
 /**
@@ -17,6 +17,14 @@ import { type ClusterConfig, type SecretSpec } from '../model/types.js';
 export function resolveSecret(spec: SecretSpec, neededBy?: string): string {
   const forWhat = neededBy ? ` (needed by ${neededBy})` : '';
   const value = 'env' in spec.ref ? fromEnv(spec, spec.ref.env, forWhat) : fromFile(spec, spec.ref.file, forWhat);
+  if (value.length < MIN_SECRET_LENGTH) {
+    const where = 'env' in spec.ref ? `environment variable ${spec.ref.env}` : `secret file ${spec.ref.file}`;
+    throw new ConfigError(
+      `the secret in ${where} is shorter than ${MIN_SECRET_LENGTH} characters${forWhat}: ` +
+        'too short to be masked in output without hiding ordinary words; use a longer one',
+      spec.source,
+    );
+  }
   registerSecret(value);
   return value;
 }
