@@ -14,7 +14,7 @@ import { readCluster, unreachableState } from './flavors/read.js';
 import { DEFAULT_RETRY } from './flavors/retry.js';
 import { basicAuthCarries } from './flavors/write.js';
 import { ConfigError, ConfigErrors } from './model/errors.js';
-import { redact } from './model/redact.js';
+import { redactValues } from './model/redact.js';
 import { type ClusterConfig, type ClusterState, type Config, type Desired, type Plan } from './model/types.js';
 import { summarize } from './render/summary.js';
 
@@ -175,7 +175,8 @@ export async function snapshotJob(
   const written = snapshots.map((s) => {
     const path = toFile ? opts.out : snapshotPath(opts.out, s.cluster);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, redact(JSON.stringify(s, null, 2)) + '\n');
+    // Masked value by value: masking the serialized text could cut through an escape sequence.
+    writeFileSync(path, JSON.stringify(redactValues(s), null, 2) + '\n');
     return path;
   });
   return { written, states };
