@@ -54,9 +54,9 @@ function openSession(config: Config, log: (line: string) => void, checkPasswords
       else throw e;
     }
   };
-  for (const c of config.clusters) attempt(() => connections.set(c.name, resolveConnection(c)));
+  for (const c of config.clusters) attempt(() => connections.set(c.name, resolveConnection(c, config.dir)));
   for (const d of checkPasswords ? config.desired : []) {
-    if (d.password) attempt(() => resolveLogin(d.name, d.password!, `users.${d.name}.password`));
+    if (d.password) attempt(() => resolveLogin(d.name, d.password!, config.dir, `users.${d.name}.password`));
   }
   if (errors.length > 0) throw new ConfigErrors(errors);
   return { config, connections, log, checkPasswords };
@@ -103,7 +103,7 @@ async function checkPasswords(s: Session, state: ClusterState): Promise<Password
     checkable.map((d) =>
       limit(async () => {
         try {
-          return (await flavor.authenticate(conn, d.name, resolveSecret(d.password!))) ? [] : [d.name];
+          return (await flavor.authenticate(conn, d.name, resolveSecret(d.password!, s.config.dir))) ? [] : [d.name];
         } catch (e) {
           s.log(`${state.name}: could not check the password of user ${d.name}: ${(e as Error).message}`);
           return [];
@@ -241,7 +241,7 @@ export async function applyJob(opts: ApplyOptions): Promise<ApplyOutcome> {
     {
       flavor: (cluster) => flavorOf(session, cluster),
       connection: (cluster) => session.connections.get(cluster)!,
-      resolvePassword: (spec) => resolveSecret(spec),
+      resolvePassword: (spec) => resolveSecret(spec, config.dir),
       verify: verifier(session, opts),
       execute: { concurrency: opts.concurrency ?? 4, retry: opts.retry ?? DEFAULT_RETRY },
       log: session.log,

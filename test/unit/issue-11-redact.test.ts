@@ -31,7 +31,7 @@ const westWithBasicAuth = (username: string): ClusterConfig => ({
 describe('issue 11 finding 3: every form of a secret is masked', () => {
   it('issue 11 finding 3: raw, JSON-escaped, doubly JSON-escaped and URL-encoded (both ways) forms are masked', () => {
     vi.stubEnv('USER_PASSWORD', LEAK_SECRETS.userPassword);
-    resolveSecret({ ref: { env: 'USER_PASSWORD' }, source: at });
+    resolveSecret({ ref: { env: 'USER_PASSWORD' }, source: at }, 'xcluster');
     for (const form of secretForms(LEAK_SECRETS.userPassword)) {
       expect(redact(`reason: [${form.text}] end`), form.encoding).toBe('reason: [***] end');
     }
@@ -39,7 +39,7 @@ describe('issue 11 finding 3: every form of a secret is masked', () => {
 
   it("issue 11 finding 3: the base64 of a connection's user:password (its Basic header) is masked", () => {
     vi.stubEnv('WEST_PASSWORD', LEAK_SECRETS.connectionPassword);
-    resolveConnection(westWithBasicAuth('xcluster-admin'));
+    resolveConnection(westWithBasicAuth('xcluster-admin'), 'xcluster');
     const basic = Buffer.from(`xcluster-admin:${LEAK_SECRETS.connectionPassword}`).toString('base64');
     expect(redact(`Authorization: Basic ${basic}`)).toBe('Authorization: Basic ***');
     expect(redact(`"authorization":"Basic ${encodeURIComponent(basic)}"`)).toBe('"authorization":"Basic ***"');
@@ -47,7 +47,7 @@ describe('issue 11 finding 3: every form of a secret is masked', () => {
 
   it('issue 11 finding 3: a JSON report of a server error that quotes the body holds no form of the password', () => {
     vi.stubEnv('USER_PASSWORD', LEAK_SECRETS.userPassword);
-    resolveSecret({ ref: { env: 'USER_PASSWORD' }, source: at });
+    resolveSecret({ ref: { env: 'USER_PASSWORD' }, source: at }, 'xcluster');
     const echoed = `failed to parse [${JSON.stringify({ password: LEAK_SECRETS.userPassword, roles: [] })}]`;
     const report = JSON.stringify({ error: echoed });
     const out = redact(report);
@@ -56,11 +56,11 @@ describe('issue 11 finding 3: every form of a secret is masked', () => {
 
   it('issue 11 finding 3: every form is handed to the log masker, those known already and those to come', () => {
     vi.stubEnv('API_KEY', LEAK_SECRETS.apiKey);
-    resolveSecret({ ref: { env: 'API_KEY' }, source: at });
+    resolveSecret({ ref: { env: 'API_KEY' }, source: at }, 'xcluster');
     const masked: string[] = [];
     onSecret((value) => masked.push(value));
     vi.stubEnv('USER_PASSWORD', LEAK_SECRETS.userPassword);
-    resolveSecret({ ref: { env: 'USER_PASSWORD' }, source: at });
+    resolveSecret({ ref: { env: 'USER_PASSWORD' }, source: at }, 'xcluster');
     for (const secret of [LEAK_SECRETS.apiKey, LEAK_SECRETS.userPassword]) {
       for (const form of secretForms(secret)) expect(masked, form.encoding).toContain(form.text);
     }
