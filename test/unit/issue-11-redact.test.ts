@@ -5,6 +5,8 @@
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resolveConnection, resolveSecret } from '../../src/config/secrets.js';
+import { jobSummary } from '../../src/github/action.js';
+import { SUMMARY_LIMIT } from '../../src/github/truncate.js';
 import { onSecret, redact } from '../../src/model/redact.js';
 import { type ClusterConfig } from '../../src/model/types.js';
 import { xcluster } from './helpers/cli.js';
@@ -99,5 +101,20 @@ describe('issue 11 finding 3: a server error that quotes the request body', () =
     expect(failed.error).toMatch(/^400 mapper_parsing_exception: failed to parse x{300,}\{.*"password":"\*\*\*"\}$/);
     expect(run.stdout).not.toContain('Üser');
     expect(run.stdout).not.toContain(encodeURIComponent('Üser'));
+  });
+});
+
+describe('issue 11 finding 3: the job summary', () => {
+  it('issue 11 finding 3: a summary over 1 MiB is masked before it is cut (a cut PEM keeps none of its lines)', () => {
+    const body = Array.from({ length: 40 }, (_, i) => `MIIEvQIBADANBgkqhkiG9w0BAQEFAASC${String(i).padStart(32, '0')}`);
+    const key = ['-----BEGIN PRIVATE KEY-----', ...body, '-----END PRIVATE KEY-----'].join('\n');
+    vi.stubEnv('CLIENT_KEY', key);
+    resolveSecret({ ref: { env: 'CLIENT_KEY' }, source: at }, 'xcluster');
+    // The limit falls inside the key's lines: cut first, its first lines would stay, unmatched.
+    const report = `**Plan**\n${'x'.repeat(SUMMARY_LIMIT - 1500)}\n${key}\n${'y'.repeat(100)}\n`;
+    const summary = jobSummary(report);
+    expect(summary).not.toContain('BEGIN PRIVATE KEY');
+    expect(summary).not.toContain('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC');
+    expect(summary).toContain('\n***\n');
   });
 });
