@@ -55,7 +55,8 @@ function applySettings(current: Obj, update: unknown): Obj {
   return next;
 }
 
-const error = (status: number, type: string, reason: string) => ({
+/** An Elasticsearch error body, as the server sends it. */
+export const esError = (status: number, type: string, reason: string): Obj => ({
   error: { root_cause: [{ type, reason }], type, reason },
   status,
 });
@@ -92,7 +93,7 @@ export class FakeElasticsearch {
    * a server's parse error does; `reason` says how (by default the body in brackets).
    */
   echoNext(method: string, path: string, reason = (sent: string) => `failed to parse [${sent}]`): void {
-    this.failNext(method, path, 400, (sent) => error(400, 'mapper_parsing_exception', reason(sent)));
+    this.failNext(method, path, 400, (sent) => esError(400, 'mapper_parsing_exception', reason(sent)));
   }
 
   writes(): Recorded[] {
@@ -135,13 +136,13 @@ export class FakeElasticsearch {
     const [, api, kind, name, action] = path.split('/').map(decodeURIComponent);
     if (method === 'GET') return this.read(path, authorization);
     if (path === '/_cluster/settings' && method === 'PUT') return this.putSettings(b);
-    if (api !== '_security' || !name) return [404, error(404, 'not_found', `no handler for ${method} ${path}`)];
+    if (api !== '_security' || !name) return [404, esError(404, 'not_found', `no handler for ${method} ${path}`)];
     if (method === 'DELETE') return this.remove(kind!, name);
     if (kind === 'role') return this.put(this.roles, name, b, (created) => ({ role: { created } }));
     if (kind === 'role_mapping') return this.put(this.mappings, name, b, (created) => ({ role_mapping: { created } }));
     if (kind === 'user' && action === '_password') return this.changePassword(name, b);
     if (kind === 'user') return this.putUser(name, b);
-    return [404, error(404, 'not_found', path)];
+    return [404, esError(404, 'not_found', path)];
   }
 
   private read(path: string, authorization?: string): [number, unknown] {
@@ -165,10 +166,10 @@ export class FakeElasticsearch {
         return this.authenticate(authorization);
       case '/_security/privilege/_builtin': {
         const builtin = fixture['GET /_security/privilege/_builtin'];
-        return builtin ? [200, builtin] : [404, error(404, 'not_found', path)];
+        return builtin ? [200, builtin] : [404, esError(404, 'not_found', path)];
       }
       default:
-        return [404, error(404, 'not_found', path)];
+        return [404, esError(404, 'not_found', path)];
     }
   }
 
@@ -185,7 +186,7 @@ export class FakeElasticsearch {
       if (typeof password !== 'string')
         return [
           400,
-          error(
+          esError(
             400,
             'action_request_validation_exception',
             'password must be specified unless you are updating an existing user',
@@ -202,7 +203,7 @@ export class FakeElasticsearch {
 
   private changePassword(name: string, body: Obj): [number, Obj] {
     const user = this.users[name];
-    if (!user) return [404, error(404, 'resource_not_found_exception', `user [${name}] not found`)];
+    if (!user) return [404, esError(404, 'resource_not_found_exception', `user [${name}] not found`)];
     user.password = String(body.password);
     return [200, {}];
   }
@@ -210,7 +211,7 @@ export class FakeElasticsearch {
   private remove(kind: string, name: string): [number, Obj] {
     const store: Record<string, unknown> | undefined =
       kind === 'role' ? this.roles : kind === 'user' ? this.users : kind === 'role_mapping' ? this.mappings : undefined;
-    if (!store) return [404, error(404, 'not_found', kind)];
+    if (!store) return [404, esError(404, 'not_found', kind)];
     const found = name in store;
     delete store[name];
     return [found ? 200 : 404, kind === 'role_mapping' ? { found } : { found }];
@@ -220,7 +221,7 @@ export class FakeElasticsearch {
     const persistent = applySettings(this.persistent, body.persistent);
     const transient = applySettings(this.transient, body.transient);
     const invalid = this.invalidRemote({ ...persistent, ...transient });
-    if (invalid) return [400, error(400, 'illegal_argument_exception', invalid)];
+    if (invalid) return [400, esError(400, 'illegal_argument_exception', invalid)];
     [this.persistent, this.transient] = [persistent, transient];
     return [200, { acknowledged: true, persistent: body.persistent ?? {}, transient: body.transient ?? {} }];
   }
@@ -305,7 +306,7 @@ export class FakeElasticsearch {
     }
     return [
       401,
-      error(401, 'security_exception', 'unable to authenticate user for REST request [/_security/_authenticate]'),
+      esError(401, 'security_exception', 'unable to authenticate user for REST request [/_security/_authenticate]'),
     ];
   }
 }
