@@ -20,7 +20,7 @@ import {
   renderApply,
   renderJson,
   snapshotJob
-} from "./chunks/chunk-QDIBRRDU.js";
+} from "./chunks/chunk-XNAOZETP.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({

@@ -19,7 +19,7 @@ import {
   summarize,
   summarizeApply,
   summaryLine
-} from "./chunks/chunk-QDIBRRDU.js";
+} from "./chunks/chunk-XNAOZETP.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -1269,8 +1269,8 @@ var require_util = __commonJS({
             iterator2 = iterable[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { done, value } = await iterator2.next();
-            if (done) {
+            const { done: done2, value } = await iterator2.next();
+            if (done2) {
               queueMicrotask(() => {
                 controller.close();
                 controller.byobRequest?.respond(0);
@@ -3815,8 +3815,8 @@ var require_webidl = __commonJS({
           });
         }
         while (true) {
-          const { done, value } = method.next();
-          if (done) {
+          const { done: done2, value } = method.next();
+          if (done2) {
             break;
           }
           seq.push(converter(value, prefix, `${argument}[${index++}]`));
@@ -4646,8 +4646,8 @@ var require_util2 = __commonJS({
       const bytes = [];
       let byteLength = 0;
       while (true) {
-        const { done, value: chunk } = await reader.read();
-        if (done) {
+        const { done: done2, value: chunk } = await reader.read();
+        if (done2) {
           return Buffer.concat(bytes, byteLength);
         }
         if (!isUint8Array(chunk)) {
@@ -5558,8 +5558,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             iterator2 = action(object)[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { value, done } = await iterator2.next();
-            if (done) {
+            const { value, done: done2 } = await iterator2.next();
+            if (done2) {
               queueMicrotask(() => {
                 controller.close();
                 controller.byobRequest?.respond(0);
@@ -14359,11 +14359,11 @@ var require_fetch = __commonJS({
           let bytes;
           let isFailure;
           try {
-            const { done, value } = await fetchParams.controller.next();
+            const { done: done2, value } = await fetchParams.controller.next();
             if (isAborted(fetchParams)) {
               break;
             }
-            bytes = done ? void 0 : value;
+            bytes = done2 ? void 0 : value;
           } catch (err) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
               bytes = void 0;
@@ -14962,14 +14962,14 @@ var require_util4 = __commonJS({
       (async () => {
         while (!fr[kAborted]) {
           try {
-            const { done, value } = await chunkPromise;
+            const { done: done2, value } = await chunkPromise;
             if (isFirstChunk && !fr[kAborted]) {
               queueMicrotask(() => {
                 fireAProgressEvent("loadstart", fr);
               });
             }
             isFirstChunk = false;
-            if (!done && types.isUint8Array(value)) {
+            if (!done2 && types.isUint8Array(value)) {
               bytes.push(value);
               if ((fr[kLastProgressEventFired] === void 0 || Date.now() - fr[kLastProgressEventFired] >= 50) && !fr[kAborted]) {
                 fr[kLastProgressEventFired] = Date.now();
@@ -14978,7 +14978,7 @@ var require_util4 = __commonJS({
                 });
               }
               chunkPromise = reader.read();
-            } else if (done) {
+            } else if (done2) {
               queueMicrotask(() => {
                 fr[kState] = "done";
                 try {
@@ -20227,8 +20227,8 @@ var require_util9 = __commonJS({
             iterator2 = iterable[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { done, value } = await iterator2.next();
-            if (done) {
+            const { done: done2, value } = await iterator2.next();
+            if (done2) {
               queueMicrotask(() => {
                 controller.close();
                 controller.byobRequest?.respond(0);
@@ -22773,8 +22773,8 @@ var require_webidl2 = __commonJS({
           });
         }
         while (true) {
-          const { done, value } = method.next();
-          if (done) {
+          const { done: done2, value } = method.next();
+          if (done2) {
             break;
           }
           seq.push(converter(value, prefix, `${argument}[${index++}]`));
@@ -23604,8 +23604,8 @@ var require_util10 = __commonJS({
       const bytes = [];
       let byteLength = 0;
       while (true) {
-        const { done, value: chunk } = await reader.read();
-        if (done) {
+        const { done: done2, value: chunk } = await reader.read();
+        if (done2) {
           return Buffer.concat(bytes, byteLength);
         }
         if (!isUint8Array(chunk)) {
@@ -24516,8 +24516,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             iterator2 = action(object)[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { value, done } = await iterator2.next();
-            if (done) {
+            const { value, done: done2 } = await iterator2.next();
+            if (done2) {
               queueMicrotask(() => {
                 controller.close();
                 controller.byobRequest?.respond(0);
@@ -33317,11 +33317,11 @@ var require_fetch2 = __commonJS({
           let bytes;
           let isFailure;
           try {
-            const { done, value } = await fetchParams.controller.next();
+            const { done: done2, value } = await fetchParams.controller.next();
             if (isAborted(fetchParams)) {
               break;
             }
-            bytes = done ? void 0 : value;
+            bytes = done2 ? void 0 : value;
           } catch (err) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
               bytes = void 0;
@@ -33920,14 +33920,14 @@ var require_util12 = __commonJS({
       (async () => {
         while (!fr[kAborted]) {
           try {
-            const { done, value } = await chunkPromise;
+            const { done: done2, value } = await chunkPromise;
             if (isFirstChunk && !fr[kAborted]) {
               queueMicrotask(() => {
                 fireAProgressEvent("loadstart", fr);
               });
             }
             isFirstChunk = false;
-            if (!done && types.isUint8Array(value)) {
+            if (!done2 && types.isUint8Array(value)) {
               bytes.push(value);
               if ((fr[kLastProgressEventFired] === void 0 || Date.now() - fr[kLastProgressEventFired] >= 50) && !fr[kAborted]) {
                 fr[kLastProgressEventFired] = Date.now();
@@ -33936,7 +33936,7 @@ var require_util12 = __commonJS({
                 });
               }
               chunkPromise = reader.read();
-            } else if (done) {
+            } else if (done2) {
               queueMicrotask(() => {
                 fr[kState] = "done";
                 try {
@@ -43403,11 +43403,11 @@ function gather(octokit, results, iterator2, mapFn) {
       return results;
     }
     let earlyExit = false;
-    function done() {
+    function done2() {
       earlyExit = true;
     }
     results = results.concat(
-      mapFn ? mapFn(result.value, done) : result.value.data
+      mapFn ? mapFn(result.value, done2) : result.value.data
     );
     if (earlyExit) {
       return results;
@@ -43748,6 +43748,7 @@ function setPlanOutputs(io2, plan, reports) {
   io2.setOutput("plan-json", reports.planJson);
   io2.setOutput("report", reports.report);
 }
+var jobSummary = (markdown) => fitSummary(redact(markdown));
 function failure(plan, failOn) {
   const s = summarize(plan);
   if (failOn === "never") return void 0;
@@ -43770,7 +43771,7 @@ async function planMode(inputs, ctx, io2, gh) {
   const { plan, markdown } = await planOrLint(inputs, ctx, io2);
   io2.info(redact(renderText(plan)));
   annotate(plan.findings, io2);
-  await io2.writeSummary(redact(fitSummary(markdown)));
+  await io2.writeSummary(jobSummary(markdown));
   setPlanOutputs(io2, plan, writeReports(ctx, plan, markdown));
   if (inputs.comment && ctx.pullRequest) {
     const result = await upsertStickyComment(gh(), {
@@ -43797,7 +43798,7 @@ ${renderMarkdown(outcome.plan)}` : `**${outcome.status === "refused" ? `Apply re
 ${renderMarkdown(outcome.plan)}`;
   io2.info(redact(outcome.status === "applied" ? renderApply(outcome.result, "text") : renderText(outcome.plan)));
   annotate(outcome.plan.findings, io2);
-  await io2.writeSummary(redact(fitSummary(markdown)));
+  await io2.writeSummary(jobSummary(markdown));
   setPlanOutputs(io2, outcome.plan, writeReports(ctx, outcome.plan, markdown));
   if (outcome.status === "applied") io2.setOutput("applied", String(summarizeApply(outcome.result).done));
   const pr = await findMergedPullRequest(gh(), { owner: ctx.owner, repo: ctx.repo, sha: ctx.sha });
@@ -43826,7 +43827,7 @@ async function driftMode(inputs, ctx, io2, gh) {
   const hasDrift = s.create + s.update + s.delete > 0;
   const markdown = renderMarkdown(plan);
   io2.info(redact(renderText(plan)));
-  await io2.writeSummary(redact(fitSummary(markdown)));
+  await io2.writeSummary(jobSummary(markdown));
   setPlanOutputs(io2, plan, writeReports(ctx, plan, markdown));
   const result = await syncDriftIssue(gh(), {
     owner: ctx.owner,
@@ -43910,7 +43911,7 @@ async function main() {
   };
   await runAction(readInputs(), readContext(), io, github);
 }
-main().catch((e) => {
+var done = main().catch((e) => {
   if (e instanceof ConfigErrors) {
     for (const err of e.errors) {
       const at = err.source;
@@ -43921,3 +43922,6 @@ main().catch((e) => {
   }
   setFailed(redact(e instanceof Error ? e.message : String(e)));
 });
+export {
+  done
+};

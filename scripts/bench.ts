@@ -238,8 +238,8 @@ async function applyRequests(): Promise<string[]> {
 
 async function main(): Promise<void> {
   nock.disableNetConnect();
-  process.env.BENCH_KEY = 'bench';
-  process.env.BENCH_PASSWORD = 'bench';
+  process.env.BENCH_KEY = 'bench-key-not-real';
+  process.env.BENCH_PASSWORD = 'bench-password-not-real';
   console.log(`xcluster benchmark · node ${process.version} · ${new Date().toISOString()}\n`);
   console.log('1. One read round (requests per cluster; median of 5, ms)\n');
   console.log('| flavor | objects of each kind | requests | ms |\n| --- | --- | --- | --- |');

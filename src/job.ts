@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
 import { applyPlan, type ApplyResult, type Verification } from './apply/apply.js';
 import { loadConfig } from './config/load.js';
-import { resolveConnection, resolveSecret } from './config/secrets.js';
+import { resolveConnection, resolveLogin, resolveSecret } from './config/secrets.js';
 import { buildPlan, lintOnly, planCluster } from './drift/plan.js';
 import { flavors } from './flavors/index.js';
 import { type Connection, type FlavorAdapter, type RetryPolicy, type Snapshot } from './flavors/flavor.js';
@@ -14,7 +14,7 @@ import { readCluster, unreachableState } from './flavors/read.js';
 import { DEFAULT_RETRY } from './flavors/retry.js';
 import { basicAuthCarries } from './flavors/write.js';
 import { ConfigError, ConfigErrors } from './model/errors.js';
-import { redact } from './model/redact.js';
+import { redactValues } from './model/redact.js';
 import { type ClusterConfig, type ClusterState, type Config, type Desired, type Plan } from './model/types.js';
 import { summarize } from './render/summary.js';
 
@@ -54,9 +54,9 @@ function openSession(config: Config, log: (line: string) => void, checkPasswords
       else throw e;
     }
   };
-  for (const c of config.clusters) attempt(() => connections.set(c.name, resolveConnection(c)));
+  for (const c of config.clusters) attempt(() => connections.set(c.name, resolveConnection(c, config.dir)));
   for (const d of checkPasswords ? config.desired : []) {
-    if (d.password) attempt(() => resolveSecret(d.password!, `users.${d.name}.password`));
+    if (d.password) attempt(() => resolveLogin(d.name, d.password!, config.dir, `users.${d.name}.password`));
   }
   if (errors.length > 0) throw new ConfigErrors(errors);
   return { config, connections, log, checkPasswords };
@@ -103,7 +103,7 @@ async function checkPasswords(s: Session, state: ClusterState): Promise<Password
     checkable.map((d) =>
       limit(async () => {
         try {
-          return (await flavor.authenticate(conn, d.name, resolveSecret(d.password!))) ? [] : [d.name];
+          return (await flavor.authenticate(conn, d.name, resolveSecret(d.password!, s.config.dir))) ? [] : [d.name];
         } catch (e) {
           s.log(`${state.name}: could not check the password of user ${d.name}: ${(e as Error).message}`);
           return [];
@@ -175,7 +175,8 @@ export async function snapshotJob(
   const written = snapshots.map((s) => {
     const path = toFile ? opts.out : snapshotPath(opts.out, s.cluster);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, redact(JSON.stringify(s, null, 2)) + '\n');
+    // Masked value by value: masking the serialized text could cut through an escape sequence.
+    writeFileSync(path, JSON.stringify(redactValues(s), null, 2) + '\n');
     return path;
   });
   return { written, states };
@@ -240,7 +241,7 @@ export async function applyJob(opts: ApplyOptions): Promise<ApplyOutcome> {
     {
       flavor: (cluster) => flavorOf(session, cluster),
       connection: (cluster) => session.connections.get(cluster)!,
-      resolvePassword: (spec) => resolveSecret(spec),
+      resolvePassword: (spec) => resolveSecret(spec, config.dir),
       verify: verifier(session, opts),
       execute: { concurrency: opts.concurrency ?? 4, retry: opts.retry ?? DEFAULT_RETRY },
       log: session.log,

@@ -84,7 +84,8 @@ async function main(): Promise<void> {
   await runAction(readInputs(), readContext(), io, github);
 }
 
-main().catch((e: unknown) => {
+/** The run, started on import as the runner does; a test that imports this module awaits it. */
+export const done = main().catch((e: unknown) => {
   if (e instanceof ConfigErrors) {
     // Each configuration error as an annotation on its YAML line, then one failure.
     for (const err of e.errors) {

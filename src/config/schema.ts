@@ -16,7 +16,7 @@ import { unknownKeyMessage } from './suggest.js';
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const INLINE_SECRET_MESSAGE =
-  'inline secret: write { env: NAME } (or { file: PATH } outside the repository) instead; never commit secrets';
+  'inline secret: write { env: NAME } or { file: PATH } (a file git does not track; a relative path starts at the config folder) instead; never commit secrets';
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -48,10 +48,10 @@ const envRef = z.strictObject({
     .meta({ description: 'Name of the environment variable that holds the secret.' }),
 });
 const fileRef = z.strictObject({
-  file: z
-    .string()
-    .min(1, { error: 'must be a non-empty path' })
-    .meta({ description: 'Path of a file that holds the secret (relative to the working directory).' }),
+  file: z.string().min(1, { error: 'must be a non-empty path' }).meta({
+    description:
+      'Path of a file that holds the secret: relative to the config folder, or absolute. A regular file of at most 64 KiB, never under /proc, /dev, /sys or in a .git folder.',
+  }),
 });
 
 export const secretSchema = z.union([envRef, fileRef], { error: (issue) => secretMessage(issue.input) }).meta({

@@ -25,8 +25,8 @@ import {
   runStep,
   remoteSettingsBody,
   scrub,
-  secretsOf,
 } from './write.js';
+import { secretsOf } from './read.js';
 
 type Obj = Record<string, unknown>;
 

@@ -31,10 +31,10 @@ import {
   requirePassword,
   runStep,
   scrub,
-  secretsOf,
   statusOf,
   WriteError,
 } from './write.js';
+import { secretsOf } from './read.js';
 
 type Obj = Record<string, unknown>;
 type Client = ReturnType<typeof openSearchClient>;

@@ -4,6 +4,7 @@
 // `error.reason`, never from request headers, and known secret values are scrubbed from it.
 
 import { STATUS_CODES } from 'node:http';
+import { basicCredentials, maskSecrets } from '../model/redact.js';
 import { emptyObjects, emptyReserved, type ClusterState, type Flavor } from '../model/types.js';
 import { type Connection, type FlavorAdapter, type Snapshot } from './flavor.js';
 import { causeChain } from './server-error.js';
@@ -136,15 +137,23 @@ function urlCredentials(url: string): string[] {
   }
 }
 
-/** Removes every credential of the connection, in clear and in its header forms, and cuts length. */
-function scrub(text: string, conn: Connection): string {
-  const secrets: string[] = [];
-  if (conn.auth && 'apiKey' in conn.auth) secrets.push(conn.auth.apiKey);
-  if (conn.auth && 'password' in conn.auth) {
-    secrets.push(conn.auth.password, Buffer.from(`${conn.auth.username}:${conn.auth.password}`).toString('base64'));
-  }
-  secrets.push(...urlCredentials(conn.url));
-  let out = text;
-  for (const s of secrets) if (s.length > 0) out = out.split(s).join('***');
-  return out.length > MAX_REASON ? `${out.slice(0, MAX_REASON)}…` : out;
+/** Every credential of the connection, in clear and as its Basic header carries it, and `extra`. */
+export function secretsOf(conn: Connection, extra: (string | undefined)[] = []): string[] {
+  const out: string[] = [...urlCredentials(conn.url)];
+  const auth = conn.auth;
+  if (auth && 'apiKey' in auth) out.push(auth.apiKey);
+  if (auth && 'password' in auth) out.push(auth.password, basicCredentials(auth.username, auth.password));
+  for (const s of extra) if (s) out.push(s);
+  return out;
 }
+
+/**
+ * `text` with every form of `secrets` (and of every registered secret) masked, then cut to `max`
+ * characters: masked before the cut, so that no piece of a secret outlives it.
+ */
+export function scrubbed(text: string, secrets: readonly string[], max: number): string {
+  const out = maskSecrets(text, secrets);
+  return out.length > max ? `${out.slice(0, max)}…` : out;
+}
+
+const scrub = (text: string, conn: Connection): string => scrubbed(text, secretsOf(conn), MAX_REASON);

@@ -7,7 +7,8 @@ import { sortKeys } from '../model/normalize.js';
 import { type Canonical, type Change, type Json, type SettingsScope } from '../model/types.js';
 import pLimit from 'p-limit';
 import { type Connection, type Operation, type OperationResult, type RetryPolicy } from './flavor.js';
-import { displayUrl } from './read.js';
+import { basicCredentials } from '../model/redact.js';
+import { displayUrl, scrubbed, secretsOf } from './read.js';
 import { causeChain } from './server-error.js';
 import { parseRetryAfter, withRetry, type RetryDecision } from './retry.js';
 
@@ -125,23 +126,8 @@ function httpError(status: number, body: unknown): string {
 /** Longest error we report: a proxy's HTML error page is not a reason. */
 const MAX_ERROR = 500;
 
-/** Every secret this call knows, in clear and in the forms a header would carry. */
-export function secretsOf(conn: Connection, extra: (string | undefined)[]): string[] {
-  const out: string[] = [];
-  const auth = conn.auth;
-  if (auth && 'apiKey' in auth) out.push(auth.apiKey);
-  if (auth && 'password' in auth) {
-    out.push(auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));
-  }
-  for (const s of extra) if (s) out.push(s);
-  return out.filter((s) => s.length > 0);
-}
-
-export function scrub(text: string, secrets: string[]): string {
-  let out = text;
-  for (const s of secrets) out = out.split(s).join('***');
-  return out.length > MAX_ERROR ? `${out.slice(0, MAX_ERROR)}…` : out;
-}
+/** The reason of a failed write without any secret, cut to MAX_ERROR. */
+export const scrub = (text: string, secrets: readonly string[]): string => scrubbed(text, secrets, MAX_ERROR);
 
 /** A short reason for a failed request, from the status and body or the error's class. */
 export function describeWriteError(err: unknown): string {
@@ -228,8 +214,7 @@ export async function loginSucceeds(
     return true;
   } catch (err) {
     if (statusOf(err) === 401) return false;
-    const basic = Buffer.from(`${username}:${password}`).toString('base64');
-    const reason = scrub(describeWriteError(err), secretsOf(conn, [password, basic]));
+    const reason = scrub(describeWriteError(err), secretsOf(conn, [password, basicCredentials(username, password)]));
     throw new Error(`authenticating as ${username} at ${displayUrl(conn.url)} failed: ${reason}`);
   }
 }

@@ -88,6 +88,9 @@ function setPlanOutputs(io: ActionIo, plan: Plan, reports: Reports): void {
   io.setOutput('report', reports.report);
 }
 
+/** The job summary of a report: masked, then fitted to its limit (a cut could keep part of a secret's lines). */
+export const jobSummary = (markdown: string): string => fitSummary(redact(markdown));
+
 /** Why the step fails under `fail-on`, or undefined when it passes. */
 export function failure(plan: Plan, failOn: FailOn): string | undefined {
   const s = summarize(plan);
@@ -122,7 +125,7 @@ async function planMode(inputs: ActionInputs, ctx: ActionContext, io: ActionIo, 
   const { plan, markdown } = await planOrLint(inputs, ctx, io);
   io.info(redact(renderText(plan)));
   annotate(plan.findings, io);
-  await io.writeSummary(redact(fitSummary(markdown)));
+  await io.writeSummary(jobSummary(markdown));
   setPlanOutputs(io, plan, writeReports(ctx, plan, markdown));
   if (inputs.comment && ctx.pullRequest) {
     const result = await upsertStickyComment(gh(), {
@@ -151,7 +154,7 @@ async function applyMode(inputs: ActionInputs, ctx: ActionContext, io: ActionIo,
       : `**${outcome.status === 'refused' ? `Apply refused: ${outcome.reason}; nothing was changed.` : 'No changes; nothing to apply.'}**\n\n${renderMarkdown(outcome.plan)}`;
   io.info(redact(outcome.status === 'applied' ? renderApply(outcome.result, 'text') : renderText(outcome.plan)));
   annotate(outcome.plan.findings, io);
-  await io.writeSummary(redact(fitSummary(markdown)));
+  await io.writeSummary(jobSummary(markdown));
   setPlanOutputs(io, outcome.plan, writeReports(ctx, outcome.plan, markdown));
   if (outcome.status === 'applied') io.setOutput('applied', String(summarizeApply(outcome.result).done));
 
@@ -182,7 +185,7 @@ async function driftMode(inputs: ActionInputs, ctx: ActionContext, io: ActionIo,
   const hasDrift = s.create + s.update + s.delete > 0;
   const markdown = renderMarkdown(plan);
   io.info(redact(renderText(plan)));
-  await io.writeSummary(redact(fitSummary(markdown)));
+  await io.writeSummary(jobSummary(markdown));
   setPlanOutputs(io, plan, writeReports(ctx, plan, markdown));
   const result = await syncDriftIssue(gh(), {
     owner: ctx.owner,

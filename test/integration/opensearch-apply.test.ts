@@ -230,8 +230,8 @@ describe.sequential('references the server would refuse mid-apply, against the r
   const follower = `connection:
   flavor: opensearch
   url: https://127.0.0.1:19201
-  auth: { username: admin, password: { file: .tmp/opensearch/admin-password } }
-  ca: { file: .tmp/opensearch/certs/root-ca.pem }
+  auth: { username: admin, password: { file: ../../opensearch/admin-password } }
+  ca: { file: ../../opensearch/certs/root-ca.pem }
 roles_mapping:
   no-such-role:
     users: [someone]

@@ -122,7 +122,7 @@ roles:
 `;
     const found = errors({ 'west.yml': yaml });
     expect(found).toEqual([
-      'xcluster/clusters/west.yml:8:5: users.cross-cluster-user.password: inline secret: write { env: NAME } (or { file: PATH } outside the repository) instead; never commit secrets',
+      'xcluster/clusters/west.yml:8:5: users.cross-cluster-user.password: inline secret: write { env: NAME } or { file: PATH } (a file git does not track; a relative path starts at the config folder) instead; never commit secrets',
     ]);
     expect(found.join('\n')).not.toContain('hunter2');
   });
@@ -131,7 +131,7 @@ roles:
     const yaml = CONN.replace('{ env: WEST_API_KEY }', 'VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==');
     const found = errors({ 'west.yml': yaml });
     expect(found).toEqual([
-      'xcluster/clusters/west.yml:5:5: connection.auth.api_key: inline secret: write { env: NAME } (or { file: PATH } outside the repository) instead; never commit secrets',
+      'xcluster/clusters/west.yml:5:5: connection.auth.api_key: inline secret: write { env: NAME } or { file: PATH } (a file git does not track; a relative path starts at the config folder) instead; never commit secrets',
     ]);
     expect(found.join('\n')).not.toContain('VnVhQ2ZH');
   });
@@ -155,7 +155,7 @@ users:
 `;
     const found = errors({ 'west.yml': yaml });
     expect(found).toEqual([
-      'xcluster/clusters/west.yml:4:28: connection.auth.password: inline secret: write { env: NAME } (or { file: PATH } outside the repository) instead; never commit secrets',
+      'xcluster/clusters/west.yml:4:28: connection.auth.password: inline secret: write { env: NAME } or { file: PATH } (a file git does not track; a relative path starts at the config folder) instead; never commit secrets',
       'xcluster/clusters/west.yml:8:17: users.u.password.env: must name an environment variable (letters, digits and _), e.g. { env: WEST_API_KEY }',
     ]);
     expect(found.join('\n')).not.toContain('changeme-now');

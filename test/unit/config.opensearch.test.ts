@@ -331,7 +331,7 @@ action_groups:
 `;
     const found = errors({ 'clusters/leader.yml': yaml });
     expect(found).toEqual([
-      'xcluster/clusters/leader.yml:9:5: internal_users.jane.password: inline secret: write { env: NAME } (or { file: PATH } outside the repository) instead; never commit secrets',
+      'xcluster/clusters/leader.yml:9:5: internal_users.jane.password: inline secret: write { env: NAME } or { file: PATH } (a file git does not track; a relative path starts at the config folder) instead; never commit secrets',
       'xcluster/clusters/leader.yml:10:19: internal_users.jane.attributes.level: expected a string, got a number',
       "xcluster/clusters/leader.yml:12:19: internal_users.joe.attributes.managed_by: the attribute managed_by is xcluster's ownership marker, written by xcluster itself",
       'xcluster/clusters/leader.yml:14:3: missing required key "allowed_actions" in action_groups.ops',

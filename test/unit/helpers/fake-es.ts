@@ -29,7 +29,8 @@ interface Failure {
   method: string;
   path: string;
   status: number;
-  body: Obj;
+  /** The answer, or how to make it from the request body as sent. */
+  body: Obj | ((requestBody: string) => Obj);
   headers?: Record<string, string>;
 }
 
@@ -54,7 +55,8 @@ function applySettings(current: Obj, update: unknown): Obj {
   return next;
 }
 
-const error = (status: number, type: string, reason: string) => ({
+/** An Elasticsearch error body, as the server sends it. */
+export const esError = (status: number, type: string, reason: string): Obj => ({
   error: { root_cause: [{ type, reason }], type, reason },
   status,
 });
@@ -76,8 +78,22 @@ export class FakeElasticsearch {
   ) {}
 
   /** The next request matching method and path gets this answer instead (once). */
-  failNext(method: string, path: string, status: number, body: Obj, headers?: Record<string, string>): void {
+  failNext(
+    method: string,
+    path: string,
+    status: number,
+    body: Failure['body'],
+    headers?: Record<string, string>,
+  ): void {
     this.failures.push({ method, path, status, body, headers });
+  }
+
+  /**
+   * The next request matching method and path gets a 400 whose reason quotes the request body, as
+   * a server's parse error does; `reason` says how (by default the body in brackets).
+   */
+  echoNext(method: string, path: string, reason = (sent: string) => `failed to parse [${sent}]`): void {
+    this.failNext(method, path, 400, (sent) => esError(400, 'mapper_parsing_exception', reason(sent)));
   }
 
   writes(): Recorded[] {
@@ -88,7 +104,8 @@ export class FakeElasticsearch {
     const handle = (method: string, uri: string, body: unknown, authorization?: string): nock.ReplyFnResult => {
       const parsed = typeof body === 'string' && body !== '' ? JSON.parse(body) : body || undefined;
       this.requests.push({ method, path: uri, body: parsed, authorization });
-      const [status, answer, headers] = this.answer(method, uri.split('?')[0]!, parsed, authorization);
+      const sent = typeof body === 'string' ? body : JSON.stringify(body ?? '');
+      const [status, answer, headers] = this.answer(method, uri.split('?')[0]!, parsed, authorization, sent);
       return [status, answer as nock.Body, { ...ES_HEADERS, ...headers }];
     };
     for (const method of ['GET', 'PUT', 'POST', 'DELETE'] as const) {
@@ -103,23 +120,29 @@ export class FakeElasticsearch {
     return this;
   }
 
-  private answer(method: string, path: string, body: unknown, authorization?: string): [number, unknown, Obj?] {
+  private answer(
+    method: string,
+    path: string,
+    body: unknown,
+    authorization: string | undefined,
+    sent: string,
+  ): [number, unknown, Obj?] {
     const i = this.failures.findIndex((f) => f.method === method && f.path === path);
     if (i >= 0) {
       const [f] = this.failures.splice(i, 1);
-      return [f!.status, f!.body, f!.headers];
+      return [f!.status, typeof f!.body === 'function' ? f!.body(sent) : f!.body, f!.headers];
     }
     const b = isObject(body) ? body : {};
     const [, api, kind, name, action] = path.split('/').map(decodeURIComponent);
     if (method === 'GET') return this.read(path, authorization);
     if (path === '/_cluster/settings' && method === 'PUT') return this.putSettings(b);
-    if (api !== '_security' || !name) return [404, error(404, 'not_found', `no handler for ${method} ${path}`)];
+    if (api !== '_security' || !name) return [404, esError(404, 'not_found', `no handler for ${method} ${path}`)];
     if (method === 'DELETE') return this.remove(kind!, name);
     if (kind === 'role') return this.put(this.roles, name, b, (created) => ({ role: { created } }));
     if (kind === 'role_mapping') return this.put(this.mappings, name, b, (created) => ({ role_mapping: { created } }));
     if (kind === 'user' && action === '_password') return this.changePassword(name, b);
     if (kind === 'user') return this.putUser(name, b);
-    return [404, error(404, 'not_found', path)];
+    return [404, esError(404, 'not_found', path)];
   }
 
   private read(path: string, authorization?: string): [number, unknown] {
@@ -143,10 +166,10 @@ export class FakeElasticsearch {
         return this.authenticate(authorization);
       case '/_security/privilege/_builtin': {
         const builtin = fixture['GET /_security/privilege/_builtin'];
-        return builtin ? [200, builtin] : [404, error(404, 'not_found', path)];
+        return builtin ? [200, builtin] : [404, esError(404, 'not_found', path)];
       }
       default:
-        return [404, error(404, 'not_found', path)];
+        return [404, esError(404, 'not_found', path)];
     }
   }
 
@@ -163,7 +186,7 @@ export class FakeElasticsearch {
       if (typeof password !== 'string')
         return [
           400,
-          error(
+          esError(
             400,
             'action_request_validation_exception',
             'password must be specified unless you are updating an existing user',
@@ -180,7 +203,7 @@ export class FakeElasticsearch {
 
   private changePassword(name: string, body: Obj): [number, Obj] {
     const user = this.users[name];
-    if (!user) return [404, error(404, 'resource_not_found_exception', `user [${name}] not found`)];
+    if (!user) return [404, esError(404, 'resource_not_found_exception', `user [${name}] not found`)];
     user.password = String(body.password);
     return [200, {}];
   }
@@ -188,7 +211,7 @@ export class FakeElasticsearch {
   private remove(kind: string, name: string): [number, Obj] {
     const store: Record<string, unknown> | undefined =
       kind === 'role' ? this.roles : kind === 'user' ? this.users : kind === 'role_mapping' ? this.mappings : undefined;
-    if (!store) return [404, error(404, 'not_found', kind)];
+    if (!store) return [404, esError(404, 'not_found', kind)];
     const found = name in store;
     delete store[name];
     return [found ? 200 : 404, kind === 'role_mapping' ? { found } : { found }];
@@ -198,7 +221,7 @@ export class FakeElasticsearch {
     const persistent = applySettings(this.persistent, body.persistent);
     const transient = applySettings(this.transient, body.transient);
     const invalid = this.invalidRemote({ ...persistent, ...transient });
-    if (invalid) return [400, error(400, 'illegal_argument_exception', invalid)];
+    if (invalid) return [400, esError(400, 'illegal_argument_exception', invalid)];
     [this.persistent, this.transient] = [persistent, transient];
     return [200, { acknowledged: true, persistent: body.persistent ?? {}, transient: body.transient ?? {} }];
   }
@@ -283,7 +306,7 @@ export class FakeElasticsearch {
     }
     return [
       401,
-      error(401, 'security_exception', 'unable to authenticate user for REST request [/_security/_authenticate]'),
+      esError(401, 'security_exception', 'unable to authenticate user for REST request [/_security/_authenticate]'),
     ];
   }
 }
