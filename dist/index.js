@@ -19,7 +19,7 @@ import {
   summarize,
   summarizeApply,
   summaryLine
-} from "./chunks/chunk-XNAOZETP.js";
+} from "./chunks/chunk-3UP7GUK2.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

@@ -14,6 +14,7 @@ import { readCluster, unreachableState } from './flavors/read.js';
 import { DEFAULT_RETRY } from './flavors/retry.js';
 import { basicAuthCarries } from './flavors/write.js';
 import { ConfigError, ConfigErrors } from './model/errors.js';
+import { toNameMap } from './model/names.js';
 import { redactValues } from './model/redact.js';
 import { type ClusterConfig, type ClusterState, type Config, type Desired, type Plan } from './model/types.js';
 import { summarize } from './render/summary.js';
@@ -136,16 +137,17 @@ async function readAll(s: Session): Promise<{ states: ClusterState[]; snapshots:
 
 export const snapshotPath = (dir: string, cluster: string): string => join(dir, `${cluster}.json`);
 
+/** A snapshot file is as untrusted as the server it recorded: whatever it holds, it is this cluster's or unreadable. */
 function readSnapshots(config: Config, dir: string): ClusterState[] {
   return config.clusters.map((c) => {
     const path = snapshotPath(dir, c.name);
-    let snapshot: Snapshot;
     try {
-      snapshot = JSON.parse(readFileSync(path, 'utf8')) as Snapshot;
+      const snapshot = JSON.parse(readFileSync(path, 'utf8')) as Snapshot;
+      // The file names the cluster it recorded; the config says which cluster it stands for.
+      return { ...flavors[c.connection.flavor].parse(snapshot), name: c.name };
     } catch (e) {
       return unreachableState(c.name, c.connection.flavor, `no readable snapshot at ${path}: ${(e as Error).message}`);
     }
-    return flavors[c.connection.flavor].parse(snapshot);
   });
 }
 
@@ -214,9 +216,7 @@ function verifier(s: Session, opts: ApplyOptions): (cluster: string, mustConnect
     for (;;) {
       const { state } = await readState(s, c);
       const plan = planCluster(s.config, state);
-      const remotesConnected = Object.fromEntries(
-        aliases.map((d) => [d.name, state.remoteInfo[d.name]?.connected === true]),
-      );
+      const remotesConnected = toNameMap(aliases.map((d) => [d.name, state.remoteInfo[d.name]?.connected === true]));
       const waitingFor = mustConnect.filter((alias) => remotesConnected[alias] !== true);
       const settled = !state.reachable || plan.changes.length > 0 || waitingFor.length === 0;
       if (settled || Date.now() >= deadline) return { plan, remotesConnected };

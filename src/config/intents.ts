@@ -19,12 +19,10 @@ import {
   type SideNeeds,
 } from '../model/cross-cluster.js';
 import { flavors } from '../flavors/index.js';
-import { type FlavorAdapter } from '../flavors/flavor.js';
-import { normalize, sortKeys } from '../model/normalize.js';
 import {
   formatSource,
-  type Canonical,
   type Desired,
+  type Flavor,
   type Intent,
   type Kind,
   type SecretSpec,
@@ -32,21 +30,20 @@ import {
 } from '../model/types.js';
 import { type IntentsFile, type ReplicationIntentInput, type SearchIntentInput } from './schema-intents.js';
 import { formatPath, sourceOfPath, type PathSegment, type YamlFile } from './source.js';
+import { mergeAcrossIntents, withoutHandWritten } from './intent-merge.js';
+import { OPENSEARCH_KINDS, refusedNames, replicationNames, searchNames, type IntentName } from './intent-names.js';
 import { nearest } from './suggest.js';
 
 /** Where the intents live, relative to the xcluster/ folder (the first that exists is read). */
 export const INTENTS_FILES = ['intents.yml', 'intents.yaml'] as const;
 
-/** OpenSearch object kinds, named here and nowhere else in this file. */
-export const OPENSEARCH_KINDS = { user: 'internal_user', mapping: 'roles_mapping' } as const satisfies Record<
-  string,
-  Kind
->;
+/** OpenSearch object kinds, named in config/intent-names.ts and nowhere else in this file. */
+export { OPENSEARCH_KINDS };
 
 /** What the expansion needs to know about the rest of the folder. */
 export interface IntentContext {
   /** Every cluster file, selected or not. */
-  clusters: { name: string; flavor: string }[];
+  clusters: { name: string; flavor: Flavor }[];
   /** The transport address of every cluster file that states one. */
   transports: Record<string, string>;
   /** The objects written by hand in every cluster file. */
@@ -63,7 +60,7 @@ export interface Expansion {
 /** One intent being expanded: the intent, and what only the expansion reads. */
 interface Expanding {
   intent: Intent;
-  flavor: string;
+  flavor: Flavor;
   password?: SecretSpec;
   /** Further roles the user holds (Elasticsearch). */
   extraRoles: string[];
@@ -126,7 +123,8 @@ function replicationIntent(r: Reading, x: ReplicationIntentInput, i: number): Ex
     user: x.user.name,
     source: at(),
   };
-  return prepare(r, intent, at, { user: x.user, kibana: false, ...(x.roles ? { mappedRoles: x.roles } : {}) });
+  const mapped = x.roles ? { mappedRoles: x.roles } : {};
+  return prepare(r, intent, at, { user: x.user, kibana: false, names: replicationNames(x), ...mapped });
 }
 
 function searchIntent(r: Reading, x: SearchIntentInput, i: number): Expanding | undefined {
@@ -147,7 +145,7 @@ function searchIntent(r: Reading, x: SearchIntentInput, i: number): Expanding | 
     user: x.user.name,
     source: at(),
   };
-  return prepare(r, intent, at, { user: x.user, kibana: x.kibana ?? false });
+  return prepare(r, intent, at, { user: x.user, kibana: x.kibana ?? false, names: searchNames(x) });
 }
 
 /** Checks that the two clusters differ and are of one flavor; gathers what the expansion reads. */
@@ -155,17 +153,27 @@ function prepare(
   r: Reading,
   intent: Intent,
   at: Expanding['at'],
-  x: { user: ReplicationIntentInput['user']; kibana: boolean; mappedRoles?: Expanding['mappedRoles'] },
+  x: {
+    user: ReplicationIntentInput['user'];
+    kibana: boolean;
+    names: IntentName[];
+    mappedRoles?: Expanding['mappedRoles'];
+  },
 ): Expanding | undefined {
-  const flavorOf = (name: string) => r.ctx.clusters.find((c) => c.name === name)?.flavor ?? '';
+  const flavorOf = (name: string) => r.ctx.clusters.find((c) => c.name === name)?.flavor;
   const [local, remote] = [flavorOf(intent.local), flavorOf(intent.remote)];
   if (intent.local === intent.remote) {
     r.errors.push(intentError(intent, `both sides are cluster "${intent.local}"; name two different clusters`));
     return undefined;
   }
-  if (local !== remote) {
+  if (local === undefined || local !== remote) {
     const flavors = `${intent.remote} is ${remote} and ${intent.local} is ${local}`;
     r.errors.push(intentError(intent, `${flavors}: both clusters must be of the same flavor`));
+    return undefined;
+  }
+  const refused = refusedNames(local, x.names).map((n) => intentError(intent, n.message, at(...n.path)));
+  if (refused.length > 0) {
+    r.errors.push(...refused);
     return undefined;
   }
   const password = x.user.password && { ref: x.user.password, source: at('user', 'password') };
@@ -210,10 +218,6 @@ function duplicateNames(intents: Intent[]): ConfigError[] {
 // ---------------------------------------------------------------------------------------------
 // Expansions, per flavor and security model
 
-/** The normalize of a flavor (the intent's clusters are of one flavor); Elasticsearch's when unknown. */
-const flavorNormalize = (flavor: string): ((kind: Kind, body: unknown) => Canonical) =>
-  (flavors as Partial<Record<string, FlavorAdapter>>)[flavor]?.normalize ?? normalize;
-
 /** A desired object of the intent: sourced at the intent, carrying its name. */
 function object(
   e: Expanding,
@@ -223,7 +227,8 @@ function object(
   body: object,
   extra: Partial<Desired> = {},
 ): Desired {
-  const canonical = flavorNormalize(e.flavor)(kind, body);
+  // The intent's clusters are of one flavor: its normalize is theirs.
+  const canonical = flavors[e.flavor].normalize(kind, body);
   return { cluster, kind, name, body: canonical, source: e.intent.source, intent: e.intent.name, ...extra };
 }
 
@@ -355,76 +360,4 @@ function connection(e: Expanding): Desired[] {
   }
   if (own || transport === undefined) return [];
   return [object(e, local, 'remote_cluster', alias, { seeds: [transport] }, { linkedCluster: remote })];
-}
-
-// ---------------------------------------------------------------------------------------------
-// Several intents, one object; intents against hand-written objects
-
-const key = (d: Desired): string => `${d.cluster}\u0000${d.kind}\u0000${d.name}`;
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
-
-/**
- * How two intents' versions of one object combine. Two replication intents may well share one
- * role name: the role then grants both (privileges added up). Kinds not listed must be equal.
- */
-const MERGE: Partial<Record<string, (a: Canonical, b: Canonical) => Canonical>> = {
-  role: (a, b) =>
-    normalize('role', {
-      cluster: [...list(a.cluster), ...list(b.cluster)],
-      indices: [...list(a.indices), ...list(b.indices)],
-      remote_indices: [...list(a.remote_indices), ...list(b.remote_indices)],
-    }),
-  user: (a, b) => normalize('user', { roles: [...list(a.roles), ...list(b.roles)] }),
-  [OPENSEARCH_KINDS.mapping]: (a, b) => ({
-    ...a,
-    users: [...new Set([...list(a.users), ...list(b.users)])].map(String).sort(),
-  }),
-};
-
-function mergeAcrossIntents(wanted: Desired[], errors: ConfigError[]): Desired[] {
-  const byKey = new Map<string, Desired>();
-  for (const d of wanted) {
-    const first = byKey.get(key(d));
-    if (!first) {
-      byKey.set(key(d), d);
-      continue;
-    }
-    const merge = MERGE[d.kind];
-    const passwordsDiffer = first.password && d.password && !same(first.password.ref, d.password.ref);
-    if ((!merge && !same(first.body, d.body)) || passwordsDiffer) {
-      const what = passwordsDiffer ? 'with different passwords' : 'differently';
-      errors.push(
-        new ConfigError(
-          `intents "${first.intent}" and "${d.intent}" define ${d.kind} "${d.name}" on ${d.cluster} ${what}; make them agree or use another name`,
-          d.source,
-        ),
-      );
-      continue;
-    }
-    const password = first.password ?? d.password;
-    byKey.set(key(d), {
-      ...first,
-      body: merge ? merge(first.body, d.body) : first.body,
-      intent: first.intent === d.intent ? first.intent : `${first.intent}, ${d.intent}`,
-      ...(password ? { password } : {}),
-    });
-  }
-  return [...byKey.values()];
-}
-
-/** An intent's object that a cluster file also writes by hand is a conflict: say where both are. */
-function withoutHandWritten(expanded: Desired[], handWritten: Desired[], errors: ConfigError[]): Desired[] {
-  const written = new Map(handWritten.map((d) => [key(d), d]));
-  return expanded.filter((d) => {
-    const own = written.get(key(d));
-    if (!own) return true;
-    errors.push(
-      new ConfigError(
-        `${d.kind} "${d.name}" on ${d.cluster} comes from intent "${d.intent}" (${formatSource(d.source)}) and is also written by hand at ${formatSource(own.source)}; remove one of them`,
-        d.source,
-      ),
-    );
-    return false;
-  });
 }

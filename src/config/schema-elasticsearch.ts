@@ -7,6 +7,7 @@
 // and prune are shared with OpenSearch files (schema.ts).
 
 import { z } from 'zod';
+import { nameCheck } from './names.js';
 import {
   connectionSchema,
   metadataSchema,
@@ -14,25 +15,9 @@ import {
   remoteClustersSection,
   secretSchema,
   section,
-  type NameCheck,
   stringList,
   stringOrList,
 } from './schema.js';
-
-// ---------------------------------------------------------------------------------------------
-// Names the server takes
-
-// Role and user names, as x-pack's Validation checks them: 1 to 1024 characters, each printable
-// ASCII (space to ~), and no space at either end.
-const MAX_NAME_LENGTH = 1024;
-const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
-
-const securityName =
-  (kind: 'role' | 'user'): NameCheck =>
-  (name) =>
-    name.length <= MAX_NAME_LENGTH && PRINTABLE_ASCII.test(name) && name.trim() === name
-      ? undefined
-      : `${kind} names must be 1 to ${MAX_NAME_LENGTH} printable ASCII characters (letters, digits, spaces, punctuation and symbols) with no leading or trailing space`;
 
 // ApplicationPrivilege refuses any whitespace in an application name (a role's applications[]).
 const applicationNameSchema = z.string().regex(/^\S*$/, {
@@ -216,9 +201,9 @@ export const roleMappingSchema = z
 export const clusterFileSchema = z
   .strictObject({
     connection: connectionSchema,
-    roles: section(roleSchema, 'Roles, by name (Elasticsearch put-role bodies).', securityName('role')),
-    users: section(userSchema, 'Native users, by name.', securityName('user')),
-    role_mappings: section(roleMappingSchema, 'Role mappings, by name.'),
+    roles: section(roleSchema, 'Roles, by name (Elasticsearch put-role bodies).', nameCheck('elasticsearch', 'role')),
+    users: section(userSchema, 'Native users, by name.', nameCheck('elasticsearch', 'user')),
+    role_mappings: section(roleMappingSchema, 'Role mappings, by name.', nameCheck('elasticsearch', 'role_mapping')),
     remote_clusters: remoteClustersSection('Remote clusters, by alias.'),
     prune: pruneSchema,
   })

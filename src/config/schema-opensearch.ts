@@ -11,7 +11,10 @@
 import { z } from 'zod';
 import { MANAGED_ATTRIBUTE } from '../flavors/opensearch.js';
 import { type Desired, type Reference } from '../model/types.js';
+import { nameCheck } from './names.js';
 import { connectionSchema, pruneSchema, remoteClustersSection, secretSchema, section, stringList } from './schema.js';
+
+const OS = 'opensearch';
 
 // ---------------------------------------------------------------------------------------------
 // Roles (PUT /_plugins/_security/api/roles/<name>)
@@ -134,13 +137,18 @@ const nodesDnSchema = z
 export const openSearchClusterFileSchema = z
   .strictObject({
     connection: connectionSchema,
-    roles: section(openSearchRoleSchema, 'Roles, by name (OpenSearch security roles).'),
-    internal_users: section(internalUserSchema, 'Internal users, by name.'),
-    roles_mapping: section(rolesMappingSchema, 'Roles mappings, by the name of the role they map.'),
-    action_groups: section(actionGroupSchema, 'Action groups, by name.'),
+    roles: section(openSearchRoleSchema, 'Roles, by name (OpenSearch security roles).', nameCheck(OS, 'role')),
+    internal_users: section(internalUserSchema, 'Internal users, by name.', nameCheck(OS, 'internal_user')),
+    roles_mapping: section(
+      rolesMappingSchema,
+      'Roles mappings, by the name of the role they map.',
+      nameCheck(OS, 'roles_mapping'),
+    ),
+    action_groups: section(actionGroupSchema, 'Action groups, by name.', nameCheck(OS, 'action_group')),
     nodes_dn: section(
       nodesDnSchema,
       'Node distinguished names this cluster accepts, by a name of your choice (e.g. the other cluster). Needs connection.client_certificate (the admin certificate) and plugins.security.nodes_dn_dynamic_config_enabled: true.',
+      nameCheck(OS, 'nodes_dn'),
     ),
     remote_clusters: remoteClustersSection('Remote clusters, by alias (skip_unavailable defaults to false).'),
     prune: pruneSchema,

@@ -8,6 +8,7 @@
 // schema-intents.ts.
 
 import { z } from 'zod';
+import { remoteAliasCheck, type NameCheck } from './names.js';
 import { unknownKeyMessage } from './suggest.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -248,9 +249,6 @@ export const remoteClusterSchema = z
 // ---------------------------------------------------------------------------------------------
 // Sections of a cluster file
 
-/** What the server says of an object's name: why it refuses it, or undefined for a name it takes. */
-export type NameCheck = (name: string) => string | undefined;
-
 /** Reports, at its key, every name of a section that `check` refuses. */
 const checkNames =
   (check: NameCheck) =>
@@ -263,24 +261,19 @@ const checkNames =
 
 /**
  * A section of a cluster file: objects by name. A section may be left empty (`roles:`), which
- * YAML reads as null. With `names`, a name the server would refuse is an error at its key.
+ * YAML reads as null. A name the server would refuse (config/names.ts) is an error at its key.
  */
-export const section = <T extends z.ZodType>(value: T, description: string, names?: NameCheck) => {
-  const objects = z.record(z.string(), value);
-  // Also when an object is wrong, so that every mistake shows in one pass.
-  const checked = names ? objects.superRefine(checkNames(names), { when: (p) => isPlainObject(p.value) }) : objects;
-  return checked.nullish().meta({ description });
-};
-
-// The server splits `<alias>:<index>` at the first ":" (cross-cluster search), so an alias cannot hold one.
-const remoteAliasProblem: NameCheck = (alias) =>
-  alias.includes(':')
-    ? 'a remote cluster alias is a name without ":", e.g. east (":" separates the alias from the index in east:logs-*)'
-    : undefined;
+export const section = <T extends z.ZodType>(value: T, description: string, names: NameCheck) =>
+  z
+    .record(z.string(), value)
+    // Also when an object is wrong, so that every mistake shows in one pass.
+    .superRefine(checkNames(names), { when: (p) => isPlainObject(p.value) })
+    .nullish()
+    .meta({ description });
 
 /** The remote_clusters section of either flavor. */
 export const remoteClustersSection = (description: string) =>
-  section(remoteClusterSchema, description, remoteAliasProblem);
+  section(remoteClusterSchema, description, remoteAliasCheck);
 
 export const pruneSchema = z.boolean().default(false).meta({
   description: 'Delete live objects that carry the xcluster ownership marker but are no longer in this file.',

@@ -46,8 +46,8 @@ export function locate(y: YamlFile, path: readonly PropertyKey[]): Located {
   return { depth, node: (node ?? null) as Node | null, key };
 }
 
-/** The SourceRef of a byte offset in the file. */
-export function sourceAt(y: YamlFile, offset: number): SourceRef {
+/** The SourceRef of an offset in the file (its lines suffice: before the document is composed too). */
+export function sourceAt(y: Pick<YamlFile, 'file' | 'lines'>, offset: number): SourceRef {
   const { line, col } = y.lines.linePos(offset);
   return { file: y.file, line, column: col };
 }

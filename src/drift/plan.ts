@@ -2,6 +2,7 @@
 // the rules' findings. Pure.
 
 import { diffCluster } from './diff.js';
+import { toNameMap } from '../model/names.js';
 import { runRules, type RuleContext } from '../rules/index.js';
 import {
   KIND_ORDER,
@@ -11,6 +12,7 @@ import {
   type Config,
   type Finding,
   type Link,
+  type LiveObject,
   type Plan,
 } from '../model/types.js';
 
@@ -36,12 +38,12 @@ export function orderChanges(changes: Change[]): Change[] {
  */
 function withRemoteOwnership(state: ClusterState, transports: Record<string, string>): ClusterState {
   const estate = new Set(Object.values(transports));
-  const remotes = Object.entries(state.objects.remote_cluster).map(([alias, obj]) => {
+  const remotes = Object.entries(state.objects.remote_cluster).map(([alias, obj]): [string, LiveObject] => {
     const seeds = obj.body.seeds;
     const addresses = [...(Array.isArray(seeds) ? seeds : []), obj.body.proxy_address];
     return [alias, { ...obj, managed: obj.managed || addresses.some((a) => typeof a === 'string' && estate.has(a)) }];
   });
-  return { ...state, objects: { ...state.objects, remote_cluster: Object.fromEntries(remotes) } };
+  return { ...state, objects: { ...state.objects, remote_cluster: toNameMap(remotes) } };
 }
 
 /** The plan of one cluster from its live state. */

@@ -22,6 +22,7 @@ import {
   describeWriteError,
   loginSucceeds,
   requirePassword,
+  pathSegment,
   runStep,
   remoteSettingsBody,
   scrub,
@@ -42,8 +43,6 @@ export interface WriteRequest {
 // ---------------------------------------------------------------------------------------------
 // Requests, by kind (pure)
 
-const segment = (name: string): string => encodeURIComponent(name);
-
 /** The body with the ownership marker merged into its metadata: it goes on everything we write. */
 function withMarker(body: Canonical): Obj {
   const metadata = isObject(body.metadata) ? body.metadata : {};
@@ -56,14 +55,14 @@ function withMarker(body: Canonical): Obj {
  * canonical `query` is an object; the server accepts it as such.
  */
 function roleRequests(change: Change): WriteRequest[] {
-  const path = `/_security/role/${segment(change.name)}`;
+  const path = `/_security/role/${pathSegment(change.name)}`;
   if (change.action === 'delete') return [{ method: 'DELETE', path }];
   return [{ method: 'PUT', path, body: withMarker(change.body) }];
 }
 
 /** `enabled` is sent explicitly: the canonical form drops it when true, the server wants it. */
 function roleMappingRequests(change: Change): WriteRequest[] {
-  const path = `/_security/role_mapping/${segment(change.name)}`;
+  const path = `/_security/role_mapping/${pathSegment(change.name)}`;
   if (change.action === 'delete') return [{ method: 'DELETE', path }];
   const body = { ...withMarker(change.body), enabled: change.body.enabled !== false };
   return [{ method: 'PUT', path, body }];
@@ -114,7 +113,7 @@ function userUpdatePuts(change: Change, path: string): WriteRequest[] {
  */
 function userRequests(op: Operation): WriteRequest[] {
   const { change } = op;
-  const path = `/_security/user/${segment(change.name)}`;
+  const path = `/_security/user/${pathSegment(change.name)}`;
   if (change.action === 'delete') return [{ method: 'DELETE', path }];
   if (change.action === 'create') {
     return [{ method: 'PUT', path, body: { ...userBody(change.body), password: requirePassword(op) } }];

@@ -122,7 +122,9 @@ async function movedSincePlan(client: Client, step: Operation[]): Promise<string
   const kind = step[0]!.change.kind;
   const { body } = await client.transport.request({ method: 'GET', path: collectionPath(kind) });
   const live = isObject(body) ? body : {};
-  return step.filter((op) => !asPlanned(op.change, live[op.change.name])).map((op) => op.change.name);
+  // The answer is the server's JSON: only an own member is an object of that name.
+  const liveObject = (name: string): unknown => (Object.hasOwn(live, name) ? live[name] : undefined);
+  return step.filter((op) => !asPlanned(op.change, liveObject(op.change.name))).map((op) => op.change.name);
 }
 
 /**

@@ -2,6 +2,7 @@
 // `GET /`, remote clusters as `cluster.remote.<alias>.*` settings, `GET /_remote/info`, and
 // security objects listed as `{ name: body }`; and the live state both parses build from them.
 
+import { nameMap, unusableLiveName } from '../model/names.js';
 import { sortKeys } from '../model/normalize.js';
 import {
   emptyObjects,
@@ -87,12 +88,13 @@ function setRemoteSetting(remote: Obj, setting: string, value: unknown): boolean
 /**
  * Remote clusters rebuilt from `cluster.remote.<alias>.<setting>` of persistent merged with
  * transient settings (transient wins, as on the server). 7.x still honours the deprecated
- * `search.remote.<alias>.*` spelling; the `cluster.remote` one wins over it.
+ * `search.remote.<alias>.*` spelling; the `cluster.remote` one wins over it. The alias is the
+ * server's (or a proxy's) word: the map has no prototype, so `__proto__` is just a key.
  */
 export function remoteClustersFromSettings(settings: unknown): Record<string, Obj> {
   const body = isObject(settings) ? settings : {};
   const flat = { ...flatten(body.persistent, '', {}), ...flatten(body.transient, '', {}) };
-  const remotes: Record<string, Obj> = {};
+  const remotes = nameMap<Obj>();
   for (const prefix of ['search.remote.', 'cluster.remote.']) {
     for (const [key, value] of Object.entries(flat)) {
       if (!key.startsWith(prefix) || value === null || value === undefined) continue;
@@ -115,7 +117,7 @@ const SCOPES: readonly SettingsScope[] = ['persistent', 'transient'];
  */
 export function remoteScopesFromSettings(settings: unknown): Record<string, SettingsScope[]> {
   const body = isObject(settings) ? settings : {};
-  const scopes: Record<string, SettingsScope[]> = {};
+  const scopes = nameMap<SettingsScope[]>();
   for (const scope of SCOPES) {
     for (const alias of Object.keys(remoteClustersFromSettings({ [scope]: body[scope] }))) {
       (scopes[alias] ??= []).push(scope);
@@ -124,12 +126,15 @@ export function remoteScopesFromSettings(settings: unknown): Record<string, Sett
   return scopes;
 }
 
-/** `GET /_remote/info` by alias: what the cluster says about each connection right now. */
+/**
+ * `GET /_remote/info` by alias: what the cluster says about each connection right now. An alias
+ * no remote can have (see baseState) says nothing about one.
+ */
 export function remoteInfoOf(response: unknown): Record<string, RemoteInfo> {
-  const out: Record<string, RemoteInfo> = {};
+  const out = nameMap<RemoteInfo>();
   if (!isObject(response)) return out;
   for (const [alias, info] of Object.entries(response)) {
-    if (!isObject(info)) continue;
+    if (!isObject(info) || unusableLiveName('remote_cluster', alias) !== undefined) continue;
     const fields = sortKeys(info) as { [key: string]: Json };
     out[alias] = {
       ...fields,
@@ -174,16 +179,29 @@ export function baseState(
   };
   const scopes = remoteScopesFromSettings(r.settings);
   for (const [alias, body] of Object.entries(remoteClustersFromSettings(r.settings))) {
+    if (refusedName(state, 'remote_cluster', alias)) continue;
     const live = { body: dialect.normalize('remote_cluster', body), managed: false };
     state.objects.remote_cluster[alias] = scopes[alias] ? { ...live, scopes: scopes[alias] } : live;
   }
   return state;
 }
 
+/**
+ * Whether xcluster leaves the live object `kind` `name` alone for its name; if so it is noted in
+ * `state.unusableNames` (for the unusable-name rule) and goes into no map and no list.
+ */
+function refusedName(state: ClusterState, kind: Kind, name: string): boolean {
+  const reason = unusableLiveName(kind, name);
+  if (reason === undefined) return false;
+  (state.unusableNames ??= []).push({ kind, name, reason });
+  return true;
+}
+
 /** Splits a list response (`{ name: body }`) of one kind into built-in names and canonical objects. */
 export function addObjects(state: ClusterState, kind: Kind, response: unknown, dialect: Dialect): void {
   if (!isObject(response)) return;
   for (const [name, body] of Object.entries(response)) {
+    if (refusedName(state, kind, name)) continue;
     if (dialect.isBuiltIn(body)) state.reserved[kind].push(name);
     else state.objects[kind][name] = { body: dialect.normalize(kind, body), managed: dialect.isManaged(kind, body) };
   }

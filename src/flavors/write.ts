@@ -3,6 +3,7 @@
 // servers take the same `cluster.remote.<alias>.*` settings).
 
 import { STATUS_CODES } from 'node:http';
+import { unusableName } from '../model/names.js';
 import { sortKeys } from '../model/normalize.js';
 import { type Canonical, type Change, type Json, type SettingsScope } from '../model/types.js';
 import pLimit from 'p-limit';
@@ -19,6 +20,17 @@ const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null &
 /** A change that cannot be turned into requests (a missing password, a missing live body). */
 export class WriteError extends Error {
   override name = 'WriteError';
+}
+
+/**
+ * A name as one percent-encoded URL path segment. `.` and `..` stay dot segments whatever their
+ * encoding (URL parsers read `%2e%2e` as `..`), and a lone surrogate has no UTF-8 to encode: such
+ * names are refused here too, should one ever get past the config and the read round.
+ */
+export function pathSegment(name: string): string {
+  const refused = unusableName(name);
+  if (refused !== undefined) throw new WriteError(`cannot be sent as a URL path segment: ${refused}`);
+  return encodeURIComponent(name);
 }
 
 // ---------------------------------------------------------------------------------------------

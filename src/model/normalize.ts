@@ -14,15 +14,15 @@ type Obj = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Key-sorted deep copy, so that equal JSON is equal text. */
+/**
+ * Key-sorted deep copy, so that equal JSON is equal text. Object.fromEntries defines each key as
+ * an own property: a `__proto__` key in a server's answer stays a key, not a prototype.
+ */
 export function sortKeys(value: unknown): Json {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (isObject(value)) {
-    const out: { [k: string]: Json } = {};
-    for (const k of Object.keys(value).sort()) {
-      if (value[k] !== undefined) out[k] = sortKeys(value[k]);
-    }
-    return out;
+    const keys = Object.keys(value).filter((k) => value[k] !== undefined);
+    return Object.fromEntries(keys.sort().map((k) => [k, sortKeys(value[k])]));
   }
   return (value ?? null) as Json;
 }

@@ -1,6 +1,8 @@
 // The canonical types every stage speaks: config → Desired, flavors → ClusterState,
 // drift → Change, rules → Finding. Nothing here does I/O.
 
+import { nameMap } from './names.js';
+
 /**
  * Kinds of object xcluster manages. `role` and `remote_cluster` exist in both flavors (each in
  * its own dialect); `user` and `role_mapping` are Elasticsearch's, `internal_user`,
@@ -153,6 +155,7 @@ export interface LiveObject {
   scopes?: SettingsScope[];
 }
 
+/** Live objects by kind, then by name; each map by name has no prototype (model/names.ts). */
 export type ObjectsByKind = Record<Kind, Record<string, LiveObject>>;
 
 export interface RemoteInfo {
@@ -196,9 +199,22 @@ export interface ClusterState {
   uncheckedPasswords?: string[];
   /** Kinds the read round could not read, with the server's reason (e.g. an API that needs a client certificate). */
   unreadable?: Partial<Record<Kind, string>>;
+  /**
+   * Live objects whose name xcluster refuses (model/names.ts: `__proto__`, `..`, an alias no
+   * server parses …): reported by the unusable-name rule, never compared, written or deleted.
+   */
+  unusableNames?: UnusableName[];
 }
 
-export const emptyObjects = (): ObjectsByKind => Object.fromEntries(KIND_ORDER.map((k) => [k, {}])) as ObjectsByKind;
+/** A live object left alone for its name, and why. */
+export interface UnusableName {
+  kind: Kind;
+  name: string;
+  reason: string;
+}
+
+export const emptyObjects = (): ObjectsByKind =>
+  Object.fromEntries(KIND_ORDER.map((k) => [k, nameMap<LiveObject>()])) as ObjectsByKind;
 
 export const emptyReserved = (): Record<Kind, string[]> =>
   Object.fromEntries(KIND_ORDER.map((k) => [k, []])) as unknown as Record<Kind, string[]>;

@@ -6,6 +6,7 @@ import { apiKeyRules } from './apikeys.js';
 import { ccrRules } from './ccr.js';
 import { ccsRules } from './ccs.js';
 import { fieldVersionRules } from './field-versions.js';
+import { nameRules } from './names.js';
 import { openSearchRules } from './opensearch.js';
 import { privilegeRules } from './privileges.js';
 import { referenceRules } from './references.js';
@@ -29,6 +30,7 @@ export const rules: Rule[] = [
   ...userRules,
   ...openSearchRules,
   ...referenceRules,
+  ...nameRules,
 ];
 
 export function runRules(ctx: RuleContext): Finding[] {

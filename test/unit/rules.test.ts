@@ -317,6 +317,18 @@ const CASES: Case[] = [
     satisfies: () => plan(NODES_DN, { leader: openSearch }),
     says: `cannot read nodes_dn on leader: ${NODES_DN_REFUSED}; nodes_dn follower cannot be planned without reading it. If the API needs a TLS client certificate (OpenSearch's nodesdn API needs the admin certificate), set connection.client_certificate`,
   },
+  {
+    id: 'unusable-name',
+    severity: 'warning',
+    // A live object has no line of its own: the finding points at the connection it was read through.
+    at: 'clusters/west.yml:1',
+    breaks: () =>
+      plan(GOOD, {
+        west: (s) => ({ ...s, unusableNames: [{ kind: 'role', name: 'constructor', reason: 'a reason' }] }),
+      }),
+    satisfies: () => plan(GOOD),
+    says: 'role "constructor" on west is left alone: a reason',
+  },
 ];
 
 /** west searches east (seed 002, written by hand): an empty local role, east's role with `privileges`. */

@@ -23,8 +23,11 @@ export const clusterFile = (name: string, body = ''): string => connection(name)
 export const openSearchFile = (name: string, body = ''): string =>
   connection(name, '  auth:\n    username: admin\n    password: { env: ADMIN_PASSWORD }\n', 'opensearch') + body;
 
+/** What a test writes: a file's text, or its raw bytes (a file that is not valid UTF-8). */
+export type Files = Record<string, string | Uint8Array>;
+
 /** Writes `files` (paths relative to xcluster/) and returns the folder. */
-export function writeConfigDir(files: Record<string, string>): string {
+export function writeConfigDir(files: Files): string {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), 'xcluster-config-')), 'xcluster');
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
@@ -33,11 +36,10 @@ export function writeConfigDir(files: Record<string, string>): string {
   return dir;
 }
 
-export const loadFiles = (files: Record<string, string>, opts?: LoadOptions): Config =>
-  loadConfig(writeConfigDir(files), opts);
+export const loadFiles = (files: Files, opts?: LoadOptions): Config => loadConfig(writeConfigDir(files), opts);
 
 /** The messages of the configuration errors loading `files` throws (none: []). */
-export function loadErrors(files: Record<string, string>): string[] {
+export function loadErrors(files: Files): string[] {
   try {
     loadFiles(files);
     return [];
