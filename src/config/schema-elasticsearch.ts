@@ -11,6 +11,7 @@ import {
   connectionSchema,
   metadataSchema,
   pruneSchema,
+  checkPasswordsSchema,
   remoteClustersSection,
   secretSchema,
   section,
@@ -221,6 +222,7 @@ export const clusterFileSchema = z
     role_mappings: section(roleMappingSchema, 'Role mappings, by name.'),
     remote_clusters: remoteClustersSection('Remote clusters, by alias.'),
     prune: pruneSchema,
+    check_passwords: checkPasswordsSchema,
   })
   .meta({
     title: 'xcluster cluster file (Elasticsearch)',

@@ -11,7 +11,15 @@
 import { z } from 'zod';
 import { MANAGED_ATTRIBUTE } from '../flavors/opensearch.js';
 import { type Desired, type Reference } from '../model/types.js';
-import { connectionSchema, pruneSchema, remoteClustersSection, secretSchema, section, stringList } from './schema.js';
+import {
+  checkPasswordsSchema,
+  connectionSchema,
+  pruneSchema,
+  remoteClustersSection,
+  secretSchema,
+  section,
+  stringList,
+} from './schema.js';
 
 // ---------------------------------------------------------------------------------------------
 // Roles (PUT /_plugins/_security/api/roles/<name>)
@@ -144,6 +152,7 @@ export const openSearchClusterFileSchema = z
     ),
     remote_clusters: remoteClustersSection('Remote clusters, by alias (skip_unavailable defaults to false).'),
     prune: pruneSchema,
+    check_passwords: checkPasswordsSchema,
   })
   .superRefine((file, ctx) => {
     if (file.connection.auth?.api_key !== undefined) {

@@ -7,6 +7,7 @@ import { ccrRules } from './ccr.js';
 import { ccsRules } from './ccs.js';
 import { fieldVersionRules } from './field-versions.js';
 import { openSearchRules } from './opensearch.js';
+import { passwordRules } from './passwords.js';
 import { privilegeRules } from './privileges.js';
 import { referenceRules } from './references.js';
 import { remoteRules } from './remotes.js';
@@ -29,6 +30,7 @@ export const rules: Rule[] = [
   ...userRules,
   ...openSearchRules,
   ...referenceRules,
+  ...passwordRules,
 ];
 
 export function runRules(ctx: RuleContext): Finding[] {

@@ -126,6 +126,16 @@ const NODES_DN = {
 const NODES_DN_REFUSED =
   'No permission to access REST API: User admin with Security roles [own_index] does not have any role privileged for admin access. No client TLS certificate found in request';
 
+/** The good estate, with a password for west's user (line 14). */
+const WITH_PASSWORD = editFile('clusters/west.yml', (t) =>
+  t.replace('  cross-cluster-user:\n', '  cross-cluster-user:\n    password: { env: CCU_PASSWORD }\n'),
+);
+const CHECK_FAILED =
+  'authenticating as cross-cluster-user at https://west.example.com:9200 failed: 500 Internal Server Error';
+/** An OpenSearch internal user with a password (line 9). */
+const INTERNAL_USER = {
+  'clusters/leader.yml': openSearchFile('leader', 'internal_users:\n  repl:\n    password: { env: REPL_PASSWORD }\n'),
+};
 // ---------------------------------------------------------------------------------------------
 // The cases
 
@@ -316,6 +326,34 @@ const CASES: Case[] = [
     breaks: () => plan(NODES_DN, { leader: (s) => ({ ...openSearch(s), unreadable: { nodes_dn: NODES_DN_REFUSED } }) }),
     satisfies: () => plan(NODES_DN, { leader: openSearch }),
     says: `cannot read nodes_dn on leader: ${NODES_DN_REFUSED}; nodes_dn follower cannot be planned without reading it. If the API needs a TLS client certificate (OpenSearch's nodesdn API needs the admin certificate), set connection.client_certificate`,
+  },
+  {
+    id: 'password-unverifiable',
+    severity: 'warning',
+    at: 'clusters/west.yml:14',
+    breaks: () =>
+      plan(WITH_PASSWORD, {
+        west: (s) => ({
+          ...s,
+          uncheckedPasswords: [{ name: 'cross-cluster-user', cause: 'failed', detail: CHECK_FAILED }],
+        }),
+      }),
+    satisfies: () => plan(WITH_PASSWORD),
+    says: `the password of user cross-cluster-user on west could not be checked (${CHECK_FAILED}), so the plan shows no password change for it`,
+  },
+  {
+    id: 'password-check-skipped',
+    severity: 'info',
+    at: 'clusters/leader.yml:9',
+    breaks: () =>
+      plan(INTERNAL_USER, {
+        leader: (s) => ({
+          ...openSearch(s),
+          skippedPasswordChecks: { cause: 'listeners', detail: 'ip_rate_limiting (ip)', users: ['repl'] },
+        }),
+      }),
+    satisfies: () => plan(INTERNAL_USER, { leader: openSearch }),
+    says: 'the passwords of repl on leader are not checked: its security config counts failed logins (auth_failure_listeners: ip_rate_limiting (ip))',
   },
 ];
 
