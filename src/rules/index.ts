@@ -12,6 +12,7 @@ import { privilegeRules } from './privileges.js';
 import { referenceRules } from './references.js';
 import { remoteRules } from './remotes.js';
 import { reservedRules } from './reserved.js';
+import { selfLockoutRules } from './self-lockout.js';
 import { userRules } from './users.js';
 import { type Rule, type RuleContext } from './rule.js';
 import { versionRules } from './versions.js';
@@ -31,6 +32,7 @@ export const rules: Rule[] = [
   ...openSearchRules,
   ...referenceRules,
   ...passwordRules,
+  ...selfLockoutRules,
 ];
 
 export function runRules(ctx: RuleContext): Finding[] {

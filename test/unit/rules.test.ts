@@ -136,6 +136,18 @@ const CHECK_FAILED =
 const INTERNAL_USER = {
   'clusters/leader.yml': openSearchFile('leader', 'internal_users:\n  repl:\n    password: { env: REPL_PASSWORD }\n'),
 };
+/** The all_access roles mapping (line 9) with `line`. */
+const allAccessMapping = (line: string): Files => ({
+  'clusters/leader.yml': openSearchFile('leader', `roles_mapping:\n  all_access:\n    ${line}\n`),
+});
+/** An OpenSearch leader read as the demo admin (authinfo of 2.19.4), all_access mapped to its backend role. */
+function connectedAsAdmin(s: ClusterState): ClusterState {
+  const state = openSearch(s);
+  state.reserved.role = ['all_access', 'security_rest_api_access'];
+  state.objects.roles_mapping.all_access = { body: { backend_roles: ['admin'] }, managed: false };
+  return { ...state, identity: { username: 'admin', roles: ['own_index', 'all_access'], backendRoles: ['admin'] } };
+}
+
 // ---------------------------------------------------------------------------------------------
 // The cases
 
@@ -354,6 +366,14 @@ const CASES: Case[] = [
       }),
     satisfies: () => plan(INTERNAL_USER, { leader: openSearch }),
     says: 'the passwords of repl on leader are not checked: its security config counts failed logins (auth_failure_listeners: ip_rate_limiting (ip))',
+  },
+  {
+    id: 'self-lockout',
+    severity: 'error',
+    at: 'clusters/leader.yml:9',
+    breaks: () => plan(allAccessMapping('users: [someone-else]'), { leader: connectedAsAdmin }),
+    satisfies: () => plan(allAccessMapping('backend_roles: [admin]'), { leader: connectedAsAdmin }),
+    says: 'Keep it: keep backend_roles: [admin] in roles_mapping all_access',
   },
 ];
 
