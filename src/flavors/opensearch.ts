@@ -235,6 +235,25 @@ const OTHER_TOLERATED: Record<string, number[]> = {
 const tolerated = (key: string): number[] =>
   SECURITY_READS.find((x) => x.key === key)?.tolerate ?? OTHER_TOLERATED[key] ?? [];
 
+/** Of an answer that is not the security config, only what a refusal says: `{ status, message }`, `{ error }`. */
+function refusalOnly(body: unknown): unknown {
+  if (!isObject(body)) return body;
+  return Object.fromEntries(['status', 'message', 'reason', 'error'].filter((k) => k in body).map((k) => [k, body[k]]));
+}
+
+/**
+ * What the snapshot keeps of an answer: all of it, but of the security config only its
+ * auth_failure_listeners. The rest of it may hold secrets (an LDAP bind password, a JWT signing
+ * key), which a snapshot file must never hold; nothing else of it is read.
+ */
+function keptOf(key: string, body: unknown): unknown {
+  if (key !== OPENSEARCH_RESPONSE_KEYS.securityConfig) return body;
+  const config = isObject(body) && isObject(body.config) ? body.config : undefined;
+  const dynamic = config && isObject(config.dynamic) ? config.dynamic : undefined;
+  if (!dynamic) return refusalOnly(body); // kept to say why it is unknown
+  return { config: { dynamic: { auth_failure_listeners: dynamic.auth_failure_listeners ?? {} } } };
+}
+
 /** Reads the ten responses in parallel. Throws the client's error when any of them fails. */
 async function read(conn: Connection): Promise<Snapshot> {
   const client = openSearchClient(conn);
@@ -252,7 +271,7 @@ async function read(conn: Connection): Promise<Snapshot> {
     const responses: Record<string, unknown> = {};
     const failures: unknown[] = [];
     settled.forEach((s, i) => {
-      if (s.status === 'fulfilled') responses[READS[i]!] = s.value.body as unknown;
+      if (s.status === 'fulfilled') responses[READS[i]!] = keptOf(READS[i]!, s.value.body as unknown);
       else failures.push(s.reason);
     });
     // An HTTP answer says more than the "no living connections" of the requests that followed it.

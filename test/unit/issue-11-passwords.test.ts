@@ -10,7 +10,7 @@ import path from 'node:path';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAction, type ActionIo } from '../../src/github/action.js';
-import { planJob } from '../../src/job.js';
+import { planJob, snapshotJob } from '../../src/job.js';
 import { type Finding } from '../../src/model/types.js';
 import { FakeGitHub, OWNER, REPO } from '../fixtures/github/fake-github.js';
 import { xcluster } from './helpers/cli.js';
@@ -84,6 +84,31 @@ describe('issue 11 finding 9: OpenSearch with failed-login listeners', () => {
     expect(warning).toMatchObject({ severity: 'warning', cluster: 'leader' });
     expect(warning!.message).toContain('could not be read (FORBIDDEN: No permission to access REST API');
     expect(warning!.message).toContain('check_passwords: never');
+  });
+
+  it('issue 11 finding 9: a snapshot keeps only the listeners of the security config, never the rest (it may hold secrets)', async () => {
+    fake.withFailureListeners();
+    const out = path.join(writeConfigDir({}), '..', 'leader.json');
+    await snapshotJob({ config: config(), out });
+    const text = readFileSync(out, 'utf8');
+    // The recorded config holds a JWT signing_key and LDAP settings; a real one, their secrets.
+    expect(
+      JSON.stringify(recorded('identity/10_GET__plugins__security_api_securityconfig.with-listeners.json')),
+    ).toContain('signing_key');
+    expect(text).not.toContain('signing_key');
+    expect(text).not.toContain('authc');
+    const snapshot = JSON.parse(text) as { responses: Record<string, unknown> };
+    expect(snapshot.responses['GET /_plugins/_security/api/securityconfig']).toEqual({
+      config: {
+        dynamic: {
+          auth_failure_listeners: (
+            recorded('identity/10_GET__plugins__security_api_securityconfig.with-listeners.json') as {
+              config: { dynamic: { auth_failure_listeners: unknown } };
+            }
+          ).config.dynamic.auth_failure_listeners,
+        },
+      },
+    });
   });
 
   it('issue 11 finding 9: without listeners (the demo configuration), one login per user per plan, and the change is planned', async () => {
