@@ -20,7 +20,7 @@ import {
   renderApply,
   renderJson,
   snapshotJob
-} from "./chunks/chunk-3UP7GUK2.js";
+} from "./chunks/chunk-5LA2PKJ6.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({

@@ -19,7 +19,7 @@ import {
   summarize,
   summarizeApply,
   summaryLine
-} from "./chunks/chunk-3UP7GUK2.js";
+} from "./chunks/chunk-5LA2PKJ6.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -43821,7 +43821,8 @@ async function driftMode(inputs, ctx, io2, gh) {
     config: inputs.config,
     clusters: inputs.clusters,
     log,
-    fromSnapshot: inputs.snapshots
+    fromSnapshot: inputs.snapshots,
+    purpose: "drift"
   });
   const s = summarize(plan);
   const hasDrift = s.create + s.update + s.delete > 0;

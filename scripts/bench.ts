@@ -13,6 +13,7 @@ import nock from 'nock';
 import { diffCluster } from '../src/drift/diff.js';
 import { type Connection, type FlavorAdapter, type Snapshot } from '../src/flavors/flavor.js';
 import { flavors } from '../src/flavors/index.js';
+import { OPENSEARCH_RESPONSE_KEYS } from '../src/flavors/opensearch.js';
 import { planJob } from '../src/job.js';
 import { emptyObjects, emptyReserved, type ClusterState, type Desired, type Flavor } from '../src/model/types.js';
 import { renderText } from '../src/render/text.js';
@@ -51,7 +52,10 @@ function elasticsearchResponses(n: number): Record<string, unknown> {
     roles: Object.fromEntries(names(n, 'role').map((r) => [r, serverRole('8.15', role)])),
     users: Object.fromEntries(names(n, 'user').map((u) => [u, serverUser(u, { roles: ['role-0'] })])),
     roleMappings: Object.fromEntries(
-      names(n, 'mapping').map((m) => [m, serverRoleMapping({ roles: ['role-0'], rules: { field: { username: m } } })]),
+      names(n, 'mapping').map((m) => [
+        m,
+        serverRoleMapping({ enabled: true, roles: ['role-0'], rules: { field: { username: m } } }),
+      ]),
     ),
   });
 }
@@ -59,7 +63,15 @@ function elasticsearchResponses(n: number): Record<string, unknown> {
 /** The example's snapshot of a real OpenSearch 2.19.4 leader, with n more objects of each kind. */
 function openSearchResponses(n: number): Record<string, unknown> {
   const base = JSON.parse(readFileSync('examples/ccr-opensearch/live/leader.json', 'utf8')) as Snapshot;
-  const r = { ...base.responses };
+  // The example was recorded before the read round asked who xcluster is and for the security
+  // config: those two answers come from the recorded fixtures of the same version.
+  const recorded = (file: string): unknown =>
+    JSON.parse(readFileSync(`test/fixtures/opensearch/2.19.4/leader/${file}`, 'utf8')) as unknown;
+  const r: Record<string, unknown> = {
+    [OPENSEARCH_RESPONSE_KEYS.authinfo]: recorded('GET__plugins__security_authinfo.json'),
+    [OPENSEARCH_RESPONSE_KEYS.securityConfig]: recorded('GET__plugins__security_api_securityconfig.json'),
+    ...base.responses,
+  };
   const flags = { reserved: false, hidden: false, static: false };
   const more = (key: string, make: (name: string) => object, prefix: string) => {
     r[key] = { ...(r[key] as object), ...Object.fromEntries(names(n, prefix).map((x) => [x, make(x)])) };

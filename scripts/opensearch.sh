@@ -6,13 +6,19 @@
 #   org.opensearch.plugin:opensearch-security:<version>.0:zip
 # fetched with `mvn dependency:copy` (cached in ~/.m2: later runs need no network).
 #
-# Usage: scripts/opensearch.sh start|stop|status|env
+# Usage: scripts/opensearch.sh start|stop|status|env|securityconfig
 #   start   prepare (first time), then start both clusters from a fresh demo security config
 #           and wait until each answers cluster health >= yellow over verified TLS
 #   stop    stop both (SIGTERM, bounded wait, then SIGKILL)
 #   status  print which cluster runs (exit 0 when both run, 3 otherwise)
 #   env     print `export` lines: OS_LEADER_URL, OS_FOLLOWER_URL, OS_CA_FILE, OS_ADMIN_USER,
 #           OS_ADMIN_PASSWORD_FILE (a path: the password itself is never printed), and more
+#   securityconfig leader|follower FILE
+#           upload FILE as the security plugin's `config` document (config.yml: authc, authz,
+#           auth_failure_listeners…) with the plugin's securityadmin.sh and the demo admin
+#           certificate. The REST API refuses a PUT of it (403 "Access denied", even with the
+#           admin certificate) unless plugins.security.unsupported.restapi.
+#           allow_securityconfig_modification is set, which these clusters leave off.
 #
 # Environment:
 #   OPENSEARCH_VERSION                 default 2.19.4 (the newest 2.19.x whose security plugin
@@ -320,13 +326,31 @@ cmd_env() {
   printf 'export OS_ADMIN_KEY_FILE=%q\n' "$CERT_DIR/kirk-key.pem"
 }
 
+cmd_securityconfig() { # name file
+  local n=${1:-} file=${2:-}
+  [[ -n ${HTTP_PORT[$n]:-} ]] || die "securityconfig: name a cluster (${CLUSTERS[*]})"
+  [[ -f $file ]] || die "securityconfig: no file $file"
+  [[ -n $(running_pid "$n") ]] || die "securityconfig: $n is not running"
+  local java_home tool=$DIR/$n/home/plugins/opensearch-security/tools/securityadmin.sh
+  java_home=$(java_home)
+  # -icl / -nhnv: the demo certificates name neither this cluster nor the host name.
+  OPENSEARCH_JAVA_HOME=$java_home JAVA_HOME=$java_home bash "$tool" -f "$(realpath "$file")" -t config \
+    -icl -nhnv -cacert "$CA_FILE" -cert "$CERT_DIR/kirk.pem" -key "$CERT_DIR/kirk-key.pem" \
+    -h "$HOST" -p "${HTTP_PORT[$n]}" >"$DIR/securityadmin.log" 2>&1 || {
+    tail -20 "$DIR/securityadmin.log" >&2
+    die "securityadmin.sh could not upload $file to $n (log: $DIR/securityadmin.log)"
+  }
+  log "uploaded $file as the security config of $n"
+}
+
 case ${1:-} in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
   env) cmd_env ;;
+  securityconfig) cmd_securityconfig "${2:-}" "${3:-}" ;;
   *)
-    echo "usage: $0 start|stop|status|env" >&2
+    echo "usage: $0 start|stop|status|env|securityconfig leader|follower FILE" >&2
     exit 2
     ;;
 esac

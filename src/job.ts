@@ -16,7 +16,14 @@ import { basicAuthCarries } from './flavors/write.js';
 import { ConfigError, ConfigErrors } from './model/errors.js';
 import { toNameMap } from './model/names.js';
 import { redactValues } from './model/redact.js';
-import { type ClusterConfig, type ClusterState, type Config, type Desired, type Plan } from './model/types.js';
+import {
+  type ClusterConfig,
+  type ClusterState,
+  type Config,
+  type Desired,
+  type Plan,
+  type UncheckedPassword,
+} from './model/types.js';
 import { summarize } from './render/summary.js';
 
 export interface JobOptions {
@@ -26,25 +33,47 @@ export interface JobOptions {
   fromSnapshot?: string;
   /** Progress lines (stderr in the CLI, the log in the Action). */
   log?: (line: string) => void;
+  /** `drift` for the Action's drift mode (check_passwords: drift); plan by default. */
+  purpose?: 'plan' | 'drift';
 }
+
+/**
+ * What a run is for. It decides whose passwords are checked (check_passwords: `plan` checks on
+ * every run but a snapshot, `drift` only on a drift run, `never` never).
+ */
+export type Purpose = 'plan' | 'apply' | 'drift' | 'snapshot';
+
+/** The result of the one login attempt a run makes as a user. */
+type PasswordCheck = { outcome: 'current' } | { outcome: 'stale' } | { outcome: 'failed'; detail: string };
 
 /** A loaded configuration with every secret it needs resolved, ready to talk to its clusters. */
 interface Session {
   config: Config;
   connections: Map<string, Connection>;
   log: (line: string) => void;
-  /** Plan and apply check users' passwords; a snapshot records the read round only. */
-  checkPasswords: boolean;
+  purpose: Purpose;
+  /**
+   * Each user's login attempt of this run, by cluster and name: a user is logged in as once per
+   * run at most (apply's verification reads the cluster again), since a server that counts
+   * failed logins blocks the user, then the address.
+   */
+  passwordChecks: Map<string, PasswordCheck>;
 }
 
 const noLog = (): void => {};
+
+/** Whether this run checks the passwords of `cluster`'s users (its check_passwords). */
+function checksPasswords(cluster: ClusterConfig, purpose: Purpose): boolean {
+  if (purpose === 'snapshot') return false;
+  return cluster.checkPasswords === 'plan' || (cluster.checkPasswords === 'drift' && purpose === 'drift');
+}
 
 /**
  * Resolves every secret the selected clusters need (connections, and user passwords when they
  * are checked) before any request is sent, so that a missing one fails at once, naming its file
  * and line.
  */
-function openSession(config: Config, log: (line: string) => void, checkPasswords = true): Session {
+function openSession(config: Config, log: (line: string) => void, purpose: Purpose): Session {
   const connections = new Map<string, Connection>();
   const errors: ConfigError[] = [];
   const attempt = (fn: () => void): void => {
@@ -56,11 +85,12 @@ function openSession(config: Config, log: (line: string) => void, checkPasswords
     }
   };
   for (const c of config.clusters) attempt(() => connections.set(c.name, resolveConnection(c, config.dir)));
-  for (const d of checkPasswords ? config.desired : []) {
+  const checked = new Set(config.clusters.filter((c) => checksPasswords(c, purpose)).map((c) => c.name));
+  for (const d of config.desired.filter((x) => checked.has(x.cluster))) {
     if (d.password) attempt(() => resolveLogin(d.name, d.password!, config.dir, `users.${d.name}.password`));
   }
   if (errors.length > 0) throw new ConfigErrors(errors);
-  return { config, connections, log, checkPasswords };
+  return { config, connections, log, purpose, passwordChecks: new Map() };
 }
 
 const flavorOf = (s: Session, cluster: string): FlavorAdapter =>
@@ -79,40 +109,72 @@ function usersToCheck(s: Session, state: ClusterState): Desired[] {
   );
 }
 
-interface PasswordChecks {
-  stalePasswords: string[];
-  uncheckedPasswords: string[];
+type PasswordChecks = Pick<ClusterState, 'stalePasswords' | 'uncheckedPasswords' | 'skippedPasswordChecks'>;
+
+/**
+ * Why no user of the cluster may be logged in as: a failed login would count against the user
+ * and the address (OpenSearch's auth_failure_listeners), or whether it would could not be read.
+ */
+function lockoutRisk(state: ClusterState, users: string[]): ClusterState['skippedPasswordChecks'] {
+  const listeners = state.loginFailureListeners;
+  if (listeners === undefined || users.length === 0) return undefined;
+  if (!listeners.known) return { cause: 'unknown-listeners', detail: listeners.reason, users };
+  if (listeners.listeners.length > 0) return { cause: 'listeners', detail: listeners.listeners.join(', '), users };
+  return undefined;
+}
+
+const checkKey = (cluster: string, user: string): string => JSON.stringify([cluster, user]);
+
+/** The one login attempt of this run as user `d`, or its result when it was made already. */
+async function checkPassword(s: Session, state: ClusterState, d: Desired): Promise<PasswordCheck> {
+  const key = checkKey(state.name, d.name);
+  const known = s.passwordChecks.get(key);
+  if (known) return known;
+  let check: PasswordCheck;
+  try {
+    const conn = s.connections.get(state.name)!;
+    const current = await flavorOf(s, state.name).authenticate(conn, d.name, resolveSecret(d.password!, s.config.dir));
+    check = { outcome: current ? 'current' : 'stale' };
+  } catch (e) {
+    check = { outcome: 'failed', detail: (e as Error).message };
+    s.log(`${state.name}: could not check the password of user ${d.name}: ${check.detail}`);
+  }
+  s.passwordChecks.set(key, check);
+  return check;
 }
 
 /**
- * Users whose configured password no longer authenticates, and those whose password cannot be
- * checked (a name Basic authentication cannot carry): never reported stale, since a change that
- * cannot be verified must not be planned. Disabled users are skipped: the server refuses them
- * whatever the password. Each check is one request, bounded in parallel.
+ * Users whose configured password no longer authenticates, and those whose password could not be
+ * checked: a name Basic authentication cannot carry, or an attempt that failed otherwise (500,
+ * timeout, network). Neither is ever reported stale, since a change that cannot be verified must
+ * not be planned, nor current: the plan warns about them. No user is logged in as where a failed
+ * login could lock an account (skippedPasswordChecks). Disabled users are skipped: the server
+ * refuses them whatever the password. Each check is one request, bounded in parallel.
  */
 async function checkPasswords(s: Session, state: ClusterState): Promise<PasswordChecks> {
   const users = usersToCheck(s, state);
+  const skipped = lockoutRisk(
+    state,
+    users.map((d) => d.name),
+  );
+  if (skipped) {
+    s.log(`${state.name}: passwords not checked: failed logins could lock accounts (${skipped.detail})`);
+    return { stalePasswords: [], uncheckedPasswords: [], skippedPasswordChecks: skipped };
+  }
   const checkable = users.filter((d) => basicAuthCarries(d.name));
-  const unchecked = users.filter((d) => !checkable.includes(d)).map((d) => d.name);
-  for (const name of unchecked) {
+  const unchecked: UncheckedPassword[] = users
+    .filter((d) => !checkable.includes(d))
+    .map((d) => ({ name: d.name, cause: 'colon' }));
+  for (const { name } of unchecked) {
     s.log(`${state.name}: the password of user ${name} cannot be checked (a ':' in the name)`);
   }
   const limit = pLimit(4);
-  const flavor = flavorOf(s, state.name);
-  const conn = s.connections.get(state.name)!;
-  const stale = await Promise.all(
-    checkable.map((d) =>
-      limit(async () => {
-        try {
-          return (await flavor.authenticate(conn, d.name, resolveSecret(d.password!, s.config.dir))) ? [] : [d.name];
-        } catch (e) {
-          s.log(`${state.name}: could not check the password of user ${d.name}: ${(e as Error).message}`);
-          return [];
-        }
-      }),
-    ),
-  );
-  return { stalePasswords: stale.flat(), uncheckedPasswords: unchecked };
+  const checks = await Promise.all(checkable.map((d) => limit(() => checkPassword(s, state, d))));
+  const stale = checkable.filter((_, i) => checks[i]!.outcome === 'stale').map((d) => d.name);
+  checks.forEach((c, i) => {
+    if (c.outcome === 'failed') unchecked.push({ name: checkable[i]!.name, cause: 'failed', detail: c.detail });
+  });
+  return { stalePasswords: stale, uncheckedPasswords: unchecked };
 }
 
 /** One read round of one cluster, plus the password checks of its users. */
@@ -125,7 +187,7 @@ async function readState(s: Session, c: ClusterConfig): Promise<{ state: Cluster
     return result;
   }
   s.log(`${c.name}: read ${state.version ?? ''} in ${Date.now() - started} ms`);
-  if (!s.checkPasswords) return result;
+  if (!checksPasswords(c, s.purpose)) return result;
   return { ...result, state: { ...state, ...(await checkPasswords(s, state)) } };
 }
 
@@ -156,7 +218,7 @@ const load = (opts: JobOptions): Config => loadConfig(opts.config, { clusters: o
 export async function planJob(opts: JobOptions): Promise<{ config: Config; plan: Plan }> {
   const config = load(opts);
   if (opts.fromSnapshot) return { config, plan: buildPlan(config, readSnapshots(config, opts.fromSnapshot)) };
-  const { states } = await readAll(openSession(config, opts.log ?? noLog));
+  const { states } = await readAll(openSession(config, opts.log ?? noLog, opts.purpose ?? 'plan'));
   return { config, plan: buildPlan(config, states) };
 }
 
@@ -169,7 +231,7 @@ export function lintJob(opts: JobOptions): { config: Config; plan: Plan } {
 export async function snapshotJob(
   opts: JobOptions & { out: string },
 ): Promise<{ written: string[]; states: ClusterState[] }> {
-  const { states, snapshots } = await readAll(openSession(load(opts), opts.log ?? noLog, false));
+  const { states, snapshots } = await readAll(openSession(load(opts), opts.log ?? noLog, 'snapshot'));
   const toFile = opts.out.endsWith('.json');
   if (toFile && snapshots.length > 1) {
     throw new Error(`--out ${opts.out} is a file, but ${snapshots.length} clusters were read: give a folder`);
@@ -204,12 +266,28 @@ export type ApplyOutcome =
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * Users whose password the apply of `cluster` set (created, or changed through the password API),
+ * as current: the server took the new one, so verification does not log in as them again.
+ * Verification runs only once every operation of the cluster is done.
+ */
+function acknowledgePasswords(s: Session, plan: Plan, cluster: string): void {
+  for (const c of plan.clusters.find((p) => p.name === cluster)?.changes ?? []) {
+    if (c.password && c.action !== 'delete') s.passwordChecks.set(checkKey(cluster, c.name), { outcome: 'current' });
+  }
+}
+
+/**
  * Re-reads one cluster until its plan is empty and the remotes in `mustConnect` (those the apply
  * wrote) are connected, or the wait is over. Every configured remote's state is reported.
  */
-function verifier(s: Session, opts: ApplyOptions): (cluster: string, mustConnect: string[]) => Promise<Verification> {
+function verifier(
+  s: Session,
+  opts: ApplyOptions,
+  applied: Plan,
+): (cluster: string, mustConnect: string[]) => Promise<Verification> {
   const wait = opts.remoteWaitMs ?? 30_000;
   return async (cluster, mustConnect) => {
+    acknowledgePasswords(s, applied, cluster);
     const c = s.config.clusters.find((x) => x.name === cluster)!;
     const aliases = s.config.desired.filter((d) => d.cluster === cluster && d.kind === 'remote_cluster');
     const deadline = Date.now() + wait;
@@ -229,7 +307,7 @@ function verifier(s: Session, opts: ApplyOptions): (cluster: string, mustConnect
 /** Plans, asks, applies, verifies. Error findings refuse the whole apply. */
 export async function applyJob(opts: ApplyOptions): Promise<ApplyOutcome> {
   const config = load(opts);
-  const session = openSession(config, opts.log ?? noLog);
+  const session = openSession(config, opts.log ?? noLog, 'apply');
   const { states } = await readAll(session);
   const plan = buildPlan(config, states);
   const s = summarize(plan);
@@ -242,7 +320,7 @@ export async function applyJob(opts: ApplyOptions): Promise<ApplyOutcome> {
       flavor: (cluster) => flavorOf(session, cluster),
       connection: (cluster) => session.connections.get(cluster)!,
       resolvePassword: (spec) => resolveSecret(spec, config.dir),
-      verify: verifier(session, opts),
+      verify: verifier(session, opts, plan),
       execute: { concurrency: opts.concurrency ?? 4, retry: opts.retry ?? DEFAULT_RETRY },
       log: session.log,
     },

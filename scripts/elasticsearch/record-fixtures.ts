@@ -8,8 +8,9 @@
 // Per cluster it PUTs the objects the hand-built fixtures (test/fixtures/elasticsearch/{7.17,
 // 8.15,9.1}/cluster.ts) model, all named `rec-…`, and two remotes to another cluster of the
 // three (on 7.17 also a transient setting over a persistent one); records each answer in
-// writes/; records xcluster's read round (READS in src/flavors/elasticsearch.ts) plus
-// `GET /_security/privilege/_builtin`; then deletes what it wrote (recorded too), so the cluster
+// writes/; records xcluster's read round (READS in src/flavors/elasticsearch.ts, which holds
+// `GET /_security/privilege/_builtin` and `_authenticate`); records `_authenticate` as a native
+// user and as an API key (issue 11); then deletes what it wrote (recorded too), so the cluster
 // is left as found. Other people's tests may write to the same clusters meanwhile: the list
 // answers keep only the built-in objects and the recorder's own (see `filtered` in
 // requests.json); nothing else in a body is changed. No file is written that holds the admin
@@ -30,9 +31,11 @@ type Obj = Record<string, unknown>;
 type Name = 'es7' | 'es8' | 'es9';
 
 interface Step {
-  method: 'GET' | 'PUT' | 'DELETE';
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
   path: string;
   body?: unknown;
+  /** Who sends it: the admin (default), a recorded user, or an API key (its `encoded` form). */
+  auth?: { user: string; password: string } | { apiKey: string };
   /** Appended to the file name to tell two answers to the same request apart. */
   variant?: string;
   note?: string;
@@ -240,7 +243,11 @@ const send = (name: Name, step: Step): Promise<Answer> =>
     url: new URL(step.path, CLUSTERS[name].url),
     method: step.method,
     body: step.body,
-    basic: { user: ADMIN_USER, password: ADMIN_PASSWORD },
+    ...(step.auth === undefined
+      ? { basic: { user: ADMIN_USER, password: ADMIN_PASSWORD } }
+      : 'apiKey' in step.auth
+        ? { apiKey: step.auth.apiKey }
+        : { basic: step.auth }),
     ca: CA,
   });
 
@@ -386,6 +393,37 @@ function expectPresent(name: Name, what: string, body: unknown, names: string[])
   }
 }
 
+/**
+ * `GET /_security/_authenticate` as each kind of identity xcluster may connect as (issue 11,
+ * finding 8): a native user (the admin's is in the read round: the file realm), and an API key
+ * of the admin. The key is made for this and invalidated at once; its secret is never written.
+ */
+async function recordIdentities(rec: Recorder): Promise<void> {
+  const authenticate = (variant: string, auth: Step['auth'], note: string) =>
+    rec.write({ method: 'GET', path: '/_security/_authenticate', auth, variant, note });
+  await authenticate('native-user', { user: 'rec-cross-cluster-user', password: TEST_PASSWORD }, 'a native user');
+  const created = await send(rec.cluster, { method: 'POST', path: '/_security/api_key', body: { name: 'rec-key' } });
+  const key = parseBody(created.text);
+  if (created.status !== 200 || !isObject(key) || typeof key.id !== 'string' || typeof key.api_key !== 'string') {
+    throw new Error(`${rec.cluster}: creating an API key answered ${created.status}`);
+  }
+  // `encoded` is 8.x's; 7.17 answers id and api_key only.
+  const encoded = Buffer.from(`${key.id}:${key.api_key}`).toString('base64');
+  const failed = await authenticate(
+    'api-key',
+    { apiKey: encoded },
+    "an API key of the admin (no role descriptors: the admin's roles)",
+  ).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  // Invalidated whatever happened, by name: also what an earlier, failed run left.
+  const gone = await send(rec.cluster, { method: 'DELETE', path: '/_security/api_key', body: { name: 'rec-key' } });
+  if (failed !== undefined) throw failed;
+  if (gone.status !== 200)
+    throw new Error(`${rec.cluster}: invalidating rec-key answered ${gone.status}: ${gone.text}`);
+}
+
 async function recordCluster(name: Name): Promise<void> {
   const info = parseBody((await send(name, { method: 'GET', path: '/' })).text) as { version: { number: string } };
   const version = info.version.number;
@@ -450,6 +488,8 @@ async function recordCluster(name: Name): Promise<void> {
     const remoteInfo = await read('/_remote/info', (body) => keepObjects(body, aliases));
     expectPresent(name, 'GET /_remote/info', remoteInfo, [...aliases]);
     await read('/_security/privilege/_builtin');
+    await read('/_security/_authenticate');
+    await recordIdentities(rec);
 
     // ---- clean up, recorded ----
     await cleanUp(name, o, rec);

@@ -11,12 +11,18 @@
 // string. `requests.json` lists each file with its request (method, path, body, auth) and the
 // answer's status and content type. The recorder refuses to write a file that contains the
 // admin password (raw, JSON-escaped, URL-encoded or as the basic auth of user:password).
+//
+// The last section (identity/, issue 11) locks the admin out and restores it with the admin
+// certificate, and uploads auth_failure_listeners with securityadmin.sh
+// (scripts/opensearch.sh securityconfig), blocks a user and then 127.0.0.1, waits the block out
+// and uploads the demo security config again.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixtureName, parseBody, passwordForms, refuseSecret, sendHttps, type Answer } from '../record-common.js';
+import { uploadSecurityConfig } from './security-config.js';
 
 type Cluster = 'leader' | 'follower';
-type Auth = 'admin' | 'admin-cert' | { user: string; password: string };
+type Auth = 'admin' | 'admin-cert' | 'admin-cert-and-basic' | { user: string; password: string };
 
 interface Step {
   cluster: Cluster;
@@ -54,11 +60,11 @@ function send(step: Step): Promise<Answer> {
     method: step.method,
     body: step.body,
     ca: CA,
-    ...(auth === 'admin'
+    ...(auth === 'admin' || auth === 'admin-cert-and-basic'
       ? { basic: { user: ADMIN_USER, password: ADMIN_PASSWORD } }
-      : auth === 'admin-cert'
-        ? { cert: ADMIN_CERT, key: ADMIN_KEY }
-        : { basic: { user: auth.user, password: auth.password } }),
+      : {}),
+    ...(auth === 'admin-cert' || auth === 'admin-cert-and-basic' ? { cert: ADMIN_CERT, key: ADMIN_KEY } : {}),
+    ...(typeof auth === 'object' ? { basic: { user: auth.user, password: auth.password } } : {}),
   });
 }
 
@@ -93,14 +99,17 @@ const version = await (async () => {
 const OUT = process.argv[2] ?? join('test', 'fixtures', 'opensearch', version);
 rmSync(OUT, { recursive: true, force: true });
 const manifest: Record<string, ManifestEntry[]> = {};
-let counter = 0;
+/** The next number of a numbered folder's files, by folder: they are numbered in the order sent. */
+const counters: Record<string, number> = {};
+const nextNumber = (folder: string): string =>
+  String((counters[folder] = (counters[folder] ?? 0) + 1)).padStart(2, '0');
 
 async function record(folder: string, step: Step, numbered = false): Promise<Answer> {
   const a = await send(step);
   const text = `${JSON.stringify(redact(parseBody(a.text)), null, 2)}\n`;
   refuseSecret(text, PASSWORD_FORMS, `the answer to ${step.method} ${step.path}`);
   const base = fixtureName(step.method, step.path, step.variant);
-  const file = numbered ? `${String(++counter).padStart(2, '0')}_${base}.json` : `${base}.json`;
+  const file = numbered ? `${nextNumber(folder)}_${base}.json` : `${base}.json`;
   mkdirSync(join(OUT, folder), { recursive: true });
   writeFileSync(join(OUT, folder, file), text);
   const auth = step.auth ?? 'admin';
@@ -145,6 +154,9 @@ async function readRound(cluster: Cluster): Promise<void> {
   });
   await r('/_remote/info');
   await r('/_plugins/_security/authinfo');
+  await r(`${SEC}/securityconfig`, {
+    note: 'the security config: auth_failure_listeners is {} in the demo configuration',
+  });
   await r('/_plugins/_security/health');
 }
 
@@ -444,7 +456,7 @@ await w({ method: 'DELETE', path: `${SEC}/nodesdn/xcluster-other`, auth: 'admin-
       found = true;
       // Store the very answer that came back as 409.
       const a = answers[conflict]!;
-      const file = `${String(++counter).padStart(2, '0')}_${fixtureName('PUT', `${SEC}/roles/xcluster-race`, 'conflict')}.json`;
+      const file = `${nextNumber(W)}_${fixtureName('PUT', `${SEC}/roles/xcluster-race`, 'conflict')}.json`;
       const text = `${JSON.stringify(parseBody(a.text), null, 2)}\n`;
       refuseSecret(text, PASSWORD_FORMS, `the answer to PUT ${SEC}/roles/xcluster-race`);
       writeFileSync(join(OUT, W, file), text);
@@ -527,6 +539,141 @@ await f({
 });
 await f({ method: 'GET', path: '/_remote/info', variant: 'after-remove' });
 await f({ method: 'GET', path: '/_cluster/settings?flat_settings=true', variant: 'after-remove' });
+
+// ---- 5. who xcluster is, and what takes its access away (issue 11, findings 8 and 9), on the leader ----
+const I = 'identity';
+const id = (step: Omit<Step, 'cluster'>) => record(I, { cluster: 'leader', ...step }, true);
+const AUTHINFO = '/_plugins/_security/authinfo';
+await id({
+  method: 'GET',
+  path: AUTHINFO,
+  auth: 'admin-cert',
+  variant: 'admin-cert',
+  note: 'the super-admin certificate',
+});
+await id({
+  method: 'GET',
+  path: AUTHINFO,
+  auth: 'admin-cert-and-basic',
+  variant: 'admin-cert-and-basic',
+  note: 'certificate and basic auth at once: who is it?',
+});
+
+// Finding 8: the demo's all_access mapping is not reserved; without backend role admin the admin loses the REST API.
+const allAccess = JSON.parse(
+  (await send({ cluster: 'leader', method: 'GET', path: `${SEC}/rolesmapping/all_access` })).text,
+) as Record<string, Record<string, unknown>>;
+const { reserved: _r, hidden: _h, ...allAccessBody } = allAccess.all_access!;
+await id({
+  method: 'PUT',
+  path: `${SEC}/rolesmapping/all_access`,
+  body: { users: ['someone-else'] },
+  note: 'the all_access mapping without the admin (its backend role admin): accepted',
+});
+await id({ method: 'GET', path: AUTHINFO, variant: 'locked-out', note: 'the admin after that PUT' });
+await id({ method: 'GET', path: `${SEC}/roles`, variant: 'locked-out', note: 'the admin after that PUT' });
+await id({
+  method: 'PUT',
+  path: `${SEC}/rolesmapping/all_access`,
+  body: allAccessBody,
+  auth: 'admin-cert',
+  variant: 'restore',
+  note: 'restored with the super-admin certificate',
+});
+await id({ method: 'GET', path: `${SEC}/roles`, variant: 'restored' });
+
+// Finding 9: failed-login listeners. The REST API refuses to change the security config here
+// (plugins.security.unsupported.restapi.allow_securityconfig_modification is off), so the
+// listeners are uploaded with securityadmin.sh (scripts/opensearch.sh securityconfig).
+const securityConfig = JSON.parse(
+  (await send({ cluster: 'leader', method: 'GET', path: `${SEC}/securityconfig` })).text,
+) as {
+  config: { dynamic: Record<string, unknown> };
+};
+const dynamic = securityConfig.config.dynamic;
+await id({
+  method: 'PUT',
+  path: `${SEC}/securityconfig/config`,
+  body: dynamic,
+  variant: 'basic-auth',
+  note: 'PUT of the security config as the admin',
+});
+await id({
+  method: 'PUT',
+  path: `${SEC}/securityconfig/config`,
+  body: dynamic,
+  auth: 'admin-cert',
+  variant: 'admin-cert',
+  note: 'PUT of the security config with the super-admin certificate',
+});
+const BLOCK_SECONDS = 15;
+const LISTENERS = {
+  internal_authentication_backend_limiting: {
+    type: 'username',
+    authentication_backend: 'intern',
+    allowed_tries: 2,
+    time_window_seconds: 60,
+    block_expiry_seconds: BLOCK_SECONDS,
+    max_blocked_clients: 100000,
+    max_tracked_clients: 100000,
+  },
+  ip_rate_limiting: {
+    type: 'ip',
+    allowed_tries: 4,
+    time_window_seconds: 60,
+    block_expiry_seconds: BLOCK_SECONDS,
+    max_blocked_clients: 100000,
+    max_tracked_clients: 100000,
+  },
+};
+uploadSecurityConfig('leader', { ...dynamic, auth_failure_listeners: LISTENERS });
+await id({
+  method: 'GET',
+  path: `${SEC}/securityconfig`,
+  variant: 'with-listeners',
+  note: `after uploading auth_failure_listeners ${JSON.stringify(LISTENERS)}`,
+});
+const LOCKOUT_USER = 'xcluster-lockout';
+await id({ method: 'PUT', path: `${SEC}/internalusers/${LOCKOUT_USER}`, body: { password: TEST_PASSWORD } });
+for (const attempt of [1, 2]) {
+  await id({
+    method: 'GET',
+    path: AUTHINFO,
+    auth: { user: LOCKOUT_USER, password: 'Wrong-Passw0rd!' },
+    variant: `wrong-password-${attempt}`,
+  });
+}
+await id({
+  method: 'GET',
+  path: AUTHINFO,
+  auth: { user: LOCKOUT_USER, password: TEST_PASSWORD },
+  variant: 'blocked-user',
+  note: 'the right password after allowed_tries (2) wrong ones',
+});
+// More failed logins from 127.0.0.1 (not recorded), until the address itself is blocked.
+let ipBlocked = false;
+for (let n = 0; n < 10 && !ipBlocked; n++) {
+  await send({
+    cluster: 'leader',
+    method: 'GET',
+    path: AUTHINFO,
+    auth: { user: 'xcluster-nobody', password: 'Wrong-Passw0rd!' },
+  });
+  ipBlocked = (await send({ cluster: 'leader', method: 'GET', path: AUTHINFO })).status === 401;
+}
+if (!ipBlocked) throw new Error('127.0.0.1 was not blocked after 10 more failed logins');
+await id({ method: 'GET', path: AUTHINFO, variant: 'ip-blocked', note: 'the admin, once 127.0.0.1 is blocked' });
+await id({
+  method: 'GET',
+  path: AUTHINFO,
+  auth: 'admin-cert',
+  variant: 'ip-blocked-admin-cert',
+  note: 'the super-admin certificate, once 127.0.0.1 is blocked',
+});
+await new Promise((r) => setTimeout(r, (BLOCK_SECONDS + 3) * 1000));
+uploadSecurityConfig('leader', dynamic);
+await id({ method: 'GET', path: `${SEC}/securityconfig`, variant: 'restored', note: 'the demo security config again' });
+await id({ method: 'DELETE', path: `${SEC}/internalusers/${LOCKOUT_USER}` });
 
 const requests = `${JSON.stringify({ version, ...manifest }, null, 2)}\n`;
 refuseSecret(requests, PASSWORD_FORMS, 'requests.json');

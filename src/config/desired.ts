@@ -62,7 +62,7 @@ export function toClusterConfig(c: ClusterFileData): ClusterConfig {
     timeoutMs: timeoutMs(conn.timeout),
     source: sourceOfPath(c.yaml, ['connection']),
   };
-  return { name: c.name, file: c.yaml.file, connection, prune: c.data.prune };
+  return { name: c.name, file: c.yaml.file, connection, prune: c.data.prune, checkPasswords: c.data.check_passwords };
 }
 
 /** One Desired per object of the cluster file, in file order. */

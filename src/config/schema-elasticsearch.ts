@@ -12,6 +12,7 @@ import {
   connectionSchema,
   metadataSchema,
   pruneSchema,
+  checkPasswordsSchema,
   remoteClustersSection,
   secretSchema,
   section,
@@ -206,6 +207,7 @@ export const clusterFileSchema = z
     role_mappings: section(roleMappingSchema, 'Role mappings, by name.', nameCheck('elasticsearch', 'role_mapping')),
     remote_clusters: remoteClustersSection('Remote clusters, by alias.'),
     prune: pruneSchema,
+    check_passwords: checkPasswordsSchema,
   })
   .meta({
     title: 'xcluster cluster file (Elasticsearch)',

@@ -12,7 +12,15 @@ import { z } from 'zod';
 import { MANAGED_ATTRIBUTE } from '../flavors/opensearch.js';
 import { type Desired, type Reference } from '../model/types.js';
 import { nameCheck } from './names.js';
-import { connectionSchema, pruneSchema, remoteClustersSection, secretSchema, section, stringList } from './schema.js';
+import {
+  checkPasswordsSchema,
+  connectionSchema,
+  pruneSchema,
+  remoteClustersSection,
+  secretSchema,
+  section,
+  stringList,
+} from './schema.js';
 
 const OS = 'opensearch';
 
@@ -152,6 +160,7 @@ export const openSearchClusterFileSchema = z
     ),
     remote_clusters: remoteClustersSection('Remote clusters, by alias (skip_unavailable defaults to false).'),
     prune: pruneSchema,
+    check_passwords: checkPasswordsSchema,
   })
   .superRefine((file, ctx) => {
     if (file.connection.auth?.api_key !== undefined) {

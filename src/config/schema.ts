@@ -279,6 +279,11 @@ export const pruneSchema = z.boolean().default(false).meta({
   description: 'Delete live objects that carry the xcluster ownership marker but are no longer in this file.',
 });
 
+export const checkPasswordsSchema = z.enum(['plan', 'drift', 'never']).default('plan').meta({
+  description:
+    "When xcluster checks that each managed user's password still works, by logging in as the user: plan (default: every plan, apply and drift run), drift (only the Action's drift mode, the nightly job), never. On OpenSearch with auth_failure_listeners the checks are skipped whatever this says: a failed login would count against the user and the address.",
+});
+
 export type SecretInput = z.output<typeof secretSchema>;
 
 // ---------------------------------------------------------------------------------------------

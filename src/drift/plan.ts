@@ -10,7 +10,6 @@ import {
   type ClusterPlan,
   type ClusterState,
   type Config,
-  type Finding,
   type Link,
   type LiveObject,
   type Plan,
@@ -86,31 +85,11 @@ export function topology(config: Config, states: ClusterState[], clusters: Clust
   return [...links.values()];
 }
 
-/**
- * A warning per user whose password the read round could not check: the plan shows no password
- * change for it, whether or not the password still matches.
- */
-export function uncheckedPasswordFindings(config: Config, states: ClusterState[]): Finding[] {
-  return states.flatMap((state) =>
-    (state.uncheckedPasswords ?? []).map((name): Finding => {
-      const d = config.desired.find((x) => x.cluster === state.name && x.name === name && x.password);
-      return {
-        severity: 'warning',
-        rule: 'password-unverifiable',
-        cluster: state.name,
-        message: `the password of user ${name} on ${state.name} cannot be checked: Basic authentication cannot carry the ':' in its name, so a changed password is never planned; set it by hand, or rename the user`,
-        ...(d ? { source: d.source } : {}),
-      };
-    }),
-  );
-}
-
 /** The plan of every cluster read, with every rule's findings. */
 export function buildPlan(config: Config, states: ClusterState[]): Plan {
   const clusters = states.map((s) => planCluster(config, s));
   const ctx: RuleContext = { config, live: states, changes: clusters.flatMap((c) => c.changes) };
-  const findings = [...runRules(ctx), ...uncheckedPasswordFindings(config, states)];
-  return { clusters, findings, topology: topology(config, states, clusters) };
+  return { clusters, findings: runRules(ctx), topology: topology(config, states, clusters) };
 }
 
 /** Findings of the rules that need no cluster: what `xcluster lint` reports. */

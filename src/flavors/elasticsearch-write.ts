@@ -14,7 +14,7 @@ import {
   type OperationResult,
   type RetryPolicy,
 } from './flavor.js';
-import { DEFAULT_RETRY, withRetry } from './retry.js';
+import { withRetry } from './retry.js';
 import {
   changesOtherThanPassword,
   changesPassword,
@@ -187,19 +187,14 @@ export async function execute(conn: Connection, step: Operation[], opts: Execute
 
 /**
  * Whether `username`/`password` authenticate: a client of its own with those credentials (and
- * the connection's CA). 401 is a plain "no"; anything else is an error, whose message names
- * the user and the cluster but never the password.
+ * the connection's CA), one attempt (no retry: see loginSucceeds). 401 is a plain "no"; anything
+ * else is an error, whose message names the user and the cluster but never the password.
  */
-export async function authenticate(
-  conn: Connection,
-  username: string,
-  password: string,
-  retry: RetryPolicy = DEFAULT_RETRY,
-): Promise<boolean> {
+export async function authenticate(conn: Connection, username: string, password: string): Promise<boolean> {
   const client = new Client({ ...clientOptions(conn), auth: { username, password }, maxRetries: 0 });
   try {
     const params = { method: 'GET', path: '/_security/_authenticate' };
-    return await loginSucceeds(conn, username, password, () => client.transport.request(params), retry);
+    return await loginSucceeds(conn, username, password, () => client.transport.request(params));
   } finally {
     await client.close();
   }

@@ -1,10 +1,10 @@
-// The Elasticsearch flavor, read side: one round of seven parallel GETs, kept verbatim in a
+// The Elasticsearch flavor, read side: one round of eight parallel GETs, kept verbatim in a
 // Snapshot, then turned into canonical live state by a pure parse. This and the other flavors
 // are the only modules that know a server's dialect.
 
 import { Client } from '@elastic/elasticsearch';
 import { isManaged, isReserved, normalize } from '../model/normalize.js';
-import { type ClusterState } from '../model/types.js';
+import { type ClusterState, type Identity } from '../model/types.js';
 import { clientOptions } from './elasticsearch-client.js';
 import { addObjects, baseState, type Dialect } from './settings.js';
 import { authenticate, execute } from './elasticsearch-write.js';
@@ -23,6 +23,7 @@ export const RESPONSE_KEYS = {
   settings: 'GET /_cluster/settings?flat_settings=true',
   remoteInfo: 'GET /_remote/info',
   builtinPrivileges: 'GET /_security/privilege/_builtin',
+  identity: 'GET /_security/_authenticate',
 } as const;
 
 interface Read {
@@ -35,7 +36,7 @@ interface Read {
 
 /**
  * The read round. Its size is fixed: every list endpoint returns all objects of its kind in
- * one response, so a cluster with 500 roles costs the same seven requests as one with 1.
+ * one response, so a cluster with 500 roles costs the same eight requests as one with 1.
  */
 const READS: readonly Read[] = [
   { key: RESPONSE_KEYS.info, path: '/' },
@@ -47,6 +48,8 @@ const READS: readonly Read[] = [
   // The privilege names this server knows, for the unknown-privilege rule; without it the rule
   // falls back to the lists recorded for the server's version (rules/privilege-names.ts).
   { key: RESPONSE_KEYS.builtinPrivileges, path: '/_security/privilege/_builtin', optional: true },
+  // Who xcluster is, for the self-lockout rule. Every identity may ask (no privilege needed).
+  { key: RESPONSE_KEYS.identity, path: '/_security/_authenticate' },
 ];
 
 /** Short, capped backoff (seconds): a read round should fail fast, not sit out the client's 1-4 s waits. */
@@ -109,7 +112,24 @@ function parse(snapshot: Snapshot): ClusterState {
   addObjects(state, 'user', r[RESPONSE_KEYS.users], DIALECT);
   addObjects(state, 'role_mapping', r[RESPONSE_KEYS.roleMappings], DIALECT);
   const builtinPrivileges = builtinPrivilegesOf(r[RESPONSE_KEYS.builtinPrivileges]);
-  return builtinPrivileges ? { ...state, builtinPrivileges } : state;
+  const identity = identityOf(r[RESPONSE_KEYS.identity]);
+  return { ...state, ...(builtinPrivileges ? { builtinPrivileges } : {}), ...(identity ? { identity } : {}) };
+}
+
+const realmOf = (v: unknown): Identity['realm'] =>
+  isObject(v) && typeof v.name === 'string' && typeof v.type === 'string' ? { name: v.name, type: v.type } : undefined;
+
+/**
+ * `GET /_security/_authenticate`: `username`, `roles`, `authentication_realm` and (7.x and later)
+ * `authentication_type`. Undefined when the answer lacks a user name or roles: no guess is judged.
+ */
+function identityOf(body: unknown): Identity | undefined {
+  if (!isObject(body) || typeof body.username !== 'string') return undefined;
+  const roles = stringList(body.roles);
+  if (!roles) return undefined;
+  const realm = realmOf(body.authentication_realm);
+  const type = typeof body.authentication_type === 'string' ? body.authentication_type : undefined;
+  return { username: body.username, roles, ...(realm ? { realm } : {}), ...(type ? { authenticationType: type } : {}) };
 }
 
 const stringList = (v: unknown): string[] | undefined =>

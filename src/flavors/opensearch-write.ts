@@ -21,7 +21,7 @@ import {
 } from './flavor.js';
 import { MANAGED_ATTRIBUTE, MANAGED_SUFFIX, MANAGED_VALUE, normalize } from './opensearch.js';
 import { openSearchClient } from './opensearch-client.js';
-import { backoffDelay, DEFAULT_RETRY, withRetry } from './retry.js';
+import { backoffDelay, withRetry } from './retry.js';
 import {
   changesPassword,
   classifyWriteError,
@@ -204,22 +204,17 @@ export async function execute(conn: Connection, step: Operation[], opts: Execute
 }
 
 /**
- * Whether `username`/`password` authenticate (`GET /_plugins/_security/authinfo`). 401 is a
- * plain "no"; anything else is an error naming the user and the cluster, never the password.
- * The connection's client certificate is left out: the super-admin certificate would be
- * accepted whatever the password.
+ * Whether `username`/`password` authenticate (`GET /_plugins/_security/authinfo`), one attempt
+ * (no retry: see loginSucceeds). 401 is a plain "no"; anything else is an error naming the user
+ * and the cluster, never the password. The connection's client certificate is left out: the
+ * super-admin certificate would be accepted whatever the password.
  */
-export async function authenticate(
-  conn: Connection,
-  username: string,
-  password: string,
-  retry: RetryPolicy = DEFAULT_RETRY,
-): Promise<boolean> {
+export async function authenticate(conn: Connection, username: string, password: string): Promise<boolean> {
   const { clientCertificate: _admin, ...plain } = conn;
   const client = openSearchClient(plain, { maxRetries: 0, auth: { username, password } });
   try {
     const params = { method: 'GET', path: '/_plugins/_security/authinfo' };
-    return await loginSucceeds(conn, username, password, () => client.transport.request(params), retry);
+    return await loginSucceeds(conn, username, password, () => client.transport.request(params));
   } finally {
     await client.close();
   }

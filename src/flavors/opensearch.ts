@@ -1,10 +1,16 @@
 // The OpenSearch flavor (security plugin): canonical forms, the read round and parse. One round
-// of eight parallel GETs kept verbatim in a Snapshot, then turned into canonical live state by a
+// of ten parallel GETs kept verbatim in a Snapshot, then turned into canonical live state by a
 // pure parse. The write side is opensearch-write.ts. What the real server answers is recorded in
 // test/fixtures/opensearch/2.19.4/ (its README lists the server's habits this code relies on).
 
 import { normalizeRemoteCluster, sortKeys } from '../model/normalize.js';
-import { type Canonical, type ClusterState, type Kind } from '../model/types.js';
+import {
+  type Canonical,
+  type ClusterState,
+  type Identity,
+  type Kind,
+  type LoginFailureListeners,
+} from '../model/types.js';
 import { addObjects, baseState, type Dialect } from './settings.js';
 import { type Connection, type FlavorAdapter, type Snapshot } from './flavor.js';
 import { openSearchClient } from './opensearch-client.js';
@@ -23,7 +29,7 @@ export const MANAGED_ATTRIBUTE = 'managed_by';
 export const MANAGED_VALUE = 'xcluster';
 export const MANAGED_SUFFIX = ' [managed by xcluster]';
 
-/** Keys of `Snapshot.responses`: the request line of each of the eight reads. */
+/** Keys of `Snapshot.responses`: the request line of each of the ten reads. */
 export const OPENSEARCH_RESPONSE_KEYS = {
   info: 'GET /',
   roles: 'GET /_plugins/_security/api/roles',
@@ -33,11 +39,15 @@ export const OPENSEARCH_RESPONSE_KEYS = {
   nodesDn: 'GET /_plugins/_security/api/nodesdn',
   settings: 'GET /_cluster/settings?flat_settings=true',
   remoteInfo: 'GET /_remote/info',
+  /** Who xcluster is: user name, backend roles, mapped roles (self-lockout). */
+  authinfo: 'GET /_plugins/_security/authinfo',
+  /** The security config: its auth_failure_listeners make a failed login block a user or an address. */
+  securityConfig: 'GET /_plugins/_security/api/securityconfig',
 } as const;
 
 /**
  * The read round. Its size is fixed: every list endpoint returns all objects of its kind in one
- * response, so a cluster with 500 roles costs the same eight requests as one with 1.
+ * response, so a cluster with 500 roles costs the same ten requests as one with 1.
  */
 const READS: readonly string[] = Object.values(OPENSEARCH_RESPONSE_KEYS);
 
@@ -212,9 +222,39 @@ const SECURITY_READS: readonly { kind: Kind; key: string; tolerate: number[]; no
   },
 ];
 
-const tolerated = (key: string): number[] => SECURITY_READS.find((x) => x.key === key)?.tolerate ?? [];
+/**
+ * The other reads of the security plugin that may be refused: both are 400 without the plugin,
+ * and reading the security config needs the REST API access (a role of
+ * plugins.security.restapi.roles_enabled) that authinfo does not.
+ */
+const OTHER_TOLERATED: Record<string, number[]> = {
+  [OPENSEARCH_RESPONSE_KEYS.authinfo]: [400],
+  [OPENSEARCH_RESPONSE_KEYS.securityConfig]: [400, 403],
+};
 
-/** Reads the eight responses in parallel. Throws the client's error when any of them fails. */
+const tolerated = (key: string): number[] =>
+  SECURITY_READS.find((x) => x.key === key)?.tolerate ?? OTHER_TOLERATED[key] ?? [];
+
+/** Of an answer that is not the security config, only what a refusal says: `{ status, message }`, `{ error }`. */
+function refusalOnly(body: unknown): unknown {
+  if (!isObject(body)) return body;
+  return Object.fromEntries(['status', 'message', 'reason', 'error'].filter((k) => k in body).map((k) => [k, body[k]]));
+}
+
+/**
+ * What the snapshot keeps of an answer: all of it, but of the security config only its
+ * auth_failure_listeners. The rest of it may hold secrets (an LDAP bind password, a JWT signing
+ * key), which a snapshot file must never hold; nothing else of it is read.
+ */
+function keptOf(key: string, body: unknown): unknown {
+  if (key !== OPENSEARCH_RESPONSE_KEYS.securityConfig) return body;
+  const config = isObject(body) && isObject(body.config) ? body.config : undefined;
+  const dynamic = config && isObject(config.dynamic) ? config.dynamic : undefined;
+  if (!dynamic) return refusalOnly(body); // kept to say why it is unknown
+  return { config: { dynamic: { auth_failure_listeners: dynamic.auth_failure_listeners ?? {} } } };
+}
+
+/** Reads the ten responses in parallel. Throws the client's error when any of them fails. */
 async function read(conn: Connection): Promise<Snapshot> {
   const client = openSearchClient(conn);
   try {
@@ -231,7 +271,7 @@ async function read(conn: Connection): Promise<Snapshot> {
     const responses: Record<string, unknown> = {};
     const failures: unknown[] = [];
     settled.forEach((s, i) => {
-      if (s.status === 'fulfilled') responses[READS[i]!] = s.value.body as unknown;
+      if (s.status === 'fulfilled') responses[READS[i]!] = keptOf(READS[i]!, s.value.body as unknown);
       else failures.push(s.reason);
     });
     // An HTTP answer says more than the "no living connections" of the requests that followed it.
@@ -261,6 +301,47 @@ function refusal(response: unknown, noHandler: string): string | undefined {
   return `${response.status}${typeof why === 'string' ? `: ${why}` : ''}`;
 }
 
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** `127.0.0.1:53720` → `127.0.0.1`; `[::1]:53720` → `::1`. */
+function hostOf(address: unknown): string | undefined {
+  if (typeof address !== 'string' || address === '') return undefined;
+  const colon = address.lastIndexOf(':');
+  const host = colon > 0 ? address.slice(0, colon) : address;
+  return host.replace(/^\[(.*)\]$/, '$1');
+}
+
+/**
+ * `GET /_plugins/_security/authinfo`: `user_name`, `backend_roles`, `roles` (the mapped security
+ * roles) and `remote_address`. Undefined without a user name or roles: no guess is judged.
+ */
+function identityOf(body: unknown): Identity | undefined {
+  if (!isObject(body) || typeof body.user_name !== 'string' || !Array.isArray(body.roles)) return undefined;
+  const host = hostOf(body.remote_address);
+  return {
+    username: body.user_name,
+    roles: strings(body.roles),
+    backendRoles: strings(body.backend_roles),
+    ...(host ? { host } : {}),
+  };
+}
+
+/** The auth_failure_listeners of the security config (`config.dynamic`), as `name (type)`. */
+function loginFailureListenersOf(response: unknown): LoginFailureListeners {
+  const refused = refusal(response, NO_SECURITY);
+  if (refused !== undefined) return { known: false, reason: refused };
+  const config = isObject(response) && isObject(response.config) ? response.config : {};
+  const dynamic = isObject(config.dynamic) ? config.dynamic : undefined;
+  if (!dynamic) return { known: false, reason: 'the security config holds no config.dynamic' };
+  const listeners = isObject(dynamic.auth_failure_listeners) ? dynamic.auth_failure_listeners : {};
+  return {
+    known: true,
+    listeners: Object.entries(listeners).map(([name, l]) =>
+      isObject(l) && typeof l.type === 'string' ? `${name} (${l.type})` : name,
+    ),
+  };
+}
+
 /** Canonical live state from recorded responses. Pure: the same snapshot gives the same state. */
 function parse(snapshot: Snapshot): ClusterState {
   const r = snapshot.responses;
@@ -271,7 +352,12 @@ function parse(snapshot: Snapshot): ClusterState {
     if (refused === undefined) addObjects(state, kind, r[key], DIALECT);
     else state.unreadable = { ...state.unreadable, [kind]: refused };
   }
-  return state;
+  const identity = identityOf(r[k.authinfo]);
+  return {
+    ...state,
+    ...(identity ? { identity } : {}),
+    loginFailureListeners: loginFailureListenersOf(r[k.securityConfig]),
+  };
 }
 
 const DIALECT: Dialect = { flavor: 'opensearch', normalize, isBuiltIn, isManaged };

@@ -7,11 +7,11 @@ import { unusableName } from '../model/names.js';
 import { sortKeys } from '../model/normalize.js';
 import { type Canonical, type Change, type Json, type SettingsScope } from '../model/types.js';
 import pLimit from 'p-limit';
-import { type Connection, type Operation, type OperationResult, type RetryPolicy } from './flavor.js';
+import { type Connection, type Operation, type OperationResult } from './flavor.js';
 import { basicCredentials } from '../model/redact.js';
 import { displayUrl, scrubbed, secretsOf } from './read.js';
 import { causeChain } from './server-error.js';
-import { parseRetryAfter, withRetry, type RetryDecision } from './retry.js';
+import { parseRetryAfter, type RetryDecision } from './retry.js';
 
 type Obj = Record<string, unknown>;
 
@@ -209,20 +209,21 @@ export const basicAuthCarries = (username: string): boolean => !username.include
 /**
  * Whether a login attempt as `username` succeeds: 401 is a plain "no"; any other failure is an
  * error naming the user and the cluster, never the password. A name Basic authentication cannot
- * carry is an error too: its 401 would say nothing about the password.
+ * carry is an error too: its 401 would say nothing about the password. Exactly one attempt, never
+ * a retry (of a 401, a 503 or a reset connection alike): a server that counts failed logins
+ * (OpenSearch's auth_failure_listeners) blocks the user, then the address, after a few.
  */
 export async function loginSucceeds(
   conn: Connection,
   username: string,
   password: string,
   attempt: () => Promise<unknown>,
-  retry: RetryPolicy,
 ): Promise<boolean> {
   if (!basicAuthCarries(username)) {
     throw new Error(`the password of ${username} cannot be checked: Basic authentication cannot carry a ':' in a name`);
   }
   try {
-    await withRetry(attempt, classifyWriteError, retry);
+    await attempt();
     return true;
   } catch (err) {
     if (statusOf(err) === 401) return false;

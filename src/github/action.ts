@@ -180,6 +180,7 @@ async function driftMode(inputs: ActionInputs, ctx: ActionContext, io: ActionIo,
     clusters: inputs.clusters,
     log,
     fromSnapshot: inputs.snapshots,
+    purpose: 'drift',
   });
   const s = summarize(plan);
   const hasDrift = s.create + s.update + s.delete > 0;

@@ -98,11 +98,18 @@ export interface ConnectionSpec {
   source: SourceRef;
 }
 
+/**
+ * When a cluster's users' passwords are checked by logging in as them: `plan` on every plan,
+ * apply and drift run (the default); `drift` only in the Action's drift mode; `never`.
+ */
+export type PasswordCheckMode = 'plan' | 'drift' | 'never';
+
 export interface ClusterConfig {
   name: string;
   file: string;
   connection: ConnectionSpec;
   prune: boolean;
+  checkPasswords: PasswordCheckMode;
 }
 
 /**
@@ -171,6 +178,49 @@ export interface PrivilegeNames {
   remoteCluster: readonly string[];
 }
 
+/**
+ * Who xcluster connects as, as the server reports it (Elasticsearch `GET /_security/_authenticate`,
+ * OpenSearch `GET /_plugins/_security/authinfo`): the identity whose access no plan may take away.
+ */
+export interface Identity {
+  /** The user name; OpenSearch: the DN of the TLS client certificate when one authenticated. */
+  username: string;
+  /** The roles the server gives it now (OpenSearch: the security roles it is mapped to). */
+  roles: string[];
+  /** OpenSearch: its backend roles (an internal user's own, or those of another backend). */
+  backendRoles?: string[];
+  /** OpenSearch: the address the server saw its request come from (what `hosts` of a roles mapping match). */
+  host?: string;
+  /** Elasticsearch: the realm that authenticated it. */
+  realm?: { name: string; type: string };
+  /** Elasticsearch: `realm`, `api_key`, `token`, `anonymous` or `internal`. */
+  authenticationType?: string;
+}
+
+/**
+ * Whether a failed login counts against a user or an address (OpenSearch's `auth_failure_listeners`,
+ * which block both after a few failures): the listeners by name, or why they could not be read.
+ */
+export type LoginFailureListeners = { known: true; listeners: string[] } | { known: false; reason: string };
+
+/** A user whose password the read round did not check, and why. */
+export interface UncheckedPassword {
+  name: string;
+  /** `colon`: Basic authentication cannot carry the name; `failed`: the login attempt failed otherwise. */
+  cause: 'colon' | 'failed';
+  /** The failure (`failed`): status or network error, never a secret. */
+  detail?: string;
+}
+
+/** Why the read round checked no password of a cluster's users. */
+export interface SkippedPasswordChecks {
+  /** `listeners`: failed logins lock accounts there; `unknown-listeners`: whether they do could not be read. */
+  cause: 'listeners' | 'unknown-listeners';
+  detail: string;
+  /** The users left unchecked. */
+  users: string[];
+}
+
 /** What one read round of one cluster found. */
 export interface ClusterState {
   name: string;
@@ -195,8 +245,14 @@ export interface ClusterState {
   remoteInfo: Record<string, RemoteInfo>;
   /** Users whose configured password no longer authenticates (found by `checkPasswords`). */
   stalePasswords?: string[];
-  /** Users whose password cannot be checked (a name Basic authentication cannot carry). */
-  uncheckedPasswords?: string[];
+  /** Users whose password could not be checked (a name Basic authentication cannot carry, a failed attempt). */
+  uncheckedPasswords?: UncheckedPassword[];
+  /** Set when no password of the cluster was checked because a login attempt could lock an account. */
+  skippedPasswordChecks?: SkippedPasswordChecks;
+  /** Who the read round connected as. Absent in snapshots recorded before it was read. */
+  identity?: Identity;
+  /** OpenSearch: what the server does with failed logins. Absent for Elasticsearch, which locks no one out. */
+  loginFailureListeners?: LoginFailureListeners;
   /** Kinds the read round could not read, with the server's reason (e.g. an API that needs a client certificate). */
   unreadable?: Partial<Record<Kind, string>>;
   /**

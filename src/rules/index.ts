@@ -8,10 +8,12 @@ import { ccsRules } from './ccs.js';
 import { fieldVersionRules } from './field-versions.js';
 import { nameRules } from './names.js';
 import { openSearchRules } from './opensearch.js';
+import { passwordRules } from './passwords.js';
 import { privilegeRules } from './privileges.js';
 import { referenceRules } from './references.js';
 import { remoteRules } from './remotes.js';
 import { reservedRules } from './reserved.js';
+import { selfLockoutRules } from './self-lockout.js';
 import { userRules } from './users.js';
 import { type Rule, type RuleContext } from './rule.js';
 import { versionRules } from './versions.js';
@@ -31,6 +33,8 @@ export const rules: Rule[] = [
   ...openSearchRules,
   ...referenceRules,
   ...nameRules,
+  ...passwordRules,
+  ...selfLockoutRules,
 ];
 
 export function runRules(ctx: RuleContext): Finding[] {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ES_HEADERS, serveCluster, serveUnauthorized } from './helpers/es-nock.js';
+import { ES_HEADERS, serveCluster, serveLogin, serveUnauthorized } from './helpers/es-nock.js';
 import { clusterResponses, flatRemoteSettings, serverRole, serverUser } from './helpers/es-shapes.js';
 import { xcluster } from './helpers/cli.js';
 
@@ -19,6 +19,7 @@ const PATHS = [
   '/_security/role_mapping',
   '/_cluster/settings',
   '/_remote/info',
+  '/_security/_authenticate',
 ];
 const SECRETS = {
   EAST_API_KEY: 'ZWFzdC1rZXktbm90LXJlYWw=',
@@ -120,6 +121,7 @@ describe('xcluster plan: exit codes', () => {
     writeConfig();
     serveCluster(eastInSync(), { url: EAST_URL });
     serveCluster(westInSync(), { url: WEST_URL });
+    serveLogin('cross-cluster-user', WEST_URL); // its password check
     const r = await xcluster('plan', '--detailed-exitcode');
     expect(r.stdout.split('\n')[0]).toBe('Plan: 0 to create, 0 to update, 0 to delete');
     expect(r.code).toBe(0);
@@ -178,6 +180,7 @@ describe('xcluster plan: unreachable clusters', () => {
       });
       serveEast();
       serveCluster(westInSync(), { url: WEST_URL });
+      serveLogin('cross-cluster-user', WEST_URL);
       const r = await xcluster('plan', '--format', 'json', '--detailed-exitcode');
       const plan = JSON.parse(r.stdout);
       const east = plan.clusters.find((c: { name: string }) => c.name === 'east');
@@ -265,6 +268,7 @@ describe('xcluster snapshot and plan --from-snapshot', () => {
 
     serveCluster(eastInSync(), { url: EAST_URL });
     serveCluster(west, { url: WEST_URL });
+    serveLogin('cross-cluster-user', WEST_URL); // its password check (none from a snapshot)
     const live = await xcluster('plan', '--format', 'json');
     const offline = await xcluster('plan', '--format', 'json', '--from-snapshot', 'live');
     expect(offline.stdout).toBe(live.stdout);

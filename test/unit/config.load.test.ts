@@ -24,6 +24,7 @@ describe('loadConfig: a valid two-cluster config', () => {
       name: 'west',
       file: WEST,
       prune: false,
+      checkPasswords: 'plan',
       connection: {
         flavor: 'elasticsearch',
         url: 'https://west.example.com:9200',

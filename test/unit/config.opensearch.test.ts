@@ -285,7 +285,7 @@ roles:
 `;
     expect(errors({ 'clusters/west.yml': yaml })).toEqual([
       'xcluster/clusters/west.yml:6:1: internal_users: is an OpenSearch key; an Elasticsearch cluster (connection.flavor: elasticsearch) has users',
-      'xcluster/clusters/west.yml:7:1: action_groups: is an OpenSearch key; an Elasticsearch cluster (connection.flavor: elasticsearch) has no action_groups (its keys: connection, roles, users, role_mappings, remote_clusters, prune)',
+      'xcluster/clusters/west.yml:7:1: action_groups: is an OpenSearch key; an Elasticsearch cluster (connection.flavor: elasticsearch) has no action_groups (its keys: connection, roles, users, role_mappings, remote_clusters, prune, check_passwords)',
       'xcluster/clusters/west.yml:10:5: roles.reader.index_permissions: is an OpenSearch key; an Elasticsearch role has indices',
     ]);
   });
@@ -294,7 +294,7 @@ roles:
     const yaml = `${OPENSEARCH('leader').replace('opensearch', 'opensarch')}internal_users: {}\n`;
     expect(errors({ 'clusters/leader.yml': yaml })).toEqual([
       'xcluster/clusters/leader.yml:2:3: connection.flavor: expected one of "elasticsearch", "opensearch"',
-      'xcluster/clusters/leader.yml:7:1: unknown key "internal_users"; known keys: connection, roles, users, role_mappings, remote_clusters, prune',
+      'xcluster/clusters/leader.yml:7:1: unknown key "internal_users"; known keys: connection, roles, users, role_mappings, remote_clusters, prune, check_passwords',
     ]);
   });
 

@@ -31,7 +31,7 @@ describe('schema/xcluster.schema.json', () => {
   it('is draft-07, strict, and documents the main keys of both flavors', () => {
     expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
     const keys = {
-      elasticsearch: ['connection', 'roles', 'users', 'role_mappings', 'remote_clusters', 'prune'],
+      elasticsearch: ['connection', 'roles', 'users', 'role_mappings', 'remote_clusters', 'prune', 'check_passwords'],
       opensearch: [
         'connection',
         'roles',
@@ -41,6 +41,7 @@ describe('schema/xcluster.schema.json', () => {
         'nodes_dn',
         'remote_clusters',
         'prune',
+        'check_passwords',
       ],
     } as const;
     for (const flavor of ['elasticsearch', 'opensearch'] as const) {

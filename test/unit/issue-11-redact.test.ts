@@ -21,6 +21,7 @@ const westWithBasicAuth = (username: string): ClusterConfig => ({
   name: 'west',
   file: at.file,
   prune: false,
+  checkPasswords: 'plan',
   connection: {
     flavor: 'elasticsearch',
     url: 'https://west.example.com:9200',

@@ -112,7 +112,7 @@ afterEach(() => {
 });
 
 describe(`OpenSearch flavor: read (fixtures of OpenSearch ${VERSION})`, () => {
-  it('is registered and sends exactly the eight GETs of one round', async () => {
+  it('is registered and sends exactly the ten GETs of one round', async () => {
     expect(flavors.opensearch).toBe(opensearch);
     const seen = serve('leader');
     const snapshot = await opensearch.read(conn());
@@ -121,14 +121,14 @@ describe(`OpenSearch flavor: read (fixtures of OpenSearch ${VERSION})`, () => {
     expect(snapshot.flavor).toBe('opensearch');
   });
 
-  it('sends the same eight GETs for one role as for many', async () => {
+  it('sends the same ten GETs for one role as for many', async () => {
     const one = serve('leader', { [OPENSEARCH_RESPONSE_KEYS.roles]: { only: { cluster_permissions: [] } } });
     await opensearch.read(conn());
     nock.cleanAll();
     const many = serve('leader');
     await opensearch.read(conn());
-    expect(one).toHaveLength(8);
-    expect(many).toHaveLength(8);
+    expect(one).toHaveLength(10);
+    expect(many).toHaveLength(10);
   });
 
   it('a nodesdn API refused without the admin certificate leaves nodes_dn unreadable, not the cluster', async () => {

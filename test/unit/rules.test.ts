@@ -126,6 +126,28 @@ const NODES_DN = {
 const NODES_DN_REFUSED =
   'No permission to access REST API: User admin with Security roles [own_index] does not have any role privileged for admin access. No client TLS certificate found in request';
 
+/** The good estate, with a password for west's user (line 14). */
+const WITH_PASSWORD = editFile('clusters/west.yml', (t) =>
+  t.replace('  cross-cluster-user:\n', '  cross-cluster-user:\n    password: { env: CCU_PASSWORD }\n'),
+);
+const CHECK_FAILED =
+  'authenticating as cross-cluster-user at https://west.example.com:9200 failed: 500 Internal Server Error';
+/** An OpenSearch internal user with a password (line 9). */
+const INTERNAL_USER = {
+  'clusters/leader.yml': openSearchFile('leader', 'internal_users:\n  repl:\n    password: { env: REPL_PASSWORD }\n'),
+};
+/** The all_access roles mapping (line 9) with `line`. */
+const allAccessMapping = (line: string): Files => ({
+  'clusters/leader.yml': openSearchFile('leader', `roles_mapping:\n  all_access:\n    ${line}\n`),
+});
+/** An OpenSearch leader read as the demo admin (authinfo of 2.19.4), all_access mapped to its backend role. */
+function connectedAsAdmin(s: ClusterState): ClusterState {
+  const state = openSearch(s);
+  state.reserved.role = ['all_access', 'security_rest_api_access'];
+  state.objects.roles_mapping.all_access = { body: { backend_roles: ['admin'] }, managed: false };
+  return { ...state, identity: { username: 'admin', roles: ['own_index', 'all_access'], backendRoles: ['admin'] } };
+}
+
 // ---------------------------------------------------------------------------------------------
 // The cases
 
@@ -328,6 +350,42 @@ const CASES: Case[] = [
       }),
     satisfies: () => plan(GOOD),
     says: 'role "constructor" on west is left alone: a reason',
+  },
+  {
+    id: 'password-unverifiable',
+    severity: 'warning',
+    at: 'clusters/west.yml:14',
+    breaks: () =>
+      plan(WITH_PASSWORD, {
+        west: (s) => ({
+          ...s,
+          uncheckedPasswords: [{ name: 'cross-cluster-user', cause: 'failed', detail: CHECK_FAILED }],
+        }),
+      }),
+    satisfies: () => plan(WITH_PASSWORD),
+    says: `the password of user cross-cluster-user on west could not be checked (${CHECK_FAILED}), so the plan shows no password change for it`,
+  },
+  {
+    id: 'password-check-skipped',
+    severity: 'info',
+    at: 'clusters/leader.yml:9',
+    breaks: () =>
+      plan(INTERNAL_USER, {
+        leader: (s) => ({
+          ...openSearch(s),
+          skippedPasswordChecks: { cause: 'listeners', detail: 'ip_rate_limiting (ip)', users: ['repl'] },
+        }),
+      }),
+    satisfies: () => plan(INTERNAL_USER, { leader: openSearch }),
+    says: 'the passwords of repl on leader are not checked: its security config counts failed logins (auth_failure_listeners: ip_rate_limiting (ip))',
+  },
+  {
+    id: 'self-lockout',
+    severity: 'error',
+    at: 'clusters/leader.yml:9',
+    breaks: () => plan(allAccessMapping('users: [someone-else]'), { leader: connectedAsAdmin }),
+    satisfies: () => plan(allAccessMapping('backend_roles: [admin]'), { leader: connectedAsAdmin }),
+    says: 'Keep it: keep backend_roles: [admin] in roles_mapping all_access',
   },
 ];
 

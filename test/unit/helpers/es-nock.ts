@@ -1,6 +1,7 @@
 // Serves a fixture cluster through nock, the HTTP boundary of the unit tests, and records what
 // each request looked like so tests can assert on paths and headers.
 
+import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { elasticsearch } from '../../../src/flavors/elasticsearch.js';
 import { type Connection } from '../../../src/flavors/flavor.js';
@@ -57,6 +58,31 @@ export function serveCluster(
       });
   }
   return seen;
+}
+
+/** The recorded answer of 8.19.5 to `GET /_security/_authenticate` as a native user. */
+const NATIVE_USER = JSON.parse(
+  readFileSync(
+    new URL(
+      '../../fixtures/elasticsearch/8.19.5/writes/15_GET__security__authenticate.native-user.json',
+      import.meta.url,
+    ),
+    'utf8',
+  ),
+) as Record<string, unknown>;
+
+/**
+ * One successful login as `username` with basic credentials (a password check), answered as the
+ * real server answers a native user; the read round's own `_authenticate` is served apart.
+ */
+export function serveLogin(username: string, url = URL_WEST): void {
+  nock(url)
+    .get('/_security/_authenticate')
+    .matchHeader(
+      'authorization',
+      (v) => v.startsWith('Basic ') && Buffer.from(v.slice(6), 'base64').toString().startsWith(`${username}:`),
+    )
+    .reply(200, { ...NATIVE_USER, username }, ES_HEADERS);
 }
 
 /** A 401 as Elasticsearch sends it for bad credentials (security_exception, WWW-Authenticate). */

@@ -201,5 +201,6 @@ export function clusterResponses(line: Line, content: ClusterContent): Record<st
       transient: { ...content.transient },
     },
     'GET /_remote/info': {},
+    'GET /_security/_authenticate': fixture['GET /_security/_authenticate'],
   };
 }

@@ -14,6 +14,7 @@
 import nock from 'nock';
 import { FIXTURES, reservedUsers, type Line } from '../../fixtures/elasticsearch/index.js';
 import { ES_HEADERS } from './es-nock.js';
+import { serveAll } from './nock-server.js';
 import { reservedRoles, serverRole, serverRoleMapping, serverUser } from './es-shapes.js';
 
 type Obj = Record<string, unknown>;
@@ -32,7 +33,15 @@ interface Failure {
   /** The answer, or how to make it from the request body as sent. */
   body: Obj | ((requestBody: string) => Obj);
   headers?: Record<string, string>;
+  /** Only a request with basic credentials (a password check, not the read round's own `_authenticate`). */
+  basicOnly?: boolean;
 }
+
+/** The user name of a basic `authorization` header. */
+const basicUser = (authorization?: string): string | undefined =>
+  authorization?.startsWith('Basic ')
+    ? Buffer.from(authorization.slice(6), 'base64').toString().split(':')[0]
+    : undefined;
 
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -96,6 +105,16 @@ export class FakeElasticsearch {
     this.failNext(method, path, 400, (sent) => esError(400, 'mapper_parsing_exception', reason(sent)));
   }
 
+  /** The next password check (a basic-auth `_authenticate`) gets this answer instead (once). */
+  failNextLogin(status: number, body: Obj): void {
+    this.failures.push({ method: 'GET', path: '/_security/_authenticate', status, body, basicOnly: true });
+  }
+
+  /** The password checks received: logins as `user` (`_authenticate` with its basic credentials). */
+  loginsAs(user: string): Recorded[] {
+    return this.requests.filter((r) => r.path === '/_security/_authenticate' && basicUser(r.authorization) === user);
+  }
+
   writes(): Recorded[] {
     return this.requests.filter((r) => r.method !== 'GET');
   }
@@ -108,15 +127,7 @@ export class FakeElasticsearch {
       const [status, answer, headers] = this.answer(method, uri.split('?')[0]!, parsed, authorization, sent);
       return [status, answer as nock.Body, { ...ES_HEADERS, ...headers }];
     };
-    for (const method of ['GET', 'PUT', 'POST', 'DELETE'] as const) {
-      nock(this.url)
-        .intercept(/.*/, method)
-        .query(true)
-        .reply(function (uri, body) {
-          return handle(method, uri, body, this.req.headers.authorization as string | undefined);
-        })
-        .persist();
-    }
+    serveAll(this.url, ['GET', 'PUT', 'POST', 'DELETE'], handle);
     return this;
   }
 
@@ -127,7 +138,9 @@ export class FakeElasticsearch {
     authorization: string | undefined,
     sent: string,
   ): [number, unknown, Obj?] {
-    const i = this.failures.findIndex((f) => f.method === method && f.path === path);
+    const i = this.failures.findIndex(
+      (f) => f.method === method && f.path === path && (!f.basicOnly || basicUser(authorization) !== undefined),
+    );
     if (i >= 0) {
       const [f] = this.failures.splice(i, 1);
       return [f!.status, typeof f!.body === 'function' ? f!.body(sent) : f!.body, f!.headers];
@@ -282,6 +295,9 @@ export class FakeElasticsearch {
 
   private authenticate(authorization?: string): [number, Obj] {
     const [scheme, value] = (authorization ?? '').split(' ');
+    // The connection's own API key: the identity of the read round, as the fixture line answers it.
+    if (scheme === 'ApiKey' && value)
+      return [200, FIXTURES[this.line].responses['GET /_security/_authenticate'] as Obj];
     if (scheme === 'Basic' && value) {
       const decoded = Buffer.from(value, 'base64').toString();
       const at = decoded.indexOf(':');
