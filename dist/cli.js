@@ -20,7 +20,7 @@ import {
   renderApply,
   renderJson,
   snapshotJob
-} from "./chunks/chunk-5LA2PKJ6.js";
+} from "./chunks/chunk-NDVG5FSL.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({

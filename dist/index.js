@@ -19,7 +19,7 @@ import {
   summarize,
   summarizeApply,
   summaryLine
-} from "./chunks/chunk-5LA2PKJ6.js";
+} from "./chunks/chunk-NDVG5FSL.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

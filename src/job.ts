@@ -90,7 +90,23 @@ function openSession(config: Config, log: (line: string) => void, purpose: Purpo
     if (d.password) attempt(() => resolveLogin(d.name, d.password!, config.dir, `users.${d.name}.password`));
   }
   if (errors.length > 0) throw new ConfigErrors(errors);
+  maskUncheckedPasswords(config, checked);
   return { config, connections, log, purpose, passwordChecks: new Map() };
+}
+
+/**
+ * Passwords this run does not log in with are still masked where they can be resolved: a server
+ * (or a proxy) may echo one in an error of any request. One that cannot be resolved is no error here.
+ */
+function maskUncheckedPasswords(config: Config, checked: ReadonlySet<string>): void {
+  for (const d of config.desired) {
+    if (!d.password || checked.has(d.cluster)) continue;
+    try {
+      resolveLogin(d.name, d.password, config.dir);
+    } catch {
+      // not needed by this run
+    }
+  }
 }
 
 const flavorOf = (s: Session, cluster: string): FlavorAdapter =>

@@ -125,7 +125,10 @@ function refused(url: string): void {
   nock(url).intercept(/.*/, 'GET').query(true).replyWithError(err).persist();
 }
 
-const fakes = () => ({ west: new FakeElasticsearch(WEST).install(), east: new FakeElasticsearch(EAST).install() });
+const fakes = () => ({
+  west: new FakeElasticsearch(WEST).withFileRealmAdmin(ADMIN, LEAK_SECRETS.connectionPassword).install(),
+  east: new FakeElasticsearch(EAST).install(),
+});
 
 /** How the clusters behave in each scenario, and a text its runs must show (so that none passes empty). */
 const SCENARIOS: Record<string, { serve: () => void; shows: RegExp }> = {
@@ -157,10 +160,20 @@ const SCENARIOS: Record<string, { serve: () => void; shows: RegExp }> = {
       const { west } = fakes();
       west.users[USER] = { body: { roles: ['leak-role'] }, password: LEAK_SECRETS.userPassword };
       const reason = `login of [Basic ${basic(USER, LEAK_SECRETS.userPassword)}] failed: [${LEAK_SECRETS.userPassword}]`;
-      for (let i = 0; i < 4; i++)
-        west.failNext('GET', '/_security/_authenticate', 500, esError(500, 'exception', reason));
+      // Only the password check (a login as the user) fails: one attempt per run, never retried.
+      west.failNextLogin(500, esError(500, 'exception', reason), USER);
     },
     shows: /could not check the password of user leak-user: .*login of \[Basic \*\*\*\] failed: \[\*\*\*\]/,
+  },
+  // Found when the identity read joined the read round: `snapshot` checks no password, so it had
+  // not resolved (nor masked) the user's, and a server echoing it in any answer leaked it to stderr.
+  'the read round echoing a password it was never sent': {
+    serve: () => {
+      const { west } = fakes();
+      const reason = `login of [Basic ${basic(USER, LEAK_SECRETS.userPassword)}] failed: [${LEAK_SECRETS.userPassword}]`;
+      west.failNext('GET', '/_security/_authenticate', 500, esError(500, 'exception', reason));
+    },
+    shows: /unreachable: 500 Internal Server Error: login of \[Basic \*\*\*\] failed: \[\*\*\*\]/,
   },
   '401 quoting the credentials': {
     serve: () => {

@@ -33,8 +33,11 @@ interface Failure {
   /** The answer, or how to make it from the request body as sent. */
   body: Obj | ((requestBody: string) => Obj);
   headers?: Record<string, string>;
-  /** Only a request with basic credentials (a password check, not the read round's own `_authenticate`). */
-  basicOnly?: boolean;
+  /**
+   * Only a request with basic credentials (a password check, not the read round's own
+   * `_authenticate` with an API key); a name: only a login as that user.
+   */
+  basicOnly?: boolean | string;
 }
 
 /** The user name of a basic `authorization` header. */
@@ -42,6 +45,10 @@ const basicUser = (authorization?: string): string | undefined =>
   authorization?.startsWith('Basic ')
     ? Buffer.from(authorization.slice(6), 'base64').toString().split(':')[0]
     : undefined;
+
+/** Whether a failure meant for logins (`basicOnly`) applies to a request by `user`. */
+const loginMatches = (only: Failure['basicOnly'], user: string | undefined): boolean =>
+  !only || (user !== undefined && (only === true || only === user));
 
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -80,11 +87,19 @@ export class FakeElasticsearch {
   disconnected = new Set<string>();
   requests: Recorded[] = [];
   private failures: Failure[] = [];
+  /** File-realm users (name → password): they log in as superuser and are never listed, like a real bootstrap admin. */
+  private fileRealm = new Map<string, string>();
 
   constructor(
     readonly url: string,
     readonly line: Line = '8.15',
   ) {}
+
+  /** A file-realm superuser the connection can log in as with basic auth. */
+  withFileRealmAdmin(username: string, password: string): this {
+    this.fileRealm.set(username, password);
+    return this;
+  }
 
   /** The next request matching method and path gets this answer instead (once). */
   failNext(
@@ -106,8 +121,8 @@ export class FakeElasticsearch {
   }
 
   /** The next password check (a basic-auth `_authenticate`) gets this answer instead (once). */
-  failNextLogin(status: number, body: Obj): void {
-    this.failures.push({ method: 'GET', path: '/_security/_authenticate', status, body, basicOnly: true });
+  failNextLogin(status: number, body: Obj, user?: string): void {
+    this.failures.push({ method: 'GET', path: '/_security/_authenticate', status, body, basicOnly: user ?? true });
   }
 
   /** The password checks received: logins as `user` (`_authenticate` with its basic credentials). */
@@ -139,7 +154,7 @@ export class FakeElasticsearch {
     sent: string,
   ): [number, unknown, Obj?] {
     const i = this.failures.findIndex(
-      (f) => f.method === method && f.path === path && (!f.basicOnly || basicUser(authorization) !== undefined),
+      (f) => f.method === method && f.path === path && loginMatches(f.basicOnly, basicUser(authorization)),
     );
     if (i >= 0) {
       const [f] = this.failures.splice(i, 1);
@@ -302,6 +317,19 @@ export class FakeElasticsearch {
       const decoded = Buffer.from(value, 'base64').toString();
       const at = decoded.indexOf(':');
       const [username, password] = [decoded.slice(0, at), decoded.slice(at + 1)];
+      if (this.fileRealm.get(username) === password) {
+        const realm = { name: 'default_file', type: 'file' };
+        return [
+          200,
+          {
+            username,
+            roles: ['superuser'],
+            authentication_realm: realm,
+            lookup_realm: realm,
+            authentication_type: 'realm',
+          },
+        ];
+      }
       const user = this.users[username];
       if (user && user.password === password) {
         return [
