@@ -9,7 +9,7 @@
 // fills in, reserved and static objects, the 404 of a missing role).
 
 import { z } from 'zod';
-import { MANAGED_ATTRIBUTE } from '../flavors/opensearch.js';
+import { MANAGED_ATTRIBUTE } from '../flavors/opensearch-canonical.js';
 import { type Desired, type Reference } from '../model/types.js';
 import { nameCheck } from './names.js';
 import {

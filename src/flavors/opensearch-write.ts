@@ -19,7 +19,7 @@ import {
   type OperationResult,
   type RetryPolicy,
 } from './flavor.js';
-import { MANAGED_ATTRIBUTE, MANAGED_SUFFIX, MANAGED_VALUE, normalize } from './opensearch.js';
+import { MANAGED_ATTRIBUTE, MANAGED_SUFFIX, MANAGED_VALUE, normalize } from './opensearch-canonical.js';
 import { openSearchClient } from './opensearch-client.js';
 import { backoffDelay, withRetry } from './retry.js';
 import {

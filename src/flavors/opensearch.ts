@@ -1,33 +1,18 @@
-// The OpenSearch flavor (security plugin): canonical forms, the read round and parse. One round
-// of ten parallel GETs kept verbatim in a Snapshot, then turned into canonical live state by a
-// pure parse. The write side is opensearch-write.ts. What the real server answers is recorded in
+// The OpenSearch flavor (security plugin): the read round and parse. One round of ten parallel
+// GETs kept verbatim in a Snapshot, then turned into canonical live state by a pure parse. The
+// canonical forms are in opensearch-canonical.ts, the write side in opensearch-write.ts. What the real server answers is recorded in
 // test/fixtures/opensearch/2.19.4/ (its README lists the server's habits this code relies on).
 
-import { normalizeRemoteCluster, sortKeys } from '../model/normalize.js';
-import {
-  type Canonical,
-  type ClusterState,
-  type Identity,
-  type Kind,
-  type LoginFailureListeners,
-} from '../model/types.js';
+import { type ClusterState, type Identity, type Kind, type LoginFailureListeners } from '../model/types.js';
 import { addObjects, baseState, type Dialect } from './settings.js';
 import { type Connection, type FlavorAdapter, type Snapshot } from './flavor.js';
 import { openSearchClient } from './opensearch-client.js';
 import { authenticate, execute } from './opensearch-write.js';
+import { isBuiltIn, isManaged, normalize } from './opensearch-canonical.js';
 
 type Obj = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/**
- * The ownership marker. Internal users carry the attribute `managed_by: xcluster`; the other
- * kinds have no metadata, so theirs is this documented suffix of `description`. normalize strips
- * both, so the marker never shows in a diff.
- */
-export const MANAGED_ATTRIBUTE = 'managed_by';
-export const MANAGED_VALUE = 'xcluster';
-export const MANAGED_SUFFIX = ' [managed by xcluster]';
 
 /** Keys of `Snapshot.responses`: the request line of each of the ten reads. */
 export const OPENSEARCH_RESPONSE_KEYS = {
@@ -50,150 +35,6 @@ export const OPENSEARCH_RESPONSE_KEYS = {
  * response, so a cluster with 500 roles costs the same ten requests as one with 1.
  */
 const READS: readonly string[] = Object.values(OPENSEARCH_RESPONSE_KEYS);
-
-// ---------------------------------------------------------------------------------------------
-// Canonical forms
-
-/** A list the server treats as a set: a lone string is a one-element list; sorted, no repeats. */
-function stringSet(v: unknown): string[] {
-  const list = Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
-  return [...new Set(list.map(String))].sort();
-}
-
-const stable = (v: unknown): string => JSON.stringify(sortKeys(v));
-
-/** A list of objects the server treats as a set: sorted by their canonical text, no repeats. */
-function objectSet<T>(items: T[]): T[] {
-  const seen = new Map<string, T>();
-  for (const item of items) seen.set(stable(item), item);
-  return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
-}
-
-const isEmpty = (v: unknown): boolean =>
-  v === undefined ||
-  v === null ||
-  v === '' ||
-  (Array.isArray(v) && v.length === 0) ||
-  (isObject(v) && Object.keys(v).length === 0);
-
-/** Drops keys whose value is absent or empty: the server fills [] / {} in and omits unset `dls`. */
-function compact(o: Obj): Canonical {
-  const out: Obj = {};
-  for (const [k, v] of Object.entries(o)) if (!isEmpty(v)) out[k] = v;
-  return sortKeys(out) as Canonical;
-}
-
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-
-/** A description without the ownership suffix; an empty one is absence. */
-function description(v: unknown): string | undefined {
-  if (typeof v !== 'string') return undefined;
-  const text = v.endsWith(MANAGED_SUFFIX) ? v.slice(0, -MANAGED_SUFFIX.length) : v;
-  return text === '' ? undefined : text;
-}
-
-/** `dls` is a query as a JSON string; an object written in YAML equals the string the server stores. */
-function dls(v: unknown): unknown {
-  if (typeof v !== 'string') return v;
-  try {
-    return JSON.parse(v) as unknown;
-  } catch {
-    return v; // a template that is not JSON: compare as text
-  }
-}
-
-function role(body: Obj): Canonical {
-  return compact({
-    cluster_permissions: stringSet(body.cluster_permissions),
-    index_permissions: objectSet(
-      list(body.index_permissions).map((p) => {
-        const e = isObject(p) ? p : {};
-        return compact({
-          index_patterns: stringSet(e.index_patterns),
-          allowed_actions: stringSet(e.allowed_actions),
-          fls: stringSet(e.fls),
-          masked_fields: stringSet(e.masked_fields),
-          dls: dls(e.dls),
-        });
-      }),
-    ),
-    tenant_permissions: objectSet(
-      list(body.tenant_permissions).map((p) => {
-        const e = isObject(p) ? p : {};
-        return compact({
-          tenant_patterns: stringSet(e.tenant_patterns),
-          allowed_actions: stringSet(e.allowed_actions),
-        });
-      }),
-    ),
-    description: description(body.description),
-    // reserved, hidden and static are the server's.
-  });
-}
-
-function internalUser(body: Obj): Canonical {
-  const attributes: Obj = {};
-  if (isObject(body.attributes)) {
-    for (const [k, v] of Object.entries(body.attributes)) if (k !== MANAGED_ATTRIBUTE) attributes[k] = String(v);
-  }
-  return compact({
-    backend_roles: stringSet(body.backend_roles),
-    attributes,
-    opendistro_security_roles: stringSet(body.opendistro_security_roles),
-    description: description(body.description),
-    // hash (returned "" or not at all) and password are never compared.
-  });
-}
-
-function rolesMapping(body: Obj): Canonical {
-  return compact({
-    users: stringSet(body.users),
-    backend_roles: stringSet(body.backend_roles),
-    hosts: stringSet(body.hosts),
-    and_backend_roles: stringSet(body.and_backend_roles),
-    description: description(body.description),
-  });
-}
-
-function actionGroup(body: Obj): Canonical {
-  return compact({
-    allowed_actions: stringSet(body.allowed_actions),
-    type: typeof body.type === 'string' ? body.type.toLowerCase() : undefined,
-    description: description(body.description),
-  });
-}
-
-/** The DNs of another cluster's nodes that this one accepts: a set. */
-const nodesDn = (body: Obj): Canonical => compact({ nodes_dn: stringSet(body.nodes_dn) });
-
-/** The OpenSearch kinds; an Elasticsearch-only kind (user, role_mapping) has no form here. */
-const byKind: Partial<Record<Kind, (body: Obj) => Canonical>> = {
-  nodes_dn: nodesDn,
-  role,
-  internal_user: internalUser,
-  roles_mapping: rolesMapping,
-  action_group: actionGroup,
-  remote_cluster: normalizeRemoteCluster,
-};
-
-/** The canonical form of an OpenSearch body of the given kind, desired or live alike. */
-export function normalize(kind: Kind, body: unknown): Canonical {
-  const form = byKind[kind];
-  if (!form) throw new Error(`'${kind}' is not an OpenSearch kind`);
-  return form(isObject(body) ? body : {});
-}
-
-/** Whether a live body carries the ownership marker of its kind. */
-export function isManaged(kind: Kind, body: unknown): boolean {
-  if (!isObject(body)) return false;
-  if (kind === 'internal_user')
-    return isObject(body.attributes) && body.attributes[MANAGED_ATTRIBUTE] === MANAGED_VALUE;
-  return typeof body.description === 'string' && body.description.endsWith(MANAGED_SUFFIX);
-}
-
-/** Built-in objects: reserved, static or hidden. Never ours to manage, never drift. */
-export const isBuiltIn = (body: unknown): boolean =>
-  isObject(body) && (body.reserved === true || body.static === true || body.hidden === true);
 
 // ---------------------------------------------------------------------------------------------
 // Read
