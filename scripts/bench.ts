@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import nock from 'nock';
 import { diffCluster } from '../src/drift/diff.js';
 import { type Connection, type FlavorAdapter, type Snapshot } from '../src/flavors/flavor.js';
+import { RESPONSE_KEYS } from '../src/flavors/elasticsearch.js';
 import { flavors } from '../src/flavors/index.js';
 import { OPENSEARCH_RESPONSE_KEYS } from '../src/flavors/opensearch.js';
 import { planJob } from '../src/job.js';
@@ -48,7 +49,12 @@ const names = (n: number, prefix: string): string[] => Array.from({ length: n },
 
 function elasticsearchResponses(n: number): Record<string, unknown> {
   const role = { cluster: ['monitor'], indices: [{ names: ['logs-*'], privileges: ['read'] }] };
-  return clusterResponses('8.15', {
+  // No 8.15 server was recorded: its privilege list is the nearest recorded one (8.19.5), which
+  // the read round asks for as any cluster's.
+  const builtinPrivileges = JSON.parse(
+    readFileSync('test/fixtures/elasticsearch/8.19.5/GET__security_privilege__builtin.json', 'utf8'),
+  ) as unknown;
+  const responses = clusterResponses('8.15', {
     roles: Object.fromEntries(names(n, 'role').map((r) => [r, serverRole('8.15', role)])),
     users: Object.fromEntries(names(n, 'user').map((u) => [u, serverUser(u, { roles: ['role-0'] })])),
     roleMappings: Object.fromEntries(
@@ -58,6 +64,7 @@ function elasticsearchResponses(n: number): Record<string, unknown> {
       ]),
     ),
   });
+  return { ...responses, [RESPONSE_KEYS.builtinPrivileges]: builtinPrivileges };
 }
 
 /** The example's snapshot of a real OpenSearch 2.19.4 leader, with n more objects of each kind. */
