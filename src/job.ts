@@ -58,6 +58,8 @@ interface Session {
    * failed logins blocks the user, then the address.
    */
   passwordChecks: Map<string, PasswordCheck>;
+  /** The passwords this run logs in with, resolved once when the session opens. */
+  passwords: Map<Desired, string>;
 }
 
 const noLog = (): void => {};
@@ -86,12 +88,14 @@ function openSession(config: Config, log: (line: string) => void, purpose: Purpo
   };
   for (const c of config.clusters) attempt(() => connections.set(c.name, resolveConnection(c, config.dir)));
   const checked = new Set(config.clusters.filter((c) => checksPasswords(c, purpose)).map((c) => c.name));
+  const passwords = new Map<Desired, string>();
   for (const d of config.desired.filter((x) => checked.has(x.cluster))) {
-    if (d.password) attempt(() => resolveLogin(d.name, d.password!, config.dir, `users.${d.name}.password`));
+    const spec = d.password;
+    if (spec) attempt(() => passwords.set(d, resolveLogin(d.name, spec, config.dir, `users.${d.name}.password`)));
   }
   if (errors.length > 0) throw new ConfigErrors(errors);
   maskUncheckedPasswords(config, checked);
-  return { config, connections, log, purpose, passwordChecks: new Map() };
+  return { config, connections, log, purpose, passwordChecks: new Map(), passwords };
 }
 
 /**
@@ -149,7 +153,7 @@ async function checkPassword(s: Session, state: ClusterState, d: Desired): Promi
   let check: PasswordCheck;
   try {
     const conn = s.connections.get(state.name)!;
-    const current = await flavorOf(s, state.name).authenticate(conn, d.name, resolveSecret(d.password!, s.config.dir));
+    const current = await flavorOf(s, state.name).authenticate(conn, d.name, s.passwords.get(d)!);
     check = { outcome: current ? 'current' : 'stale' };
   } catch (e) {
     check = { outcome: 'failed', detail: (e as Error).message };
