@@ -20,7 +20,7 @@ import {
   renderApply,
   renderJson,
   snapshotJob
-} from "./chunks/chunk-5CNBE45Y.js";
+} from "./chunks/chunk-P7OAT76B.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({

@@ -19,7 +19,7 @@ import {
   summarize,
   summarizeApply,
   summaryLine
-} from "./chunks/chunk-5CNBE45Y.js";
+} from "./chunks/chunk-P7OAT76B.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
