@@ -3,6 +3,7 @@
 // which is what @actions/github uses).
 
 import { getOctokit } from '@actions/github';
+import { DEFAULT_GITHUB_POLICY, installRequestPolicy, type GitHubRequestPolicy } from './request-policy.js';
 
 export type GitHub = ReturnType<typeof getOctokit>;
 
@@ -11,6 +12,8 @@ export interface OctokitOptions {
   baseUrl?: string;
   /** Replaces the transport entirely; for tests and local end-to-end runs. */
   fetch?: typeof fetch;
+  /** Timeout, retries and the sleep between them (see request-policy.ts); tests inject a sleep. */
+  policy?: Partial<GitHubRequestPolicy>;
 }
 
 export function makeOctokit(token: string, opts: OctokitOptions = {}): GitHub {
@@ -19,7 +22,9 @@ export function makeOctokit(token: string, opts: OctokitOptions = {}): GitHub {
   const baseUrl = opts.baseUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com';
   // Octokit merges its defaults shallowly: passing `request` replaces the proxy-aware fetch of
   // @actions/github, so only pass it when a fetch is injected.
-  return getOctokit(token, opts.fetch ? { baseUrl, request: { fetch: opts.fetch } } : { baseUrl });
+  const gh = getOctokit(token, opts.fetch ? { baseUrl, request: { fetch: opts.fetch } } : { baseUrl });
+  installRequestPolicy(gh, { ...DEFAULT_GITHUB_POLICY, ...opts.policy });
+  return gh;
 }
 
 /** Link to this workflow run (where the job summary lives), from the runner's environment. */
