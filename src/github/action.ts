@@ -20,7 +20,7 @@ import { renderText } from '../render/text.js';
 import { annotate, type AnnotationSink } from './annotations.js';
 import { applyRefusal } from './apply-event.js';
 import { markerFor, upsertStickyComment } from './comment.js';
-import { syncDriftIssue } from './drift-issue.js';
+import { syncDriftIssue, type UncheckedCluster } from './drift-issue.js';
 import { type GitHub } from './octokit.js';
 import { findMergedPullRequest } from './pull-request.js';
 import { commentPointer, fitSummary } from './truncate.js';
@@ -37,6 +37,8 @@ export interface ActionInputs {
   driftLabel: string;
   /** Plan against recorded snapshots (offline runs such as `npm run action:local`). */
   snapshots?: string;
+  /** The run's deadline (input `deadline`); the jobs' default when absent. */
+  deadlineMs?: number;
 }
 
 /** What the run is about, from the runner's environment and event payload. */
@@ -106,13 +108,29 @@ const FORK_NOTE =
   'cluster was contacted. The configuration was checked offline; the plan runs once the change is on a branch of ' +
   'this repository.\n\n';
 
+/** What every job call of a mode gets from the inputs. */
+function jobOptions(inputs: ActionInputs, io: ActionIo) {
+  return {
+    config: inputs.config,
+    clusters: inputs.clusters,
+    log: (l: string) => io.info(redact(l)),
+    ...(inputs.deadlineMs !== undefined ? { deadlineMs: inputs.deadlineMs } : {}),
+  };
+}
+
+/** The message of an error, masked, then on one line (a GitHub error is one line already). */
+const oneLine = (e: unknown): string =>
+  redact(e instanceof Error ? e.message : String(e))
+    .replace(/\s+/g, ' ')
+    .trim();
+
 /** Plan, or offline lint on a fork's pull request (no secrets there: lint and say so, no wall of 401s). */
 async function planOrLint(
   inputs: ActionInputs,
   ctx: ActionContext,
   io: ActionIo,
 ): Promise<{ plan: Plan; markdown: string }> {
-  const job = { config: inputs.config, clusters: inputs.clusters, log: (l: string) => io.info(redact(l)) };
+  const job = jobOptions(inputs, io);
   if (ctx.pullRequest?.fromFork && !inputs.snapshots) {
     const { plan } = lintJob(job);
     return { plan, markdown: FORK_NOTE + renderMarkdown(plan) };
@@ -127,27 +145,47 @@ async function planMode(inputs: ActionInputs, ctx: ActionContext, io: ActionIo, 
   annotate(plan.findings, io);
   await io.writeSummary(jobSummary(markdown));
   setPlanOutputs(io, plan, writeReports(ctx, plan, markdown));
-  if (inputs.comment && ctx.pullRequest) {
+  const commentFailure =
+    inputs.comment && ctx.pullRequest ? await postPlanComment(inputs, ctx, io, gh, markdown) : undefined;
+  const why = [failure(plan, inputs.failOn), commentFailure].filter(Boolean).join('; ');
+  if (why) io.setFailed(`xcluster plan: ${why}`);
+}
+
+/**
+ * The sticky plan comment. Its failure fails the step (unlike apply's): the comment is where
+ * reviewers read the plan, and the one already there shows an older commit's plan, which a
+ * warning would leave standing unnoticed. Returns why it failed.
+ */
+async function postPlanComment(
+  inputs: ActionInputs,
+  ctx: ActionContext,
+  io: ActionIo,
+  gh: () => GitHub,
+  markdown: string,
+): Promise<string | undefined> {
+  const issueNumber = ctx.pullRequest?.number;
+  if (issueNumber === undefined) return undefined;
+  try {
     const result = await upsertStickyComment(gh(), {
       owner: ctx.owner,
       repo: ctx.repo,
-      issueNumber: ctx.pullRequest.number,
+      issueNumber,
       marker: markerFor('plan', inputs.config),
       body: markdown,
       pointer: commentPointer(ctx.runUrl),
     });
     io.info(`plan comment ${result.action}: ${result.url}`);
+    return undefined;
+  } catch (e) {
+    return `the plan comment on #${issueNumber} could not be written, so the pull request may show an older plan (this one is in the job summary): ${oneLine(e)}`;
   }
-  const why = failure(plan, inputs.failOn);
-  if (why) io.setFailed(`xcluster plan: ${why}`);
 }
 
 async function applyMode(inputs: ActionInputs, ctx: ActionContext, io: ActionIo, gh: () => GitHub): Promise<void> {
   // Before the config is even read: on a refused event it is not the merged one.
   const refusal = applyRefusal(ctx);
   if (refusal) return io.setFailed(refusal);
-  const log = (l: string) => io.info(redact(l));
-  const outcome = await applyJob({ config: inputs.config, clusters: inputs.clusters, confirm: async () => true, log });
+  const outcome = await applyJob({ ...jobOptions(inputs, io), confirm: async () => true });
   const markdown =
     outcome.status === 'applied'
       ? `${renderApply(outcome.result, 'markdown')}\n${renderMarkdown(outcome.plan)}`
@@ -158,8 +196,23 @@ async function applyMode(inputs: ActionInputs, ctx: ActionContext, io: ActionIo,
   setPlanOutputs(io, outcome.plan, writeReports(ctx, outcome.plan, markdown));
   if (outcome.status === 'applied') io.setOutput('applied', String(summarizeApply(outcome.result).done));
 
-  const pr = await findMergedPullRequest(gh(), { owner: ctx.owner, repo: ctx.repo, sha: ctx.sha });
-  if (pr !== undefined && inputs.comment && outcome.status !== 'nothing-to-do') {
+  if (outcome.status !== 'nothing-to-do') await postApplyComment(inputs, ctx, io, gh, markdown);
+  // The step's status is the apply's alone: the result is in the job summary whatever GitHub did.
+  if (applyExitCode(outcome) !== 0) io.setFailed('xcluster apply: not every cluster was applied and verified');
+}
+
+/** The apply's result on the merged pull request; a failure to post it is a warning, never a failed apply. */
+async function postApplyComment(
+  inputs: ActionInputs,
+  ctx: ActionContext,
+  io: ActionIo,
+  gh: () => GitHub,
+  markdown: string,
+): Promise<void> {
+  if (!inputs.comment) return;
+  try {
+    const pr = await findMergedPullRequest(gh(), { owner: ctx.owner, repo: ctx.repo, sha: ctx.sha });
+    if (pr === undefined) return;
     const result = await upsertStickyComment(gh(), {
       owner: ctx.owner,
       repo: ctx.repo,
@@ -169,40 +222,66 @@ async function applyMode(inputs: ActionInputs, ctx: ActionContext, io: ActionIo,
       pointer: commentPointer(ctx.runUrl),
     });
     io.info(`apply comment on #${pr} ${result.action}: ${result.url}`);
+  } catch (e) {
+    io.warning(
+      `xcluster apply: the result could not be posted on the pull request (it is in the job summary): ${oneLine(e)}`,
+    );
   }
-  if (applyExitCode(outcome) !== 0) io.setFailed('xcluster apply: not every cluster was applied and verified');
 }
 
 async function driftMode(inputs: ActionInputs, ctx: ActionContext, io: ActionIo, gh: () => GitHub): Promise<void> {
-  const log = (l: string) => io.info(redact(l));
-  const { plan } = await planJob({
-    config: inputs.config,
-    clusters: inputs.clusters,
-    log,
-    fromSnapshot: inputs.snapshots,
-    purpose: 'drift',
-  });
+  const { plan } = await planJob({ ...jobOptions(inputs, io), fromSnapshot: inputs.snapshots, purpose: 'drift' });
   const s = summarize(plan);
   const hasDrift = s.create + s.update + s.delete > 0;
+  const unchecked = uncheckedClusters(plan);
   const markdown = renderMarkdown(plan);
   io.info(redact(renderText(plan)));
   await io.writeSummary(jobSummary(markdown));
   setPlanOutputs(io, plan, writeReports(ctx, plan, markdown));
-  const result = await syncDriftIssue(gh(), {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    label: inputs.driftLabel,
-    title: `xcluster: drift in ${inputs.config}`,
-    body: `${summaryLine(s)}: the live clusters differ from ${mdCode(inputs.config)}.\n\n${markdown}`,
-    hasDrift,
-    runUrl: ctx.runUrl,
-    pointer: commentPointer(ctx.runUrl),
-  });
-  io.info(`drift issue: ${result.action}${result.url ? ` ${result.url}` : ''}`);
+  const issueFailure = await syncIssue(inputs, ctx, io, gh, { plan, markdown, hasDrift, unchecked });
   // Drift itself is what the issue reports; by default the step fails only on errors and
-  // unreachable clusters (`fail-on: changes` makes drift fail it too).
-  const why = failure(plan, inputs.failOn);
-  if (why) io.setFailed(`xcluster drift: ${why}`);
+  // unreachable clusters (`fail-on: changes` makes drift fail it too). A cluster that could not be
+  // checked fails it whatever `fail-on` says: its drift is unknown, and silence would read as clean.
+  const why = [failure(plan, inputs.failOn), uncheckedFailure(unchecked), issueFailure].filter(Boolean);
+  if (why.length) io.setFailed(`xcluster drift: ${[...new Set(why)].join('; ')}`);
+}
+
+/** The clusters of a plan that could not be read, and why. */
+function uncheckedClusters(plan: Plan): UncheckedCluster[] {
+  return plan.clusters.filter((c) => !c.reachable).map((c) => ({ cluster: c.name, error: c.error ?? 'unknown error' }));
+}
+
+function uncheckedFailure(unchecked: readonly UncheckedCluster[]): string | undefined {
+  if (!unchecked.length) return undefined;
+  const names = unchecked.map((u) => u.cluster).join(', ');
+  return `drift is unknown in ${unchecked.length} cluster(s) that could not be read (${names})`;
+}
+
+/** Creates, updates, comments on or closes the drift issue; returns why that failed. */
+async function syncIssue(
+  inputs: ActionInputs,
+  ctx: ActionContext,
+  io: ActionIo,
+  gh: () => GitHub,
+  r: { plan: Plan; markdown: string; hasDrift: boolean; unchecked: UncheckedCluster[] },
+): Promise<string | undefined> {
+  try {
+    const result = await syncDriftIssue(gh(), {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      label: inputs.driftLabel,
+      title: `xcluster: drift in ${inputs.config}`,
+      body: `${summaryLine(summarize(r.plan))}: the live clusters differ from ${mdCode(inputs.config)}.\n\n${r.markdown}`,
+      hasDrift: r.hasDrift,
+      unchecked: r.unchecked,
+      runUrl: ctx.runUrl,
+      pointer: commentPointer(ctx.runUrl),
+    });
+    io.info(`drift issue: ${result.action}${result.url ? ` ${result.url}` : ''}`);
+    return undefined;
+  } catch (e) {
+    return `the drift issue could not be updated (the report is in the job summary): ${oneLine(e)}`;
+  }
 }
 
 const MODES: Record<Mode, (inputs: ActionInputs, ctx: ActionContext, io: ActionIo, gh: () => GitHub) => Promise<void>> =

@@ -5,8 +5,15 @@
 // Candidates are the issues with the label (the issues API also lists pull requests: skipped),
 // authored by our token's login (see identity.ts) — a person's issue that happens to carry the
 // label is never edited or closed.
+//
+// A cluster that could not be read is unknown, not clean: while any is, the issue is never closed
+// and "No drift found" is never said. With no drift seen elsewhere, an open issue gets a comment
+// naming what could not be checked (no new issue is opened for it: the failed step says it, and an
+// issue titled "drift" would claim what nobody saw); with drift seen elsewhere, the issue is
+// written as usual, naming the clusters that could not be checked at its top.
 
 import { redact } from '../model/redact.js';
+import { mdCode, mdText } from '../render/markdown-escape.js';
 import { sameLogin, selfLogin } from './identity.js';
 import { httpStatus, type GitHub } from './octokit.js';
 import { COMMENT_LIMIT, commentPointer, fitComment } from './truncate.js';
@@ -21,6 +28,8 @@ export interface DriftIssue {
   /** Markdown report; redacted and fitted to the body limit here. */
   body: string;
   hasDrift: boolean;
+  /** The clusters that could not be checked, and why (their read error). */
+  unchecked?: readonly UncheckedCluster[];
   /** This run's page, quoted in the closing and reopening comments. */
   runUrl?: string;
   /** Login our token writes as; resolved from the token when absent. */
@@ -29,8 +38,14 @@ export interface DriftIssue {
   pointer?: string;
 }
 
+export interface UncheckedCluster {
+  cluster: string;
+  error: string;
+}
+
 export interface DriftResult {
-  action: 'created' | 'updated' | 'closed' | 'reopened' | 'none';
+  /** `commented`: drift could not be checked everywhere, and the open issue was told so (not closed). */
+  action: 'created' | 'updated' | 'closed' | 'reopened' | 'commented' | 'none';
   number?: number;
   url?: string;
 }
@@ -41,6 +56,8 @@ export async function syncDriftIssue(gh: GitHub, d: DriftIssue): Promise<DriftRe
   const ours = await findOurs(gh, d);
   const open = ours.filter((i) => i.state === 'open');
 
+  const unchecked = d.unchecked ?? [];
+  if (!d.hasDrift && unchecked.length) return noteUnchecked(gh, d, open, uncheckedNote(unchecked, run));
   if (!d.hasDrift) {
     if (!open.length) return { action: 'none' };
     // Normally one; close any duplicates too, so "no drift" leaves nothing open.
@@ -63,7 +80,8 @@ export async function syncDriftIssue(gh: GitHub, d: DriftIssue): Promise<DriftRe
   }
 
   const title = redact(d.title);
-  const body = fitComment(redact(d.body), COMMENT_LIMIT, redact(d.pointer ?? commentPointer(d.runUrl)));
+  const report = unchecked.length ? `${uncheckedNote(unchecked, run)}\n\n${d.body}` : d.body;
+  const body = fitComment(redact(report), COMMENT_LIMIT, redact(d.pointer ?? commentPointer(d.runUrl)));
   const current = open[0];
   if (current) {
     const { data } = await gh.rest.issues.update({ owner, repo, issue_number: current.number, title, body });
@@ -91,6 +109,35 @@ export async function syncDriftIssue(gh: GitHub, d: DriftIssue): Promise<DriftRe
   await ensureLabel(gh, d);
   const { data } = await gh.rest.issues.create({ owner, repo, title, body, labels: [d.label] });
   return { action: 'created', number: data.number, url: data.html_url };
+}
+
+/** Markdown naming each cluster that could not be checked, and why. */
+export function uncheckedNote(unchecked: readonly UncheckedCluster[], run: string): string {
+  const lines = unchecked.map((u) => `- ${mdCode(u.cluster)}: ${mdText(u.error)}`);
+  const count = unchecked.length === 1 ? '1 cluster' : `${unchecked.length} clusters`;
+  return [`**Drift could not be checked in ${count}** (${mdText(run)}): they could not be read.`, '', ...lines].join(
+    '\n',
+  );
+}
+
+/** Drift unknown, none seen: every open issue is told what could not be checked, and stays open. */
+async function noteUnchecked(
+  gh: GitHub,
+  d: DriftIssue,
+  open: readonly OpenIssue[],
+  note: string,
+): Promise<DriftResult> {
+  for (const issue of open) {
+    const text = `${note}\n\nThis issue stays open until a run can check every cluster.`;
+    const body = fitComment(redact(text), COMMENT_LIMIT, redact(d.pointer ?? commentPointer(d.runUrl)));
+    await gh.rest.issues.createComment({ owner: d.owner, repo: d.repo, issue_number: issue.number, body });
+  }
+  return open[0] ? { action: 'commented', number: open[0].number, url: open[0].html_url } : { action: 'none' };
+}
+
+interface OpenIssue {
+  number: number;
+  html_url: string;
 }
 
 async function findOurs(gh: GitHub, d: DriftIssue) {
