@@ -35,6 +35,8 @@ export interface JobOptions {
   log?: (line: string) => void;
   /** `drift` for the Action's drift mode (check_passwords: drift); plan by default. */
   purpose?: 'plan' | 'drift';
+  /** The run's deadline in ms (CLI `--deadline`, Action input `deadline`; default 30 min). */
+  deadlineMs?: number;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
 import { makeOctokit, runUrl } from './github/octokit.js';
 import { plainLog } from './github/workflow-commands.js';
 import { DRIFT_LABEL } from './github/drift-issue.js';
+import { DEFAULT_DEADLINE, durationInput } from './github/inputs.js';
 import { ConfigErrors } from './model/errors.js';
 import { onSecret, redact } from './model/redact.js';
 
@@ -35,6 +36,7 @@ function readInputs(): ActionInputs {
     failOn: oneOf<FailOn>('fail-on', core.getInput('fail-on') || 'error', ['error', 'warning', 'changes', 'never']),
     driftLabel: core.getInput('drift-label') || DRIFT_LABEL,
     ...(core.getInput('snapshots') ? { snapshots: core.getInput('snapshots') } : {}),
+    deadlineMs: durationInput('deadline', core.getInput('deadline') || DEFAULT_DEADLINE),
   };
 }
 
@@ -84,6 +86,20 @@ async function main(): Promise<void> {
   await runAction(readInputs(), readContext(), io, github);
 }
 
+const MAX_STEP_ERROR = 1000;
+
+/**
+ * The step's error: one line, masked. GitHub's errors are one line already (request-policy.ts);
+ * anything else that spans lines (a quoted body) is folded so the annotation stays one line.
+ * Masked before it is folded or cut: either could change a secret into a form nothing recognizes.
+ */
+function stepError(e: unknown): string {
+  const text = redact(e instanceof Error ? e.message : String(e))
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > MAX_STEP_ERROR ? `${text.slice(0, MAX_STEP_ERROR - 1)}…` : text;
+}
+
 /** The run, started on import as the runner does; a test that imports this module awaits it. */
 export const done = main().catch((e: unknown) => {
   if (e instanceof ConfigErrors) {
@@ -95,5 +111,5 @@ export const done = main().catch((e: unknown) => {
     core.setFailed(`xcluster: ${e.errors.length} configuration error(s)`);
     return;
   }
-  core.setFailed(redact(e instanceof Error ? e.message : String(e)));
+  core.setFailed(stepError(e));
 });

@@ -1,0 +1,16 @@
+// Action inputs that need more than a string: parsed and checked here, so that a bad value fails
+// the step in one line naming the input, before any cluster or GitHub is contacted.
+
+import { TIMEOUT } from '../config/schema.js';
+import { timeoutMs } from '../config/load.js';
+
+/** The default run deadline of the Action (as the CLI's `--deadline`). */
+export const DEFAULT_DEADLINE = '30m';
+
+/** Milliseconds of a duration input: `30m`, `90s`, `500ms`, or a number of seconds; positive. */
+export function durationInput(name: string, value: string): number {
+  const text = value.trim();
+  const ms = TIMEOUT.test(text) ? timeoutMs(text) : /^\d+(\.\d+)?$/.test(text) ? timeoutMs(Number(text)) : NaN;
+  if (!(ms > 0)) throw new Error(`input ${name}: "${value}" is not a duration such as 30m, 90s or 500ms`);
+  return ms;
+}
