@@ -185,7 +185,7 @@ function finalError(
   const tries = attempts > 1 ? ` (${attempts} attempts)` : '';
   const what = `GitHub API ${method} ${path}`;
   if (f.status === undefined) {
-    const why = f.timedOut ? `no answer within ${p.timeoutMs / 1000} s` : (f.cause ?? 'no answer');
+    const why = f.timedOut ? `no answer within ${p.timeoutMs / 1000} s` : noAnswer(f.cause);
     const maybe = method === 'POST' && !neverSent(f) ? '; it may have been done' : '';
     return new GitHubApiError(`${what}: ${why}${tries}${maybe}`, undefined);
   }
@@ -194,6 +194,10 @@ function finalError(
   const message = `${what} answered ${f.status} ${reason}${detail ? `: ${detail}` : ''}${tries}`;
   return new GitHubApiError(message, f.status, f.data);
 }
+
+/** `ECONNREFUSED` → `connection failed (ECONNREFUSED)`; a message as it is. */
+const noAnswer = (cause = 'no answer'): string =>
+  /^[A-Z][A-Z_]+$/.test(cause) ? `connection failed (${cause})` : cause;
 
 /** GitHub's own `message` of a JSON error answer, on one line and short; nothing from an HTML page. */
 function gitHubMessage(data: unknown): string | undefined {

@@ -74,6 +74,29 @@ describe('issue 12 item 7: a GitHub 5xx is retried with backoff', () => {
     await comment(gh);
     expect(sent()).toBe(2);
     expect(fake.commentsOn(7)).toHaveLength(1);
+
+    const down = faulty([refused, refused, refused]);
+    const err = await comment(down.gh).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(
+      `GitHub API POST /repos/${OWNER}/${REPO}/issues/7/comments: connection failed (ECONNREFUSED) (3 attempts)`,
+    );
+  });
+
+  it('a POST reset after it was sent is not sent again (the comment may exist); a GET is retried', async () => {
+    const reset = (): never => {
+      throw Object.assign(new TypeError('fetch failed'), {
+        cause: Object.assign(new Error('other side closed'), { code: 'ECONNRESET' }),
+      });
+    };
+    const post = faulty([reset]);
+    const err = await comment(post.gh).catch((e: unknown) => e);
+    expect(post.sent()).toBe(1);
+    expect((err as Error).message).toBe(
+      `GitHub API POST /repos/${OWNER}/${REPO}/issues/7/comments: connection failed (ECONNRESET); it may have been done`,
+    );
+    const get = faulty([reset]);
+    await get.gh.rest.issues.listComments({ owner: OWNER, repo: REPO, issue_number: 7 });
+    expect(get.sent()).toBe(2);
   });
 
   it('a 429 waits as long as Retry-After says', async () => {
