@@ -34,11 +34,14 @@ afterEach(() => {
 });
 
 /** src/main.ts as the runner starts it, with runAction replaced by a recorder of its inputs. */
-async function runMain(): Promise<{ inputs: ActionInputs[]; stdout: string }> {
+async function runMain(fails?: Error): Promise<{ inputs: ActionInputs[]; stdout: string }> {
   const seen: ActionInputs[] = [];
   vi.resetModules();
   vi.doMock('../../src/github/action.js', () => ({
-    runAction: async (inputs: ActionInputs) => void seen.push(inputs),
+    runAction: async (inputs: ActionInputs) => {
+      seen.push(inputs);
+      if (fails) throw fails;
+    },
   }));
   let stdout = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
@@ -85,5 +88,12 @@ describe('issue 12 item 1: the Action input `deadline`', () => {
     const { inputs, stdout } = await runMain();
     expect(inputs).toEqual([]);
     expect(stdout).toMatch(/^::error::input deadline: .* is not a duration such as 30m, 90s or 500ms/);
+  });
+});
+
+describe('issue 12 item 7: the step fails in one line', () => {
+  it('an error whose message spans lines is folded into one (an annotation shows %0A as a line break)', async () => {
+    const { stdout } = await runMain(new Error('something failed:\n  first\r\n  second\n'));
+    expect(stdout).toBe('::error::something failed: first second\n');
   });
 });
