@@ -73,11 +73,12 @@ function freshPlan(c: ClusterApplyResult): string {
 function stoppedVerdict(c: ClusterApplyResult): string {
   const failed = c.operations.some((o) => o.status === 'failed' || o.status === 'partial');
   const head = c.stopped ?? (failed ? 'stopped at the first failure' : 'stopped');
+  const undecided = c.operations.some((o) => o.status === 'unknown');
   const next = failed
     ? 'run apply again once it is fixed'
-    : c.stopped
-      ? 'run apply again to finish'
-      : 'run plan to see what was applied';
+    : undecided
+      ? 'run plan to see what was applied'
+      : 'run apply again to finish';
   return `${head}: ${[...stopCounts(c), freshPlan(c)].join('; ')}; ${next}`;
 }
 
