@@ -166,25 +166,27 @@ export class FakeElasticsearch {
     return this.requests.filter((r) => r.method !== 'GET');
   }
 
+  /** The answer to one request, as the fake's nock interceptor gives it (also usable behind a real HTTP server). */
+  respond(
+    method: string,
+    uri: string,
+    body: unknown,
+    authorization?: string,
+  ): nock.ReplyFnResult | Promise<nock.ReplyFnResult> {
+    const parsed = typeof body === 'string' && body !== '' ? JSON.parse(body) : body || undefined;
+    this.requests.push({ method, path: uri, body: parsed, authorization });
+    if (method !== 'GET') this.onWrite?.(this.requests[this.requests.length - 1]!);
+    const sent = typeof body === 'string' ? body : JSON.stringify(body ?? '');
+    const lossAt = this.losses.findIndex((l) => l.method === method && l.path === uri.split('?')[0]);
+    const loss = lossAt >= 0 ? this.losses.splice(lossAt, 1)[0] : undefined;
+    if (loss && !loss.applied) return lost(loss.how, { acknowledged: true });
+    const [status, answer, headers] = this.answer(method, uri.split('?')[0]!, parsed, authorization, sent);
+    if (loss) return lost(loss.how, answer);
+    return [status, answer as nock.Body, { ...ES_HEADERS, ...headers }];
+  }
+
   install(): this {
-    const handle = (
-      method: string,
-      uri: string,
-      body: unknown,
-      authorization?: string,
-    ): nock.ReplyFnResult | Promise<nock.ReplyFnResult> => {
-      const parsed = typeof body === 'string' && body !== '' ? JSON.parse(body) : body || undefined;
-      this.requests.push({ method, path: uri, body: parsed, authorization });
-      if (method !== 'GET') this.onWrite?.(this.requests[this.requests.length - 1]!);
-      const sent = typeof body === 'string' ? body : JSON.stringify(body ?? '');
-      const lossAt = this.losses.findIndex((l) => l.method === method && l.path === uri.split('?')[0]);
-      const loss = lossAt >= 0 ? this.losses.splice(lossAt, 1)[0] : undefined;
-      if (loss && !loss.applied) return lost(loss.how, { acknowledged: true });
-      const [status, answer, headers] = this.answer(method, uri.split('?')[0]!, parsed, authorization, sent);
-      if (loss) return lost(loss.how, answer);
-      return [status, answer as nock.Body, { ...ES_HEADERS, ...headers }];
-    };
-    serveAll(this.url, ['GET', 'PUT', 'POST', 'DELETE'], handle);
+    serveAll(this.url, ['GET', 'PUT', 'POST', 'DELETE'], (...args) => this.respond(...args));
     return this;
   }
 
