@@ -5,7 +5,6 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execute } from '../../src/flavors/elasticsearch-write.js';
-import { elasticsearch } from '../../src/flavors/elasticsearch.js';
 import { opensearch } from '../../src/flavors/opensearch.js';
 import { type Connection, type Operation } from '../../src/flavors/flavor.js';
 import { normalize } from '../../src/model/normalize.js';
@@ -228,8 +227,4 @@ describe('issue 12 item 4: OpenSearch, one PATCH per step', () => {
     const [lost] = await opensearch.execute(conn(), [osRole('a')], { concurrency: 4, retry: policy });
     expect(lost!.status).toBe('unknown');
   });
-});
-
-it('issue 12 item 4: the flavors are the adapters apply uses', () => {
-  expect(elasticsearch.execute).toBe(execute);
 });
