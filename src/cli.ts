@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { applyExitCode, applyJob, exitCode, lintJob, planJob, snapshotJob } from './job.js';
+import { applyExitCode, applyJob, exitCode, lintJob, planJob, snapshotJob, type ApplyOutcome } from './job.js';
 import { ConfigErrors, ConfigError } from './model/errors.js';
 import { redact } from './model/redact.js';
 import { type Plan } from './model/types.js';
@@ -11,6 +11,7 @@ import { FORMATS, render, type Format } from './render/index.js';
 import { renderApply } from './render/apply.js';
 import { renderLint } from './render/lint.js';
 import { plainLog } from './github/workflow-commands.js';
+import { stopOnSignals } from './stop-signals.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -158,19 +159,27 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const answer = await io.ask!('Apply these changes? Only "yes" is accepted: ');
       return answer.trim() === 'yes';
     };
-    const outcome = await applyJob({
-      config: opts.config,
-      clusters: opts.cluster,
-      concurrency: opts.concurrency,
-      confirm,
-      log,
-    });
+    const stop = new AbortController();
+    const signals = stopOnSignals(stop, log);
+    let outcome: ApplyOutcome;
+    try {
+      outcome = await applyJob({
+        config: opts.config,
+        clusters: opts.cluster,
+        concurrency: opts.concurrency,
+        confirm,
+        log,
+        stop: stop.signal,
+      });
+    } finally {
+      signals.dispose();
+    }
     if (outcome.status === 'applied') write(renderApply(outcome.result, opts.format), opts, io);
     else emit(outcome.plan, opts, io);
     if (outcome.status === 'refused') io.stderr(`error: apply refused: ${outcome.reason}; nothing was changed\n`);
     if (outcome.status === 'declined') io.stderr('xcluster: apply cancelled; nothing was changed\n');
     if (outcome.status === 'nothing-to-do') io.stderr('xcluster: no changes; nothing to apply\n');
-    setExit(applyExitCode(outcome));
+    setExit(signals.exitCode ?? applyExitCode(outcome));
   });
 
   return program;

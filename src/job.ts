@@ -9,7 +9,13 @@ import { loadConfig } from './config/load.js';
 import { resolveConnection, resolveLogin, resolveSecret } from './config/secrets.js';
 import { buildPlan, lintOnly, planCluster } from './drift/plan.js';
 import { flavors } from './flavors/index.js';
-import { type Connection, type FlavorAdapter, type RetryPolicy, type Snapshot } from './flavors/flavor.js';
+import {
+  type Connection,
+  type FlavorAdapter,
+  type OperationResult,
+  type RetryPolicy,
+  type Snapshot,
+} from './flavors/flavor.js';
 import { readCluster, unreachableState } from './flavors/read.js';
 import { DEFAULT_RETRY } from './flavors/retry.js';
 import { basicAuthCarries } from './flavors/write.js';
@@ -277,6 +283,11 @@ export interface ApplyOptions extends JobOptions {
   remoteWaitMs?: number;
   /** Between two reads while waiting for remote connections. */
   pollMs?: number;
+  /**
+   * Aborted on SIGINT/SIGTERM (and the run deadline): nothing new starts, what is in flight
+   * finishes, and the report is made. Its reason is reported ("stopped by SIGINT").
+   */
+  stop?: AbortSignal;
 }
 
 export type ApplyOutcome =
@@ -289,27 +300,30 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Users whose password the apply of `cluster` set (created, or changed through the password API),
- * as current: the server took the new one, so verification does not log in as them again.
- * Verification runs only once every operation of the cluster is done.
+ * as current: the server took the new one, so verification does not log in as them again. Only
+ * operations that are done count: a password whose answer was lost is not taken as set (and the
+ * user is not logged in as again either: the check made before the apply stands).
  */
-function acknowledgePasswords(s: Session, plan: Plan, cluster: string): void {
-  for (const c of plan.clusters.find((p) => p.name === cluster)?.changes ?? []) {
-    if (c.password && c.action !== 'delete') s.passwordChecks.set(checkKey(cluster, c.name), { outcome: 'current' });
+function acknowledgePasswords(s: Session, cluster: string, operations: OperationResult[]): void {
+  for (const { change: c, status } of operations) {
+    if (status === 'done' && c.password && c.action !== 'delete') {
+      s.passwordChecks.set(checkKey(cluster, c.name), { outcome: 'current' });
+    }
   }
 }
 
 /**
  * Re-reads one cluster until its plan is empty and the remotes in `mustConnect` (those the apply
- * wrote) are connected, or the wait is over. Every configured remote's state is reported.
+ * wrote) are connected, or the wait is over (or the apply is stopped). Every configured remote's
+ * state is reported.
  */
 function verifier(
   s: Session,
   opts: ApplyOptions,
-  applied: Plan,
-): (cluster: string, mustConnect: string[]) => Promise<Verification> {
+): (cluster: string, mustConnect: string[], operations: OperationResult[]) => Promise<Verification> {
   const wait = opts.remoteWaitMs ?? 30_000;
-  return async (cluster, mustConnect) => {
-    acknowledgePasswords(s, applied, cluster);
+  return async (cluster, mustConnect, operations) => {
+    acknowledgePasswords(s, cluster, operations);
     const c = s.config.clusters.find((x) => x.name === cluster)!;
     const aliases = s.config.desired.filter((d) => d.cluster === cluster && d.kind === 'remote_cluster');
     const deadline = Date.now() + wait;
@@ -319,7 +333,7 @@ function verifier(
       const remotesConnected = toNameMap(aliases.map((d) => [d.name, state.remoteInfo[d.name]?.connected === true]));
       const waitingFor = mustConnect.filter((alias) => remotesConnected[alias] !== true);
       const settled = !state.reachable || plan.changes.length > 0 || waitingFor.length === 0;
-      if (settled || Date.now() >= deadline) return { plan, remotesConnected };
+      if (settled || Date.now() >= deadline || opts.stop?.aborted) return { plan, remotesConnected };
       s.log(`${cluster}: waiting for remote connections (${waitingFor.join(', ')})`);
       await sleep(opts.pollMs ?? 2_000);
     }
@@ -342,9 +356,10 @@ export async function applyJob(opts: ApplyOptions): Promise<ApplyOutcome> {
       flavor: (cluster) => flavorOf(session, cluster),
       connection: (cluster) => session.connections.get(cluster)!,
       resolvePassword: (spec) => resolveSecret(spec, config.dir),
-      verify: verifier(session, opts, plan),
+      verify: verifier(session, opts),
       execute: { concurrency: opts.concurrency ?? 4, retry: opts.retry ?? DEFAULT_RETRY },
       log: session.log,
+      ...(opts.stop ? { stop: opts.stop } : {}),
     },
     (cluster) => config.desired.filter((d) => d.cluster === cluster && d.kind === 'remote_cluster').map((d) => d.name),
   );

@@ -1,8 +1,13 @@
 // Carries out a plan: per cluster, step by step in dependency order; clusters in parallel. The
-// first failure stops that cluster (other clusters go on); a cluster succeeds only when a fresh
-// plan of it is empty and the remote connections the apply wrote are up.
+// first operation not done (failed, unknown, partial) stops that cluster (other clusters go on),
+// and so does `stop` (a signal, the run deadline) for all of them; after anything was sent the
+// cluster is read and planned again, which decides the operations whose answer was lost. A
+// cluster succeeds only when every operation is done, that fresh plan is empty and the remote
+// connections the apply wrote are up.
 
 import {
+  stopReason,
+  stoppedAt,
   type Connection,
   type ExecuteOptions,
   type FlavorAdapter,
@@ -10,26 +15,34 @@ import {
   type OperationResult,
 } from '../flavors/flavor.js';
 import { KIND_ORDER, type Change, type ClusterPlan, type Plan, type SecretSpec } from '../model/types.js';
+import { settle } from './settle.js';
 
 export interface ClusterApplyResult {
   name: string;
   reachable: boolean;
   error?: string;
   operations: OperationResult[];
-  /** True when the cluster was re-read after the last step and its plan is empty. */
+  /** True when every operation is done, and the cluster was re-read after the last step and its plan is empty. */
   verified: boolean;
-  /** What still differs after the apply (from the fresh plan). */
-  remaining: Change[];
+  /**
+   * What a fresh plan read after the apply still shows (the plan itself when nothing was sent);
+   * null when it is not known: the cluster could not be read, before or after (`error` says why).
+   */
+  remaining: Change[] | null;
   /**
    * Remote connections the configuration names, and whether `_remote/info` says they are up.
    * Only those the apply created or changed must be up for the cluster to be verified.
    */
   remotes: { alias: string; connected: boolean }[];
+  /** Why this cluster's apply ended before its last operation, when a stop did it ("stopped by SIGINT"). */
+  stopped?: string;
 }
 
 export interface ApplyResult {
   plan: Plan;
   clusters: ClusterApplyResult[];
+  /** Why the apply was stopped ("stopped by SIGINT"), when it was. */
+  stopped?: string;
 }
 
 export interface Verification {
@@ -43,11 +56,17 @@ export interface ApplyDeps {
   resolvePassword: (spec: SecretSpec) => string;
   /**
    * Re-reads a cluster and plans it again, waiting (bounded) for the remote connections named in
-   * `mustConnect` (those the apply wrote); the others are reported as they are.
+   * `mustConnect` (those the apply wrote); the others are reported as they are. `operations` are
+   * the results so far (a password set by an operation that is not done is not taken as set).
    */
-  verify: (cluster: string, mustConnect: string[]) => Promise<Verification>;
+  verify: (cluster: string, mustConnect: string[], operations: OperationResult[]) => Promise<Verification>;
   execute: ExecuteOptions;
   log: (line: string) => void;
+  /**
+   * Once aborted (SIGINT, SIGTERM, the run deadline), no step or operation starts any more; those
+   * in flight finish and the report is made. Its reason says why ("stopped by SIGINT").
+   */
+  stop?: AbortSignal;
 }
 
 /** Consecutive changes of one kind and direction form a step; steps run one after another. */
@@ -62,7 +81,8 @@ export function steps(changes: Change[]): Change[][] {
   return out;
 }
 
-const skipped = (changes: Change[]): OperationResult[] => changes.map((change) => ({ change, status: 'skipped' }));
+const skipped = (changes: Change[], error: string): OperationResult[] =>
+  changes.map((change) => ({ change, status: 'skipped', error }));
 
 function operation(change: Change, deps: ApplyDeps): Operation {
   return change.password ? { change, password: deps.resolvePassword(change.password) } : { change };
@@ -75,30 +95,50 @@ function names(step: Change[]): string {
   return `${step[0]!.kind} ${shown.join(', ')}${more}`;
 }
 
-async function runSteps(plan: ClusterPlan, deps: ApplyDeps): Promise<OperationResult[]> {
+const notDone = (r: OperationResult): boolean =>
+  r.status === 'failed' || r.status === 'unknown' || r.status === 'partial';
+
+interface StepsRun {
+  operations: OperationResult[];
+  /** Whether any step was handed to the flavor (something may have been written). */
+  sent: boolean;
+  /** The stop's reason, when it left operations of this cluster unstarted. */
+  stopped?: string;
+}
+
+async function runSteps(plan: ClusterPlan, deps: ApplyDeps): Promise<StepsRun> {
   const results: OperationResult[] = [];
   const all = steps(plan.changes);
+  let sent = false;
   for (const [i, step] of all.entries()) {
+    const stop = stopReason(deps.stop);
+    if (stop !== undefined) {
+      deps.log(`${plan.name}: ${stop}: ${all.length - i} step(s) not started`);
+      results.push(...skipped(all.slice(i).flat(), `not started: ${stop}`));
+      return { operations: results, sent, stopped: stop };
+    }
     const first = step[0]!;
     deps.log(
       `${plan.name}: step ${i + 1}/${all.length}: ${first.action === 'delete' ? 'delete' : 'write'} ${names(step)}`,
     );
+    sent = true;
     const done = await deps.flavor(plan.name).execute(
       deps.connection(plan.name),
       step.map((c) => operation(c, deps)),
-      deps.execute,
+      { ...deps.execute, ...(deps.stop ? { stop: deps.stop } : {}) },
     );
     results.push(...done);
-    const failed = done.find((r) => r.status === 'failed');
-    if (failed) {
+    const bad = done.find(notDone);
+    if (bad) {
+      const { action, kind, name } = bad.change;
       deps.log(
-        `${plan.name}: ${failed.change.action} ${failed.change.kind} ${failed.change.name} failed: ${failed.error}`,
+        `${plan.name}: ${action} ${kind} ${name} ${bad.status === 'failed' ? 'failed' : bad.status}: ${bad.error}`,
       );
-      results.push(...skipped(all.slice(i + 1).flat()));
-      break;
+      results.push(...skipped(all.slice(i + 1).flat(), `not started: ${stoppedAt(bad.change, bad.status)}`));
+      return { operations: results, sent };
     }
   }
-  return results;
+  return { operations: results, sent };
 }
 
 /**
@@ -108,31 +148,63 @@ async function runSteps(plan: ClusterPlan, deps: ApplyDeps): Promise<OperationRe
 const writtenRemotes = (plan: ClusterPlan): string[] =>
   plan.changes.filter((c) => c.kind === 'remote_cluster' && c.action !== 'delete').map((c) => c.name);
 
-async function applyCluster(plan: ClusterPlan, deps: ApplyDeps, remoteAliases: string[]): Promise<ClusterApplyResult> {
-  const base = { name: plan.name, reachable: plan.reachable, remaining: plan.changes };
-  if (!plan.reachable) {
-    return { ...base, error: plan.error, operations: skipped(plan.changes), verified: false, remotes: [] };
+/** The verification read, or why it could not be made. */
+async function verification(
+  plan: ClusterPlan,
+  deps: ApplyDeps,
+  mustConnect: string[],
+  operations: OperationResult[],
+): Promise<Verification> {
+  try {
+    return await deps.verify(plan.name, mustConnect, operations);
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    return { plan: { ...plan, reachable: false, error, changes: [] }, remotesConnected: {} };
   }
-  if (plan.changes.length === 0) return { ...base, operations: [], verified: true, remotes: [] };
-  const operations = await runSteps(plan, deps);
-  if (operations.some((r) => r.status !== 'done')) {
-    return { ...base, operations, verified: false, remotes: [] };
-  }
-  deps.log(`${plan.name}: verifying (re-reading the cluster)`);
-  const written = writtenRemotes(plan);
-  const check = await deps.verify(plan.name, written);
-  const remotes = remoteAliases.map((alias) => ({ alias, connected: check.remotesConnected[alias] === true }));
-  const connected = written.every((alias) => check.remotesConnected[alias] === true);
-  const verified = check.plan.reachable && check.plan.changes.length === 0 && connected;
-  return { ...base, error: check.plan.error, operations, verified, remaining: check.plan.changes, remotes };
 }
 
-/** Applies every reachable cluster's changes. `remoteAliases` lists the remotes each cluster must have. */
+async function applyCluster(plan: ClusterPlan, deps: ApplyDeps, remoteAliases: string[]): Promise<ClusterApplyResult> {
+  const base = { name: plan.name, reachable: plan.reachable };
+  if (!plan.reachable) {
+    const operations = skipped(plan.changes, 'not started: the cluster could not be read');
+    return { ...base, error: plan.error, operations, verified: false, remaining: null, remotes: [] };
+  }
+  if (plan.changes.length === 0) return { ...base, operations: [], verified: true, remaining: [], remotes: [] };
+  const run = await runSteps(plan, deps);
+  const stopped = run.stopped === undefined ? {} : { stopped: run.stopped };
+  // Nothing sent, nothing changed: the plan stands.
+  if (!run.sent)
+    return { ...base, ...stopped, operations: run.operations, verified: false, remaining: plan.changes, remotes: [] };
+  deps.log(`${plan.name}: verifying (re-reading the cluster)`);
+  const written = writtenRemotes(plan);
+  // Waiting for remotes to connect is for an apply that may yet be verified, and not after a stop.
+  const mayVerify =
+    run.stopped === undefined && run.operations.every((r) => r.status === 'done' || r.status === 'unknown');
+  const check = await verification(plan, deps, mayVerify ? written : [], run.operations);
+  if (!check.plan.reachable) {
+    const error = `the verification read failed: ${check.plan.error ?? 'unknown error'}`;
+    deps.log(`${plan.name}: ${error}`);
+    return { ...base, ...stopped, error, operations: run.operations, verified: false, remaining: null, remotes: [] };
+  }
+  const operations = settle(run.operations, check.plan.changes);
+  const remotes = remoteAliases.map((alias) => ({ alias, connected: check.remotesConnected[alias] === true }));
+  const connected = written.every((alias) => check.remotesConnected[alias] === true);
+  const allDone = operations.every((r) => r.status === 'done');
+  const verified = allDone && check.plan.changes.length === 0 && connected;
+  const error = check.plan.error === undefined ? {} : { error: check.plan.error };
+  return { ...base, ...stopped, ...error, operations, verified, remaining: check.plan.changes, remotes };
+}
+
+/**
+ * Applies every reachable cluster's changes. `remoteAliases` lists the remotes each cluster must
+ * have. Once `deps.stop` is aborted no step starts anywhere; the result says why.
+ */
 export async function applyPlan(
   plan: Plan,
   deps: ApplyDeps,
   remoteAliases: (cluster: string) => string[],
 ): Promise<ApplyResult> {
   const clusters = await Promise.all(plan.clusters.map((c) => applyCluster(c, deps, remoteAliases(c.name))));
-  return { plan, clusters };
+  const stopped = stopReason(deps.stop);
+  return stopped === undefined ? { plan, clusters } : { plan, clusters, stopped };
 }

@@ -14,19 +14,17 @@ import {
   type OperationResult,
   type RetryPolicy,
 } from './flavor.js';
-import { withRetry } from './retry.js';
 import {
   changesOtherThanPassword,
   changesPassword,
-  classifyWriteError,
   describeWriteError,
   loginSucceeds,
   requirePassword,
   pathSegment,
-  runStep,
   remoteSettingsBody,
   scrub,
 } from './write.js';
+import { runStep, sendInOrder, sendWrite, type Outcome, type Sent } from './write-outcome.js';
 import { secretsOf } from './read.js';
 
 type Obj = Record<string, unknown>;
@@ -155,31 +153,43 @@ export function requestsFor(op: Operation): WriteRequest[] {
 /** A client like the read side's, but without the client's own retries: ours honour Retry-After. */
 const writeClient = (conn: Connection): Client => new Client({ ...clientOptions(conn), maxRetries: 0 });
 
-async function send(client: Client, request: WriteRequest, policy: RetryPolicy): Promise<void> {
+async function send(client: Client, request: WriteRequest, policy: RetryPolicy, secrets: string[]): Promise<Sent> {
   const params = { method: request.method, path: request.path, ...(request.body ? { body: request.body } : {}) };
-  await withRetry(() => client.transport.request(params), classifyWriteError, policy);
+  return sendWrite(request.method, () => client.transport.request(params), policy, secrets);
 }
 
-/** Runs one operation's requests in order; the reason it failed, or undefined when done. */
-async function runOperation(
-  client: Client,
-  conn: Connection,
-  op: Operation,
-  policy: RetryPolicy,
-): Promise<string | undefined> {
+/**
+ * How the report names one request of an operation of several: "POST /_security/user/u/_password",
+ * and for a user update's two PUTs what each does (after the first alone, the metadata is gone).
+ */
+function labelOf(request: WriteRequest, all: WriteRequest[]): string {
+  const label = `${request.method} ${request.path}`;
+  if (request.method !== 'PUT' || all.filter((r) => r.method === 'PUT').length < 2) return label;
+  return `${label} (${request.body && 'metadata' in request.body ? 'setting' : 'clearing'} the metadata)`;
+}
+
+/** Runs one operation's requests in order (see sendInOrder: failed, unknown or half done). */
+async function runOperation(client: Client, conn: Connection, op: Operation, policy: RetryPolicy): Promise<Outcome> {
+  const secrets = secretsOf(conn, [op.password]);
+  let requests: WriteRequest[];
   try {
-    for (const request of requestsFor(op)) await send(client, request, policy);
-    return undefined;
+    requests = requestsFor(op);
   } catch (err) {
-    return scrub(describeWriteError(err), secretsOf(conn, [op.password]));
+    return { status: 'failed', error: scrub(describeWriteError(err), secrets) };
   }
+  return sendInOrder(
+    requests.map((request) => ({
+      label: labelOf(request, requests),
+      send: () => send(client, request, policy, secrets),
+    })),
+  );
 }
 
 /** One step, each operation's requests in order, with bounded concurrency. */
 export async function execute(conn: Connection, step: Operation[], opts: ExecuteOptions): Promise<OperationResult[]> {
   const client = writeClient(conn);
   try {
-    return await runStep(step, opts.concurrency, (op) => runOperation(client, conn, op, opts.retry));
+    return await runStep(step, opts.concurrency, (op) => runOperation(client, conn, op, opts.retry), opts.stop);
   } finally {
     await client.close();
   }

@@ -40,19 +40,52 @@ export interface Operation {
   password?: string;
 }
 
-export type OperationStatus = 'done' | 'failed' | 'skipped';
+/**
+ * What became of one operation. `unknown`: a request was sent and its answer was lost (a reset
+ * after sending, a timeout, an unreadable body of a success): it may have been applied, and the
+ * verification read decides. `partial`: an operation of several requests of which the first ones
+ * were done and a later one failed (or was lost). `skipped`: never started.
+ */
+export type OperationStatus = 'done' | 'failed' | 'skipped' | 'unknown' | 'partial';
 
 export interface OperationResult {
   change: Change;
   status: OperationStatus;
-  /** The server's error, for a failed operation (never holds a secret). */
+  /**
+   * Why it is not done (never holds a secret): the server's error of a failed operation,
+   * "may have been applied: …" of an unknown one, "half done: …" of a partial one, "not started:
+   * …" of a skipped one.
+   */
   error?: string;
+  /** A remark on a done operation, e.g. "in flight when create role r failed". */
+  note?: string;
 }
 
 export interface ExecuteOptions {
   /** Operations of one step in flight at once. */
   concurrency: number;
   retry: RetryPolicy;
+  /**
+   * Once aborted (SIGINT, SIGTERM, the run deadline), no further operation starts; those in
+   * flight finish. Its `reason` (a string or an Error) says why, e.g. "stopped by SIGINT".
+   */
+  stop?: AbortSignal;
+}
+
+/** How the report names an operation that stopped its step: "create role r failed". */
+export function stoppedAt(change: Change, status: OperationStatus): string {
+  const what = `${change.action} ${change.kind} ${change.name}`;
+  if (status === 'unknown') return `${what} may have been applied (its answer was lost)`;
+  if (status === 'partial') return `${what} was half done`;
+  return `${what} failed`;
+}
+
+/** Why `stop` was aborted ("stopped by SIGINT"), or undefined while it is not. */
+export function stopReason(stop: AbortSignal | undefined): string | undefined {
+  if (stop === undefined || !stop.aborted) return undefined;
+  const reason: unknown = stop.reason;
+  if (typeof reason === 'string' && reason !== '') return reason;
+  return reason instanceof Error && reason.message !== '' ? reason.message : 'stopped';
 }
 
 /** Retries of a write on 429/502/503/504 and connection resets: bounded in count and in time. */
@@ -70,7 +103,8 @@ export interface RetryPolicy {
 export interface FlavorWriter {
   /**
    * Carries out one step: operations of one kind and direction, in any order among
-   * themselves. Once one fails, no further operation of the step starts (they are skipped).
+   * themselves. Once one is not done (failed, unknown, partial) or `stop` is aborted, no further
+   * operation of the step starts (they are skipped); those in flight then are noted as such.
    */
   execute(conn: Connection, step: Operation[], opts: ExecuteOptions): Promise<OperationResult[]>;
   /** True when `username` / `password` authenticate; false on 401. Throws on any other failure. */

@@ -29,11 +29,11 @@ import {
   loginSucceeds,
   remoteSettingsBody,
   requirePassword,
-  runStep,
   scrub,
   statusOf,
   WriteError,
 } from './write.js';
+import { failureOf, LostAnswers, outcomeOf, runStep, sendWrite, type Outcome } from './write-outcome.js';
 import { secretsOf } from './read.js';
 
 type Obj = Record<string, unknown>;
@@ -132,12 +132,18 @@ async function movedSincePlan(client: Client, step: Operation[]): Promise<string
  * write) is retried after a fresh read shows that the step's objects are still as planned. If
  * they are not, the plan is out of date: fail rather than overwrite someone's change.
  */
-async function sendPatch(client: Client, step: Operation[], patch: PatchOperation[], policy: RetryPolicy) {
+async function sendPatch(
+  client: Client,
+  step: Operation[],
+  patch: PatchOperation[],
+  policy: RetryPolicy,
+  lost: LostAnswers,
+) {
   const path = collectionPath(step[0]!.change.kind);
   for (let conflicts = 0; ; conflicts++) {
     try {
       await withRetry(
-        () => client.transport.request({ method: 'PATCH', path, body: patch }),
+        lost.watch(() => client.transport.request({ method: 'PATCH', path, body: patch })),
         classifyWriteError,
         policy,
       );
@@ -155,35 +161,41 @@ async function sendPatch(client: Client, step: Operation[], patch: PatchOperatio
   }
 }
 
-/** One PATCH for the whole step: every operation is done, or every one failed with the same reason. */
+/**
+ * One PATCH for the whole step: every operation is done, or every one failed with the same
+ * reason, or, when the PATCH's answer was lost, every one is unknown (the server applies a PATCH
+ * whole or not at all: the verification read tells which).
+ */
 async function executePatch(client: Client, conn: Connection, step: Operation[], opts: ExecuteOptions) {
   const secrets = secretsOf(
     conn,
     step.map((op) => op.password),
   );
-  let error: string | undefined;
+  const lost = new LostAnswers();
+  let outcome: Outcome = { status: 'done' };
   try {
-    await sendPatch(client, step, patchFor(step), opts.retry);
+    await sendPatch(client, step, patchFor(step), opts.retry, lost);
   } catch (err) {
-    const reason = scrub(describeWriteError(err), secrets);
-    error = step.length > 1 ? `${reason} (one PATCH for ${step.length} objects: none was applied)` : reason;
+    const { failure, reason } = failureOf(err, lost, secrets);
+    const many = step.length > 1;
+    const whole = failure === 'unknown' ? 'all of them or none was applied' : 'none was applied';
+    outcome = outcomeOf(failure, many ? `${reason} (one PATCH for ${step.length} objects: ${whole})` : reason);
   }
-  return step.map((op): OperationResult =>
-    error === undefined ? { change: op.change, status: 'done' } : { change: op.change, status: 'failed', error },
-  );
+  return step.map((op): OperationResult => ({ change: op.change, ...outcome }));
 }
 
 /** A remote cluster: one `PUT /_cluster/settings` with its own settings only (as in Elasticsearch). */
-async function writeRemote(client: Client, conn: Connection, op: Operation, policy: RetryPolicy) {
+async function writeRemote(client: Client, conn: Connection, op: Operation, policy: RetryPolicy): Promise<Outcome> {
+  let body: ReturnType<typeof remoteSettingsBody>;
   try {
-    const body = remoteSettingsBody(op.change);
-    if (body === undefined) return undefined;
-    const params = { method: 'PUT', path: '/_cluster/settings', body };
-    await withRetry(() => client.transport.request(params), classifyWriteError, policy);
-    return undefined;
+    body = remoteSettingsBody(op.change);
   } catch (err) {
-    return scrub(describeWriteError(err), secretsOf(conn, []));
+    return { status: 'failed', error: scrub(describeWriteError(err), secretsOf(conn, [])) };
   }
+  if (body === undefined) return { status: 'done' };
+  const params = { method: 'PUT', path: '/_cluster/settings', body };
+  const sent = await sendWrite('PUT', () => client.transport.request(params), policy, secretsOf(conn, []));
+  return sent.ok ? { status: 'done' } : outcomeOf(sent.failure, sent.reason);
 }
 
 /** One step: a collection PATCH for a security kind, a settings PUT per remote cluster. */
@@ -194,7 +206,7 @@ export async function execute(conn: Connection, step: Operation[], opts: Execute
     const kind = step[0]!.change.kind;
     if (COLLECTIONS[kind]) return await executePatch(client, conn, step, opts);
     if (kind === 'remote_cluster') {
-      return await runStep(step, opts.concurrency, (op) => writeRemote(client, conn, op, opts.retry));
+      return await runStep(step, opts.concurrency, (op) => writeRemote(client, conn, op, opts.retry), opts.stop);
     }
     const error = `'${kind}' is not an OpenSearch kind`;
     return step.map((op) => ({ change: op.change, status: 'failed', error }));

@@ -1,13 +1,13 @@
-// What the write sides of the flavors share: which failures are worth a retry, how a failure
-// is told (never with a secret in it), and the settings a remote cluster change writes (both
-// servers take the same `cluster.remote.<alias>.*` settings).
+// What the write sides of the flavors share: which failures are worth a retry, which may have
+// been applied (write-outcome.ts reports them), how a failure is told (never with a secret in
+// it), and the settings a remote cluster change writes (both servers take the same
+// `cluster.remote.<alias>.*` settings).
 
 import { STATUS_CODES } from 'node:http';
 import { unusableName } from '../model/names.js';
 import { sortKeys } from '../model/normalize.js';
 import { type Canonical, type Change, type Json, type SettingsScope } from '../model/types.js';
-import pLimit from 'p-limit';
-import { type Connection, type Operation, type OperationResult } from './flavor.js';
+import { type Connection, type Operation } from './flavor.js';
 import { basicCredentials } from '../model/redact.js';
 import { displayUrl, scrubbed, secretsOf } from './read.js';
 import { causeChain } from './server-error.js';
@@ -144,7 +144,9 @@ export const scrub = (text: string, secrets: readonly string[]): string => scrub
 /** A short reason for a failed request, from the status and body or the error's class. */
 export function describeWriteError(err: unknown): string {
   const status = statusOf(err);
-  if (status !== undefined) return httpError(status, isObject(err) && isObject(err.meta) ? err.meta.body : undefined);
+  // A connection error can carry the status of an answer whose body was then cut short: not the reason.
+  if (status !== undefined && status >= 400)
+    return httpError(status, isObject(err) && isObject(err.meta) ? err.meta.body : undefined);
   switch (nameOf(err)) {
     case 'WriteError':
       return messageOf(err);
@@ -158,31 +160,39 @@ export function describeWriteError(err: unknown): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Steps
+// Ambiguous writes: may a failed request have been applied?
+
+/** What a failed write comes to: `failed` (certainly not applied) or `unknown` (it may have been). */
+export type WriteFailure = 'failed' | 'unknown';
+
+/** Connection errors of a request that never left: refused, no such host, no route, TLS. */
+const NEVER_SENT =
+  /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|certificate|self[- ]signed|altnames|CERT_|SSL|TLS/i;
 
 /**
- * Runs one step's operations with bounded concurrency. Once one fails, those not yet started
- * are skipped (those in flight finish): the report must say exactly what ran. `run` returns the
- * reason an operation failed, or undefined when it is done. Results come in the step's order.
+ * Whether a failed write may have reached the server and been applied, by the error's name (so
+ * that it holds for both clients and for the transport's own errors):
+ * - `failed`: the request never left (`WriteError`: refused before sending; a refused
+ *   connection, DNS, TLS) or the server's answer was read and says no: a 4xx/5xx, or an answer
+ *   checked and found wrong (`AnswerError`: a redirect, an HTML page, a body of the wrong shape);
+ * - `unknown`: the request was sent and its answer lost: any other connection error (a reset or
+ *   a hang-up after sending, a body cut short), a timeout or an abort (a name holding `Timeout`,
+ *   `Deadline` or `Abort`: the client's TimeoutError and RequestAbortedError, a deadline's abort),
+ *   an unreadable body (`DeserializationError`), or a 504 (a proxy gave up waiting on the server,
+ *   which may have gone on).
+ * Anything else (a bug before sending) is `failed`.
  */
-export async function runStep(
-  step: Operation[],
-  concurrency: number,
-  run: (op: Operation) => Promise<string | undefined>,
-): Promise<OperationResult[]> {
-  const limit = pLimit(Number.isFinite(concurrency) ? Math.max(1, Math.floor(concurrency)) : 1);
-  let failed = false;
-  return Promise.all(
-    step.map((op) =>
-      limit(async (): Promise<OperationResult> => {
-        if (failed) return { change: op.change, status: 'skipped' };
-        const error = await run(op);
-        if (error === undefined) return { change: op.change, status: 'done' };
-        failed = true;
-        return { change: op.change, status: 'failed', error };
-      }),
-    ),
-  );
+export function writeFailureOf(err: unknown): WriteFailure {
+  const name = nameOf(err);
+  if (name === 'AnswerError' || name === 'WriteError') return 'failed';
+  const status = statusOf(err);
+  if (status !== undefined && status >= 400) return status === 504 ? 'unknown' : 'failed';
+  if (/Timeout|Deadline|Abort/.test(name) || name === 'DeserializationError') return 'unknown';
+  if (name === 'ConnectionError') {
+    const code = isObject(err) && typeof err.code === 'string' ? err.code : '';
+    return NEVER_SENT.test(`${code} ${messageOf(err)}`) ? 'failed' : 'unknown';
+  }
+  return 'failed';
 }
 
 // ---------------------------------------------------------------------------------------------

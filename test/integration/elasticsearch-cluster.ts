@@ -139,7 +139,7 @@ export function expectApplied(outcome: ApplyOutcome): void {
     const failed = c.operations.filter((o) => o.status !== 'done').map((o) => `${o.change.name}: ${o.error}`);
     expect(
       c.verified,
-      `${c.name} verified: remaining ${JSON.stringify(c.remaining.map((r) => r.diff))}; ${failed.join('; ')}; ${c.error ?? ''}`,
+      `${c.name} verified: remaining ${JSON.stringify(c.remaining?.map((r) => r.diff))}; ${failed.join('; ')}; ${c.error ?? ''}`,
     ).toBe(true);
   }
 }

@@ -71,11 +71,32 @@ function applySettings(current: Obj, update: unknown): Obj {
   return next;
 }
 
+/** A lost answer: a reset connection, or a 200 whose JSON is cut in the middle. */
+function lost(how: Loss, answer: unknown): Promise<nock.ReplyFnResult> | nock.ReplyFnResult {
+  if (how === 'reset') return Promise.reject(connectionReset());
+  const text = JSON.stringify(answer);
+  return [200, text.slice(0, Math.max(1, Math.floor(text.length / 2))), ES_HEADERS];
+}
+
 /** An Elasticsearch error body, as the server sends it. */
 export const esError = (status: number, type: string, reason: string): Obj => ({
   error: { root_cause: [{ type, reason }], type, reason },
   status,
 });
+
+/** How an answer is lost: the connection reset before it, or a success cut short mid-body. */
+export type Loss = 'reset' | 'truncate';
+
+interface LostAnswer {
+  method: string;
+  path: string;
+  how: Loss;
+  /** Whether the server carried the request out before its answer was lost. */
+  applied: boolean;
+}
+
+/** A connection reset after the request was sent, as a client sees it. */
+export const connectionReset = (): Error => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 
 export class FakeElasticsearch {
   roles: Record<string, Obj> = {};
@@ -87,6 +108,9 @@ export class FakeElasticsearch {
   disconnected = new Set<string>();
   requests: Recorded[] = [];
   private failures: Failure[] = [];
+  private losses: LostAnswer[] = [];
+  /** Called with each write as it arrives, before it is answered. */
+  onWrite?: (request: Recorded) => void;
   /** File-realm users (name → password): they log in as superuser and are never listed, like a real bootstrap admin. */
   private fileRealm = new Map<string, string>();
 
@@ -120,6 +144,14 @@ export class FakeElasticsearch {
     this.failNext(method, path, 400, (sent) => esError(400, 'mapper_parsing_exception', reason(sent)));
   }
 
+  /**
+   * The answer to the next request matching method and path is lost (once): the server carries
+   * it out (or not, with `applied: false`), then the connection is reset or the answer cut short.
+   */
+  loseNext(method: string, path: string, how: Loss, applied = true): void {
+    this.losses.push({ method, path, how, applied });
+  }
+
   /** The next password check (a basic-auth `_authenticate`) gets this answer instead (once). */
   failNextLogin(status: number, body: Obj, user?: string): void {
     this.failures.push({ method: 'GET', path: '/_security/_authenticate', status, body, basicOnly: user ?? true });
@@ -134,15 +166,27 @@ export class FakeElasticsearch {
     return this.requests.filter((r) => r.method !== 'GET');
   }
 
+  /** The answer to one request, as the fake's nock interceptor gives it (also usable behind a real HTTP server). */
+  respond(
+    method: string,
+    uri: string,
+    body: unknown,
+    authorization?: string,
+  ): nock.ReplyFnResult | Promise<nock.ReplyFnResult> {
+    const parsed = typeof body === 'string' && body !== '' ? JSON.parse(body) : body || undefined;
+    this.requests.push({ method, path: uri, body: parsed, authorization });
+    if (method !== 'GET') this.onWrite?.(this.requests[this.requests.length - 1]!);
+    const sent = typeof body === 'string' ? body : JSON.stringify(body ?? '');
+    const lossAt = this.losses.findIndex((l) => l.method === method && l.path === uri.split('?')[0]);
+    const loss = lossAt >= 0 ? this.losses.splice(lossAt, 1)[0] : undefined;
+    if (loss && !loss.applied) return lost(loss.how, { acknowledged: true });
+    const [status, answer, headers] = this.answer(method, uri.split('?')[0]!, parsed, authorization, sent);
+    if (loss) return lost(loss.how, answer);
+    return [status, answer as nock.Body, { ...ES_HEADERS, ...headers }];
+  }
+
   install(): this {
-    const handle = (method: string, uri: string, body: unknown, authorization?: string): nock.ReplyFnResult => {
-      const parsed = typeof body === 'string' && body !== '' ? JSON.parse(body) : body || undefined;
-      this.requests.push({ method, path: uri, body: parsed, authorization });
-      const sent = typeof body === 'string' ? body : JSON.stringify(body ?? '');
-      const [status, answer, headers] = this.answer(method, uri.split('?')[0]!, parsed, authorization, sent);
-      return [status, answer as nock.Body, { ...ES_HEADERS, ...headers }];
-    };
-    serveAll(this.url, ['GET', 'PUT', 'POST', 'DELETE'], handle);
+    serveAll(this.url, ['GET', 'PUT', 'POST', 'DELETE'], (...args) => this.respond(...args));
     return this;
   }
 

@@ -54,6 +54,8 @@ export class FakeOpenSearch {
   securityConfigAnswer?: { status: number; body: unknown };
   seen: Seen[] = [];
   private listeners: Listener[] = [];
+  /** Requests (method and path) whose answer is lost once: carried out (or not), then the connection reset. */
+  private losses: { method: string; path: string; applied: boolean }[] = [];
   private failures = new Map<string, number>();
   private addressFailures = 0;
 
@@ -73,16 +75,30 @@ export class FakeOpenSearch {
     return this;
   }
 
+  /** The next `method` `path` is carried out (or not, with `applied: false`), then its connection reset. */
+  loseNext(method: string, path: string, applied = true): void {
+    this.losses.push({ method, path, applied });
+  }
+
   /** Logins as `user` the fake received (password checks and reads alike). */
   loginsAs(user: string): Seen[] {
     return this.seen.filter((r) => r.user === user && r.path === '/_plugins/_security/authinfo');
   }
 
   install(): this {
-    const handle = (method: string, uri: string, body: unknown, authorization?: string): nock.ReplyFnResult => {
+    const handle = (
+      method: string,
+      uri: string,
+      body: unknown,
+      authorization?: string,
+    ): nock.ReplyFnResult | Promise<nock.ReplyFnResult> => {
       const user = basicUser(authorization);
-      const [status, answer, headers] = this.answer(method, uri.split('?')[0]!, body, user);
+      const at = this.losses.findIndex((l) => l.method === method && l.path === uri.split('?')[0]);
+      const loss = at >= 0 ? this.losses.splice(at, 1)[0] : undefined;
+      const [status, answer, headers] =
+        loss?.applied === false ? [0, {}, {}] : this.answer(method, uri.split('?')[0]!, body, user);
       this.seen.push({ method, path: uri, status, ...(user ? { user: user.name } : {}) });
+      if (loss) return Promise.reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
       return [status, answer as nock.Body, headers as Record<string, string>];
     };
     serveAll(this.url, ['GET', 'PUT', 'PATCH', 'DELETE'], handle);

@@ -4,7 +4,13 @@
 
 import nock from 'nock';
 
-export type Handler = (method: string, uri: string, body: unknown, authorization?: string) => nock.ReplyFnResult;
+/** The answer, or a promise of it; a rejected promise resets the connection (nock destroys the request). */
+export type Handler = (
+  method: string,
+  uri: string,
+  body: unknown,
+  authorization?: string,
+) => nock.ReplyFnResult | Promise<nock.ReplyFnResult>;
 
 export function serveAll(url: string, methods: readonly string[], handle: Handler): void {
   for (const method of methods) {
