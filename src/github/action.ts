@@ -19,6 +19,7 @@ import { summarize, summaryLine } from '../render/summary.js';
 import { renderText } from '../render/text.js';
 import { annotate, type AnnotationSink } from './annotations.js';
 import { applyRefusal } from './apply-event.js';
+import { stopOnSignals } from '../stop-signals.js';
 import { markerFor, upsertStickyComment } from './comment.js';
 import { syncDriftIssue, type UncheckedCluster } from './drift-issue.js';
 import { type GitHub } from './octokit.js';
@@ -185,7 +186,12 @@ async function applyMode(inputs: ActionInputs, ctx: ActionContext, io: ActionIo,
   // Before the config is even read: on a refused event it is not the merged one.
   const refusal = applyRefusal(ctx);
   if (refusal) return io.setFailed(refusal);
-  const outcome = await applyJob({ ...jobOptions(inputs, io), confirm: async () => true });
+  // A cancelled workflow run sends SIGINT, then SIGTERM: start nothing new, report what ran.
+  const stop = new AbortController();
+  const signals = stopOnSignals(stop, (l) => io.info(l));
+  const outcome = await applyJob({ ...jobOptions(inputs, io), confirm: async () => true, stop: stop.signal }).finally(
+    () => signals.dispose(),
+  );
   const markdown =
     outcome.status === 'applied'
       ? `${renderApply(outcome.result, 'markdown')}\n${renderMarkdown(outcome.plan)}`
