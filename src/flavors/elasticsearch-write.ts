@@ -6,7 +6,9 @@
 import { Client } from '@elastic/elasticsearch';
 import { MANAGED_BY_KEY, MANAGED_BY_VALUE } from '../model/normalize.js';
 import { type Canonical, type Change, type Kind } from '../model/types.js';
-import { clientOptions } from './elasticsearch-client.js';
+import { ANY_OBJECT, WRITE_SHAPES } from './answers.js';
+import { clientOptions, esSend } from './elasticsearch-client.js';
+import { exchange, writeRequest, type Send, type Shape } from './http.js';
 import {
   type Connection,
   type ExecuteOptions,
@@ -152,34 +154,48 @@ export function requestsFor(op: Operation): WriteRequest[] {
 // ---------------------------------------------------------------------------------------------
 // Execution
 
-/** A client like the read side's, but without the client's own retries: ours honour Retry-After. */
-const writeClient = (conn: Connection): Client => new Client({ ...clientOptions(conn), maxRetries: 0 });
+/** What the server answers to each kind of write: a 2xx of another shape did not do it. */
+function answerShape(request: WriteRequest): Shape {
+  if (request.method === 'DELETE') return WRITE_SHAPES.delete;
+  if (request.method === 'POST') return WRITE_SHAPES.any; // _password answers {}
+  if (request.path === '/_cluster/settings') return WRITE_SHAPES.settings;
+  if (request.path.startsWith('/_security/role_mapping/')) return WRITE_SHAPES.putRoleMapping;
+  if (request.path.startsWith('/_security/role/')) return WRITE_SHAPES.putRole;
+  if (request.path.startsWith('/_security/user/')) return WRITE_SHAPES.putUser;
+  return WRITE_SHAPES.any;
+}
 
-async function send(client: Client, request: WriteRequest, policy: RetryPolicy): Promise<void> {
+/** One write, its answer checked (http.ts), retried on what classifyWriteError allows. */
+async function send(target: Target, request: WriteRequest, policy: RetryPolicy): Promise<void> {
   const params = { method: request.method, path: request.path, ...(request.body ? { body: request.body } : {}) };
-  await withRetry(() => client.transport.request(params), classifyWriteError, policy);
+  const bounds = { conn: target.conn, ...(target.signal ? { signal: target.signal } : {}) };
+  const expect = { shape: answerShape(request) };
+  await withRetry(() => writeRequest(target.send, params, bounds, expect), classifyWriteError, policy);
+}
+
+/** Where writes go: the connection, its client, and the signal that stops them. */
+interface Target {
+  conn: Connection;
+  send: Send;
+  signal?: AbortSignal;
 }
 
 /** Runs one operation's requests in order; the reason it failed, or undefined when done. */
-async function runOperation(
-  client: Client,
-  conn: Connection,
-  op: Operation,
-  policy: RetryPolicy,
-): Promise<string | undefined> {
+async function runOperation(target: Target, op: Operation, policy: RetryPolicy): Promise<string | undefined> {
   try {
-    for (const request of requestsFor(op)) await send(client, request, policy);
+    for (const request of requestsFor(op)) await send(target, request, policy);
     return undefined;
   } catch (err) {
-    return scrub(describeWriteError(err), secretsOf(conn, [op.password]));
+    return scrub(describeWriteError(err), secretsOf(target.conn, [op.password]));
   }
 }
 
 /** One step, each operation's requests in order, with bounded concurrency. */
 export async function execute(conn: Connection, step: Operation[], opts: ExecuteOptions): Promise<OperationResult[]> {
-  const client = writeClient(conn);
+  const client = new Client(clientOptions(conn));
+  const target: Target = { conn, send: esSend(client), ...(opts.signal ? { signal: opts.signal } : {}) };
   try {
-    return await runStep(step, opts.concurrency, (op) => runOperation(client, conn, op, opts.retry));
+    return await runStep(step, opts.concurrency, (op) => runOperation(target, op, opts.retry));
   } finally {
     await client.close();
   }
@@ -190,11 +206,18 @@ export async function execute(conn: Connection, step: Operation[], opts: Execute
  * the connection's CA), one attempt (no retry: see loginSucceeds). 401 is a plain "no"; anything
  * else is an error, whose message names the user and the cluster but never the password.
  */
-export async function authenticate(conn: Connection, username: string, password: string): Promise<boolean> {
-  const client = new Client({ ...clientOptions(conn), auth: { username, password }, maxRetries: 0 });
+export async function authenticate(
+  conn: Connection,
+  username: string,
+  password: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const client = new Client({ ...clientOptions(conn), auth: { username, password } });
   try {
-    const params = { method: 'GET', path: '/_security/_authenticate' };
-    return await loginSucceeds(conn, username, password, () => client.transport.request(params));
+    const request = { method: 'GET', path: '/_security/_authenticate' } as const;
+    const bounds = { conn, ...(signal ? { signal } : {}) };
+    const attempt = () => exchange(esSend(client), request, bounds, { shape: ANY_OBJECT });
+    return await loginSucceeds(conn, username, password, attempt);
   } finally {
     await client.close();
   }

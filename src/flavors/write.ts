@@ -143,6 +143,8 @@ export const scrub = (text: string, secrets: readonly string[]): string => scrub
 
 /** A short reason for a failed request, from the status and body or the error's class. */
 export function describeWriteError(err: unknown): string {
+  // http.ts's own errors name the request, its status and content type: their message says it all.
+  if (['AnswerError', 'DeadlineError', 'TruncatedError'].includes(nameOf(err))) return messageOf(err);
   const status = statusOf(err);
   if (status !== undefined) return httpError(status, isObject(err) && isObject(err.meta) ? err.meta.body : undefined);
   switch (nameOf(err)) {
