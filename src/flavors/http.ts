@@ -239,7 +239,10 @@ async function readBody(raw: RawResponse, endpoint: string, signal: AbortSignal)
     raw.body.destroy();
     if (signal.aborted) throw abortReason(signal);
     if (err instanceof TruncatedError) throw err;
-    throw new TruncatedError(`${endpoint}: the connection closed in the middle of the answer (${messageOf(err)})`, endpoint);
+    throw new TruncatedError(
+      `${endpoint}: the connection closed in the middle of the answer (${messageOf(err)})`,
+      endpoint,
+    );
   }
   const declared = Number(headerText(raw.headers['content-length']));
   if (!compressed && headerText(raw.headers['content-length']) !== '' && length < declared) {
@@ -262,7 +265,8 @@ export function kindOf(value: unknown): string {
 function shapeMismatch(body: unknown, issue: z.core.$ZodIssue | undefined): string {
   const path = issue?.path ?? [];
   let at: unknown = body;
-  for (const key of path) at = typeof at === 'object' && at !== null ? (at as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    at = typeof at === 'object' && at !== null ? (at as Record<PropertyKey, unknown>)[key] : undefined;
   const where = path.length > 0 ? ` at ${path.map((k) => JSON.stringify(String(k))).join('.')}` : '';
   return `got ${kindOf(at)}${where}`;
 }
@@ -338,7 +342,12 @@ const isClientTimeout = (err: unknown): boolean => err instanceof Error && err.n
  * One request and its checked answer, within `conn.timeoutMs` of wall-clock time (headers and
  * body alike) and within the caller's deadline. Never retried here.
  */
-export async function exchange(send: Send, request: ClusterRequest, bounds: Bounds, expect: Expect = {}): Promise<Answer> {
+export async function exchange(
+  send: Send,
+  request: ClusterRequest,
+  bounds: Bounds,
+  expect: Expect = {},
+): Promise<Answer> {
   const { conn } = bounds;
   const endpoint = endpointOf(request);
   const timeout = `${endpoint}: no answer within ${formatDuration(conn.timeoutMs)} (connection.timeout) at ${bareUrl(conn.url)}`;
@@ -400,7 +409,12 @@ export interface ReadBounds extends Bounds {
  * A read with its retries: within the caller's deadline (the sleeps between tries stop with
  * it too) and within the policy's own time bound. Rethrows the last failure.
  */
-export function readRequest(send: Send, request: ClusterRequest, bounds: ReadBounds, expect: Expect = {}): Promise<Answer> {
+export function readRequest(
+  send: Send,
+  request: ClusterRequest,
+  bounds: ReadBounds,
+  expect: Expect = {},
+): Promise<Answer> {
   const base = bounds.retry ?? READ_RETRY;
   const policy: RetryPolicy = bounds.retry
     ? base

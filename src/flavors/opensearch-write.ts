@@ -153,7 +153,8 @@ async function sendPatch(client: Client, step: Operation[], patch: PatchOperatio
   for (let conflicts = 0; ; conflicts++) {
     try {
       await withRetry(
-        () => writeRequest(client.send, { method: 'PATCH', path, body: patch }, client, { shape: WRITE_SHAPES.securityOk }),
+        () =>
+          writeRequest(client.send, { method: 'PATCH', path, body: patch }, client, { shape: WRITE_SHAPES.securityOk }),
         classifyWriteError,
         policy,
       );

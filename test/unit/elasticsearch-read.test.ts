@@ -198,7 +198,9 @@ describe('readCluster', () => {
     const scope = nock(URL_WEST);
     for (const path of SIX_PATHS) scope.get(path).times(4).reply(502, page, { 'content-type': 'text/html' });
     const { state } = await readCluster('west', elasticsearch, connection(), { retry: NO_WAIT });
-    expect(state.error).toBe("GET / answered 502 Bad Gateway (text/html): not the cluster's JSON API (a proxy or a login page?)");
+    expect(state.error).toBe(
+      "GET / answered 502 Bad Gateway (text/html): not the cluster's JSON API (a proxy or a login page?)",
+    );
     expect(state.error!.length).toBeLessThanOrEqual(301);
   });
 
