@@ -253,9 +253,10 @@ async function readBody(raw: RawResponse, endpoint: string, signal: AbortSignal)
 
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/** "an array", "null", "a string": what a value is, for a shape error. */
+/** "an array", "null", "a string", "nothing": what a value is, for a shape error. */
 export function kindOf(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'an array';
   const type = typeof value;
   return type === 'object' ? 'an object' : `a ${type}`;
