@@ -10,7 +10,7 @@ import { resolveConnection, resolveLogin, resolveSecret } from './config/secrets
 import { buildPlan, lintOnly, planCluster } from './drift/plan.js';
 import { flavors } from './flavors/index.js';
 import { type Connection, type FlavorAdapter, type RetryPolicy, type Snapshot } from './flavors/flavor.js';
-import { abortReason, deadline, formatDuration, type Deadline } from './flavors/http.js';
+import { abortReason, deadline, formatDuration, type Deadline } from './flavors/deadline.js';
 import { displayUrl, readCluster, unreachableState } from './flavors/read.js';
 import { DEFAULT_RETRY } from './flavors/retry.js';
 import { basicAuthCarries } from './flavors/write.js';

@@ -16,7 +16,7 @@
 //   clients' ResponseError, so the write side's classifier and describer read it unchanged.
 // - DeadlineError: no complete answer before a deadline: `limit` says which one (the request's
 //   `connection.timeout`, the cluster's `connection.deadline`, the run deadline, or a stop). For
-//   a write: the request may have been applied (unknown).
+//   a write: the request may have been applied (unknown). Defined in deadline.ts.
 // - TruncatedError: the answer started and was cut: the connection closed mid-body, the body
 //   is shorter than its Content-Length, or its JSON ends early. For a write: unknown.
 // - anything else is the clients' own connection errors (ConnectionError: refused, reset
@@ -28,7 +28,10 @@ import { createUnzip } from 'node:zlib';
 import { type z } from 'zod';
 import { type Connection, type RetryPolicy } from './flavor.js';
 import { DEFAULT_RETRY, parseRetryAfter, withRetry, type RetryDecision } from './retry.js';
+import { abortReason, deadline, DeadlineError, formatDuration, sleepUnless } from './deadline.js';
 import { answerReason } from './server-error.js';
+
+export { DeadlineError, type DeadlineLimit } from './deadline.js';
 
 export type Method = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
 
@@ -108,19 +111,6 @@ export class StatusError extends Error {
   }
 }
 
-export type DeadlineLimit = 'connection.timeout' | 'connection.deadline' | 'run deadline' | 'stopped';
-
-/** No complete answer before a deadline. */
-export class DeadlineError extends Error {
-  override name = 'DeadlineError';
-  constructor(
-    message: string,
-    readonly limit: DeadlineLimit,
-  ) {
-    super(message);
-  }
-}
-
 /** The answer started and was cut short. */
 export class TruncatedError extends Error {
   override name = 'TruncatedError';
@@ -130,66 +120,6 @@ export class TruncatedError extends Error {
   ) {
     super(message);
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Deadlines
-
-/** "30 s", "500 ms", "2 min": a limit as the config writes it. */
-export function formatDuration(ms: number): string {
-  if (ms % 60_000 === 0 && ms >= 60_000) return `${ms / 60_000} min`;
-  if (ms % 1000 === 0) return `${ms / 1000} s`;
-  return `${ms} ms`;
-}
-
-/** A deadline: its signal, and `release` to drop its timer and its hold on the parent once done. */
-export interface Deadline {
-  signal: AbortSignal;
-  release: () => void;
-}
-
-/**
- * A signal that aborts after `ms` with a DeadlineError saying `message`, or with the reason of
- * `parent` when that aborts first. The timer never keeps the process alive.
- */
-export function deadline(ms: number, limit: DeadlineLimit, message: string, parent?: AbortSignal): Deadline {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DeadlineError(message, limit)), ms);
-  timer.unref?.();
-  const onParent = (): void => controller.abort(parent!.reason);
-  const release = (): void => {
-    clearTimeout(timer);
-    parent?.removeEventListener('abort', onParent);
-  };
-  controller.signal.addEventListener('abort', release, { once: true });
-  if (parent?.aborted) controller.abort(parent.reason);
-  else parent?.addEventListener('abort', onParent, { once: true });
-  return { signal: controller.signal, release };
-}
-
-/** The error a stopped request throws: the deadline's own, or a stop by whoever aborted it. */
-export function abortReason(signal: AbortSignal): DeadlineError {
-  const reason: unknown = signal.reason;
-  if (reason instanceof DeadlineError) return reason;
-  const why = reason instanceof Error ? reason.message : String(reason);
-  return new DeadlineError(`stopped: ${why}`, 'stopped');
-}
-
-/** Sleeps `ms`, or rejects with the deadline's error as soon as `signal` aborts. */
-export function sleepUnless(ms: number, signal?: AbortSignal): Promise<void> {
-  if (!signal) return new Promise((resolve) => setTimeout(resolve, ms));
-  if (signal.aborted) return Promise.reject(abortReason(signal));
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortReason(signal));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
