@@ -3,7 +3,18 @@
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { applyExitCode, applyJob, exitCode, lintJob, planJob, snapshotJob, type ApplyOutcome } from './job.js';
+import { TIMEOUT } from './config/schema.js';
+import { timeoutMs } from './config/load.js';
+import {
+  applyExitCode,
+  applyJob,
+  DEFAULT_RUN_DEADLINE_MS,
+  exitCode,
+  lintJob,
+  planJob,
+  snapshotJob,
+  type ApplyOutcome,
+} from './job.js';
 import { ConfigErrors, ConfigError } from './model/errors.js';
 import { redact } from './model/redact.js';
 import { type Plan } from './model/types.js';
@@ -49,6 +60,19 @@ function positiveInt(value: string): number {
   return n;
 }
 
+/** A duration such as 30m, 90s or 500ms, in milliseconds. */
+function duration(value: string): number {
+  if (!TIMEOUT.test(value)) throw new InvalidArgumentError('expected a duration such as 30m, 90s or 500ms');
+  return timeoutMs(value);
+}
+
+/** The run deadline: clusters not read by then are reported unreachable. */
+function deadlineOption(): Option {
+  return new Option('--deadline <duration>', 'run deadline: clusters not read by then are reported unreachable')
+    .argParser(duration)
+    .default(DEFAULT_RUN_DEADLINE_MS, '30m');
+}
+
 function formatOption(): Option {
   return new Option('--format <format>', 'output format').choices(FORMATS).default('text');
 }
@@ -80,6 +104,14 @@ function write(output: string, opts: OutputOptions, io: Io): void {
   } else io.stdout(text);
 }
 
+type ApplyCliOptions = OutputOptions & {
+  config: string;
+  cluster?: string[];
+  yes?: boolean;
+  concurrency: number;
+  deadline: number;
+};
+
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const log = (line: string) => io.stderr(redact(`xcluster: ${line}\n`));
   const program = new Command('xcluster')
@@ -98,15 +130,23 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       .option('--out <file>', 'write the plan to a file instead of stdout')
       .option('--from-snapshot <dir>', 'plan against snapshots recorded by `xcluster snapshot` (offline)')
       .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
+      .addOption(deadlineOption())
       .option('--no-color', 'never colour the text output'),
   ).action(
     async (
-      opts: OutputOptions & { config: string; cluster?: string[]; fromSnapshot?: string; detailedExitcode?: boolean },
+      opts: OutputOptions & {
+        config: string;
+        cluster?: string[];
+        fromSnapshot?: string;
+        detailedExitcode?: boolean;
+        deadline: number;
+      },
     ) => {
       const { plan } = await planJob({
         config: opts.config,
         clusters: opts.cluster,
         fromSnapshot: opts.fromSnapshot,
+        deadlineMs: opts.deadline,
         log,
       });
       emit(plan, opts, io);
@@ -133,9 +173,16 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     program
       .command('snapshot')
       .description('Record what each cluster returns for the read round (no secrets), for offline plans and tests.')
-      .requiredOption('--out <path>', 'a folder (one <cluster>.json per cluster), or a .json file for one cluster'),
-  ).action(async (opts: { config: string; cluster?: string[]; out: string }) => {
-    const { written, states } = await snapshotJob({ config: opts.config, clusters: opts.cluster, out: opts.out, log });
+      .requiredOption('--out <path>', 'a folder (one <cluster>.json per cluster), or a .json file for one cluster')
+      .addOption(deadlineOption()),
+  ).action(async (opts: { config: string; cluster?: string[]; out: string; deadline: number }) => {
+    const { written, states } = await snapshotJob({
+      config: opts.config,
+      clusters: opts.cluster,
+      out: opts.out,
+      deadlineMs: opts.deadline,
+      log,
+    });
     for (const path of written) io.stderr(`xcluster: wrote ${path}\n`);
     setExit(states.every((s) => s.reachable) ? 0 : 1);
   });
@@ -148,10 +195,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       )
       .option('--yes', 'apply without asking (required when there is no terminal)')
       .option('--concurrency <n>', 'operations of one step in flight at once, per cluster', positiveInt, 4)
+      .addOption(deadlineOption())
       .addOption(formatOption())
       .option('--out <file>', 'write the report to a file instead of stdout')
       .option('--no-color', 'never colour the text output'),
-  ).action(async (opts: OutputOptions & { config: string; cluster?: string[]; yes?: boolean; concurrency: number }) => {
+  ).action(async (opts: ApplyCliOptions) => {
     if (!opts.yes && !io.ask) throw new Error('apply needs --yes when there is no terminal to confirm on');
     const confirm = async (plan: Plan): Promise<boolean> => {
       if (opts.yes) return true;
@@ -167,6 +215,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         config: opts.config,
         clusters: opts.cluster,
         concurrency: opts.concurrency,
+        deadlineMs: opts.deadline,
         confirm,
         log,
         stop: stop.signal,

@@ -16,7 +16,8 @@ import {
   type RetryPolicy,
   type Snapshot,
 } from './flavors/flavor.js';
-import { readCluster, unreachableState } from './flavors/read.js';
+import { abortReason, deadline, formatDuration, type Deadline } from './flavors/deadline.js';
+import { displayUrl, readCluster, unreachableState } from './flavors/read.js';
 import { DEFAULT_RETRY } from './flavors/retry.js';
 import { basicAuthCarries } from './flavors/write.js';
 import { ConfigError, ConfigErrors } from './model/errors.js';
@@ -45,6 +46,12 @@ export interface JobOptions {
   deadlineMs?: number;
 }
 
+/** The run deadline when none is given. */
+export const DEFAULT_RUN_DEADLINE_MS = 30 * 60_000;
+
+/** Past this, a cluster's read round and password checks stop (connection.deadline's default). */
+const DEFAULT_CLUSTER_DEADLINE_MS = 120_000;
+
 /**
  * What a run is for. It decides whose passwords are checked (check_passwords: `plan` checks on
  * every run but a snapshot, `drift` only on a drift run, `never` never).
@@ -68,6 +75,8 @@ interface Session {
   passwordChecks: Map<string, PasswordCheck>;
   /** The passwords this run logs in with, resolved once when the session opens. */
   passwords: Map<Desired, string>;
+  /** Aborts at the run deadline: every cluster's deadline hangs under it. */
+  signal: AbortSignal;
 }
 
 const noLog = (): void => {};
@@ -83,7 +92,7 @@ function checksPasswords(cluster: ClusterConfig, purpose: Purpose): boolean {
  * are checked) before any request is sent, so that a missing one fails at once, naming its file
  * and line.
  */
-function openSession(config: Config, log: (line: string) => void, purpose: Purpose): Session {
+function openSession(config: Config, log: (line: string) => void, purpose: Purpose, signal: AbortSignal): Session {
   const connections = new Map<string, Connection>();
   const errors: ConfigError[] = [];
   const attempt = (fn: () => void): void => {
@@ -103,7 +112,7 @@ function openSession(config: Config, log: (line: string) => void, purpose: Purpo
   }
   if (errors.length > 0) throw new ConfigErrors(errors);
   maskUncheckedPasswords(config, checked);
-  return { config, connections, log, purpose, passwordChecks: new Map(), passwords };
+  return { config, connections, log, purpose, passwordChecks: new Map(), passwords, signal };
 }
 
 /**
@@ -154,14 +163,16 @@ function lockoutRisk(state: ClusterState, users: string[]): ClusterState['skippe
 const checkKey = (cluster: string, user: string): string => JSON.stringify([cluster, user]);
 
 /** The one login attempt of this run as user `d`, or its result when it was made already. */
-async function checkPassword(s: Session, state: ClusterState, d: Desired): Promise<PasswordCheck> {
+async function checkPassword(s: Session, state: ClusterState, d: Desired, signal: AbortSignal): Promise<PasswordCheck> {
   const key = checkKey(state.name, d.name);
   const known = s.passwordChecks.get(key);
   if (known) return known;
+  // Past the deadline no login is attempted: it could only count as a failed one.
+  if (signal.aborted) return { outcome: 'failed', detail: abortReason(signal).message };
   let check: PasswordCheck;
   try {
     const conn = s.connections.get(state.name)!;
-    const current = await flavorOf(s, state.name).authenticate(conn, d.name, s.passwords.get(d)!);
+    const current = await flavorOf(s, state.name).authenticate(conn, d.name, s.passwords.get(d)!, signal);
     check = { outcome: current ? 'current' : 'stale' };
   } catch (e) {
     check = { outcome: 'failed', detail: (e as Error).message };
@@ -179,7 +190,7 @@ async function checkPassword(s: Session, state: ClusterState, d: Desired): Promi
  * login could lock an account (skippedPasswordChecks). Disabled users are skipped: the server
  * refuses them whatever the password. Each check is one request, bounded in parallel.
  */
-async function checkPasswords(s: Session, state: ClusterState): Promise<PasswordChecks> {
+async function checkPasswords(s: Session, state: ClusterState, signal: AbortSignal): Promise<PasswordChecks> {
   const users = usersToCheck(s, state);
   const skipped = lockoutRisk(
     state,
@@ -197,7 +208,7 @@ async function checkPasswords(s: Session, state: ClusterState): Promise<Password
     s.log(`${state.name}: the password of user ${name} cannot be checked (a ':' in the name)`);
   }
   const limit = pLimit(4);
-  const checks = await Promise.all(checkable.map((d) => limit(() => checkPassword(s, state, d))));
+  const checks = await Promise.all(checkable.map((d) => limit(() => checkPassword(s, state, d, signal))));
   const stale = checkable.filter((_, i) => checks[i]!.outcome === 'stale').map((d) => d.name);
   checks.forEach((c, i) => {
     if (c.outcome === 'failed') unchecked.push({ name: checkable[i]!.name, cause: 'failed', detail: c.detail });
@@ -205,18 +216,49 @@ async function checkPasswords(s: Session, state: ClusterState): Promise<Password
   return { stalePasswords: stale, uncheckedPasswords: unchecked };
 }
 
+/** The deadline of one cluster's read round and password checks (connection.deadline), under the run's. */
+function clusterDeadline(s: Session, conn: Connection): Deadline {
+  const ms = conn.deadlineMs ?? DEFAULT_CLUSTER_DEADLINE_MS;
+  const message = `deadline of ${formatDuration(ms)} (connection.deadline) passed while reading ${displayUrl(conn.url)}`;
+  return deadline(ms, 'connection.deadline', message, s.signal);
+}
+
+/** `work`, or the cluster unreachable with the deadline's reason once `signal` aborts, whichever comes first. */
+function untilDeadline<T extends { state: ClusterState }>(c: ClusterConfig, signal: AbortSignal, work: Promise<T>) {
+  const passed = (): { state: ClusterState } => ({
+    state: unreachableState(c.name, c.connection.flavor, abortReason(signal).message),
+  });
+  if (signal.aborted) return Promise.resolve(passed());
+  return Promise.race([
+    work,
+    new Promise<{ state: ClusterState }>((resolve) => signal.addEventListener('abort', () => resolve(passed()))),
+  ]);
+}
+
 /** One read round of one cluster, plus the password checks of its users. */
 async function readState(s: Session, c: ClusterConfig): Promise<{ state: ClusterState; snapshot?: Snapshot }> {
-  const started = Date.now();
-  const result = await readCluster(c.name, flavors[c.connection.flavor], s.connections.get(c.name)!);
-  const { state } = result;
-  if (!state.reachable) {
-    s.log(`${c.name}: unreachable (${state.error})`);
+  const conn = s.connections.get(c.name)!;
+  const bound = clusterDeadline(s, conn);
+  try {
+    const result = await untilDeadline(c, bound.signal, readAndCheck(s, c, conn, bound.signal));
+    if (!result.state.reachable) s.log(`${c.name}: unreachable (${result.state.error})`);
     return result;
+  } finally {
+    bound.release();
   }
+}
+
+/** The read round and the password checks, both stopped by `signal`; past it the cluster is unreachable. */
+async function readAndCheck(s: Session, c: ClusterConfig, conn: Connection, signal: AbortSignal) {
+  const started = Date.now();
+  const result = await readCluster(c.name, flavors[c.connection.flavor], conn, { signal });
+  const { state } = result;
+  if (!state.reachable) return result;
   s.log(`${c.name}: read ${state.version ?? ''} in ${Date.now() - started} ms`);
   if (!checksPasswords(c, s.purpose)) return result;
-  return { ...result, state: { ...state, ...(await checkPasswords(s, state)) } };
+  const checks = await checkPasswords(s, state, signal);
+  if (signal.aborted) return { state: unreachableState(c.name, c.connection.flavor, abortReason(signal).message) };
+  return { ...result, state: { ...state, ...checks } };
 }
 
 async function readAll(s: Session): Promise<{ states: ClusterState[]; snapshots: Snapshot[] }> {
@@ -243,10 +285,29 @@ function readSnapshots(config: Config, dir: string): ClusterState[] {
 
 const load = (opts: JobOptions): Config => loadConfig(opts.config, { clusters: opts.clusters });
 
+/** The run deadline: clusters still unread when it passes are unreachable, saying so. */
+function runDeadline(opts: JobOptions): Deadline {
+  const ms = opts.deadlineMs ?? DEFAULT_RUN_DEADLINE_MS;
+  return deadline(ms, 'run deadline', `run deadline (${formatDuration(ms)}) passed`);
+}
+
+/** Runs `job` under the run deadline, whose timer is released when it is done. */
+async function underRunDeadline<T>(opts: JobOptions, job: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const run = runDeadline(opts);
+  try {
+    return await job(run.signal);
+  } finally {
+    run.release();
+  }
+}
+
 export async function planJob(opts: JobOptions): Promise<{ config: Config; plan: Plan }> {
   const config = load(opts);
   if (opts.fromSnapshot) return { config, plan: buildPlan(config, readSnapshots(config, opts.fromSnapshot)) };
-  const { states } = await readAll(openSession(config, opts.log ?? noLog, opts.purpose ?? 'plan'));
+  const purpose = opts.purpose ?? 'plan';
+  const { states } = await underRunDeadline(opts, (signal) =>
+    readAll(openSession(config, opts.log ?? noLog, purpose, signal)),
+  );
   return { config, plan: buildPlan(config, states) };
 }
 
@@ -259,7 +320,10 @@ export function lintJob(opts: JobOptions): { config: Config; plan: Plan } {
 export async function snapshotJob(
   opts: JobOptions & { out: string },
 ): Promise<{ written: string[]; states: ClusterState[] }> {
-  const { states, snapshots } = await readAll(openSession(load(opts), opts.log ?? noLog, 'snapshot'));
+  const config = load(opts);
+  const { states, snapshots } = await underRunDeadline(opts, (signal) =>
+    readAll(openSession(config, opts.log ?? noLog, 'snapshot', signal)),
+  );
   const toFile = opts.out.endsWith('.json');
   if (toFile && snapshots.length > 1) {
     throw new Error(`--out ${opts.out} is a file, but ${snapshots.length} clusters were read: give a folder`);
@@ -342,24 +406,31 @@ function verifier(
 
 /** Plans, asks, applies, verifies. Error findings refuse the whole apply. */
 export async function applyJob(opts: ApplyOptions): Promise<ApplyOutcome> {
+  return underRunDeadline(opts, (signal) => applyUnder(opts, signal));
+}
+
+/** applyJob under the run deadline `signal` (the session's: every read of the apply stops with it). */
+async function applyUnder(opts: ApplyOptions, signal: AbortSignal): Promise<ApplyOutcome> {
   const config = load(opts);
-  const session = openSession(config, opts.log ?? noLog, 'apply');
+  const session = openSession(config, opts.log ?? noLog, 'apply', signal);
   const { states } = await readAll(session);
   const plan = buildPlan(config, states);
   const s = summarize(plan);
   if (s.errors > 0) return { status: 'refused', plan, reason: `the plan has ${s.errors} error finding(s)` };
   if (s.create + s.update + s.delete === 0) return { status: 'nothing-to-do', plan };
   if (!(await opts.confirm(plan))) return { status: 'declined', plan };
+  // The run deadline stops the apply as a signal does: nothing new starts, what is in flight finishes.
+  const stop = opts.stop ? AbortSignal.any([opts.stop, signal]) : signal;
   const result = await applyPlan(
     plan,
     {
       flavor: (cluster) => flavorOf(session, cluster),
       connection: (cluster) => session.connections.get(cluster)!,
       resolvePassword: (spec) => resolveSecret(spec, config.dir),
-      verify: verifier(session, opts),
+      verify: verifier(session, { ...opts, stop }),
       execute: { concurrency: opts.concurrency ?? 4, retry: opts.retry ?? DEFAULT_RETRY },
       log: session.log,
-      ...(opts.stop ? { stop: opts.stop } : {}),
+      stop,
     },
     (cluster) => config.desired.filter((d) => d.cluster === cluster && d.kind === 'remote_cluster').map((d) => d.name),
   );

@@ -25,13 +25,14 @@ const secretSpec = (c: ClusterFileData, s: SecretInput, p: readonly PropertyKey[
   source: sourceOfPath(c.yaml, p),
 });
 
-/** Milliseconds from `30s`, `500ms`, `2m` or a number of seconds. */
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Milliseconds from `30s`, `500ms`, `2m`, `1h` or a number of seconds. */
 export function timeoutMs(t: number | string): number {
   if (typeof t === 'number') return Math.round(t * 1000);
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(t);
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(t);
   const n = Number(m?.[1] ?? 30);
-  const unit = m?.[2] === 'ms' ? 1 : m?.[2] === 'm' ? 60_000 : 1000;
-  return Math.round(n * unit);
+  return Math.round(n * (UNITS[m?.[2] ?? 's'] ?? 1000));
 }
 
 function toAuth(c: ClusterFileData): Auth {
@@ -60,6 +61,7 @@ export function toClusterConfig(c: ClusterFileData): ClusterConfig {
     ...(clientCertificate ? { clientCertificate } : {}),
     ...(conn.transport !== undefined ? { transport: conn.transport } : {}),
     timeoutMs: timeoutMs(conn.timeout),
+    deadlineMs: timeoutMs(conn.deadline),
     source: sourceOfPath(c.yaml, ['connection']),
   };
   return { name: c.name, file: c.yaml.file, connection, prune: c.data.prune, checkPasswords: c.data.check_passwords };

@@ -68,8 +68,18 @@ export const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):\d{1,5}$/;
 const hostPort = (description: string) =>
   z.string().regex(HOST_PORT, { error: 'must be host:port, e.g. east.example.com:9300' }).meta({ description });
 
-/** A duration given to xcluster: `30s`, `500ms`, `2m`, or a number of seconds. */
-export const TIMEOUT = /^\d+(\.\d+)?(ms|s|m)$/;
+/** A duration given to xcluster: `30s`, `500ms`, `2m`, `1h`, or a number of seconds. */
+export const TIMEOUT = /^\d+(\.\d+)?(ms|s|m|h)$/;
+
+/** A duration setting: a positive number of seconds or a duration text. */
+const duration = (fallback: string, description: string) =>
+  z
+    .union([
+      z.number().positive({ error: 'must be positive' }),
+      z.string().regex(TIMEOUT, { error: 'must be a duration such as 30s, 500ms or 2m' }),
+    ])
+    .default(fallback)
+    .meta({ description });
 
 const HTTP_URL = /^https?:\/\/\S+$/;
 
@@ -149,13 +159,14 @@ export const connectionSchema = z
           'A TLS client certificate and key presented on every request, e.g. the OpenSearch admin certificate that the nodes_dn API requires.',
       }),
     transport: hostPort('host:port other clusters use as seed for this one (transport port, usually 9300).').optional(),
-    timeout: z
-      .union([
-        z.number().positive({ error: 'must be positive' }),
-        z.string().regex(TIMEOUT, { error: 'must be a duration such as 30s, 500ms or 2m' }),
-      ])
-      .default('30s')
-      .meta({ description: 'Per-request timeout: 30s, 500ms, 2m, or a number of seconds. Default 30s.' }),
+    timeout: duration(
+      '30s',
+      'Wall-clock limit of each request to the cluster, its whole answer included (a request still unanswered is aborted): 30s, 500ms, 2m, or a number of seconds. Default 30s.',
+    ),
+    deadline: duration(
+      '120s',
+      'Limit of one read of this cluster: its whole read round with the retries, and the password checks. Past it the cluster is reported unreachable and the others are planned as usual. Default 120s.',
+    ),
   })
   .meta({ id: 'connection', title: 'Connection', description: 'How xcluster reaches this cluster.' });
 

@@ -77,5 +77,6 @@ export function resolveConnection(cluster: ClusterConfig, configDir: string): Co
     ...(ca !== undefined ? { ca } : {}),
     ...(clientCertificate ? { clientCertificate } : {}),
     timeoutMs: spec.timeoutMs,
+    deadlineMs: spec.deadlineMs,
   };
 }

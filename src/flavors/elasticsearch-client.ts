@@ -1,12 +1,24 @@
 // How xcluster's Elasticsearch client talks to a cluster: shared by the read and write sides.
+// The client only opens the connection and hands over the response stream; http.ts reads,
+// bounds and checks every answer, and is the one retry policy.
 
-import { Client, HttpConnection } from '@elastic/elasticsearch';
+import { Client, HttpConnection, WeightedConnectionPool } from '@elastic/elasticsearch';
+import { type Readable } from 'node:stream';
 import { type Connection } from './flavor.js';
+import { type Send } from './http.js';
 
 export type ClientOptions = ConstructorParameters<typeof Client>[0];
 
-/** Connection failures are retried this many times; 4xx/5xx answers other than 502-504 never are. */
-const MAX_RETRIES = 2;
+/**
+ * One node, named by the config: never marked dead. The client's pool takes a node out after a
+ * reset or a 503, and every later request (our retries included) then fails with "no living
+ * connections" without being sent.
+ */
+class OneNodePool extends WeightedConnectionPool {
+  override markDead(): this {
+    return this;
+  }
+}
 
 /** The CA to verify the server against, and the client certificate to present, when given. */
 export function tlsOptions(conn: Connection): { tls?: { ca?: string; cert?: string; key?: string } } {
@@ -17,19 +29,38 @@ export function tlsOptions(conn: Connection): { tls?: { ca?: string; cert?: stri
   };
 }
 
-/** Client options of every request to a cluster; the write side overrides `maxRetries` (it retries itself). */
+/** Client options of every request to a cluster. */
 export function clientOptions(conn: Connection): ClientOptions {
   return {
     node: conn.url,
     // The default undici connection bypasses node:http, so nock (our test boundary) never sees
     // it; HttpConnection goes through node:http like every other HTTP client we test.
     Connection: HttpConnection,
+    ConnectionPool: OneNodePool,
     // The 9.x client sends `application/vnd.elasticsearch+json; compatible-with=9`, which 8.x
     // and 7.x servers refuse with a 400. Plain JSON is understood by every version we read.
     headers: { accept: 'application/json', 'content-type': 'application/json' },
     ...(conn.auth ? { auth: conn.auth } : {}),
     ...tlsOptions(conn),
+    // A socket idle timeout, and only until the headers: http.ts holds the wall-clock deadline.
     requestTimeout: conn.timeoutMs,
-    maxRetries: MAX_RETRIES,
+    // One retry policy, http.ts's (reads) and the write side's: the client's own retries off.
+    maxRetries: 0,
+  };
+}
+
+/** Sends through `client` and hands over the unread body; `signal` stops the request. */
+export function esSend(client: Client): Send {
+  return async (request, signal) => {
+    const result = await client.transport.request(
+      {
+        method: request.method,
+        path: request.path,
+        ...(request.querystring ? { querystring: request.querystring } : {}),
+        ...(request.body !== undefined ? { body: request.body as Record<string, unknown> } : {}),
+      },
+      { signal, asStream: true, meta: true, maxRetries: 0 },
+    );
+    return { statusCode: result.statusCode ?? 0, headers: result.headers ?? {}, body: result.body as Readable };
   };
 }

@@ -6,7 +6,9 @@
 import { Client } from '@elastic/elasticsearch';
 import { MANAGED_BY_KEY, MANAGED_BY_VALUE } from '../model/normalize.js';
 import { type Canonical, type Change, type Kind } from '../model/types.js';
-import { clientOptions } from './elasticsearch-client.js';
+import { ANY_OBJECT, WRITE_SHAPES } from './answers.js';
+import { clientOptions, esSend } from './elasticsearch-client.js';
+import { exchange, writeRequest, type Send, type Shape } from './http.js';
 import {
   type Connection,
   type ExecuteOptions,
@@ -150,12 +152,30 @@ export function requestsFor(op: Operation): WriteRequest[] {
 // ---------------------------------------------------------------------------------------------
 // Execution
 
-/** A client like the read side's, but without the client's own retries: ours honour Retry-After. */
-const writeClient = (conn: Connection): Client => new Client({ ...clientOptions(conn), maxRetries: 0 });
+/** What the server answers to each kind of write: a 2xx of another shape did not do it. */
+function answerShape(request: WriteRequest): Shape {
+  if (request.method === 'DELETE') return WRITE_SHAPES.delete;
+  if (request.method === 'POST') return WRITE_SHAPES.any; // _password answers {}
+  if (request.path === '/_cluster/settings') return WRITE_SHAPES.settings;
+  if (request.path.startsWith('/_security/role_mapping/')) return WRITE_SHAPES.putRoleMapping;
+  if (request.path.startsWith('/_security/role/')) return WRITE_SHAPES.putRole;
+  if (request.path.startsWith('/_security/user/')) return WRITE_SHAPES.putUser;
+  return WRITE_SHAPES.any;
+}
 
-async function send(client: Client, request: WriteRequest, policy: RetryPolicy, secrets: string[]): Promise<Sent> {
+/** Where writes go: the connection, its client, and the signal that stops them. */
+interface Target {
+  conn: Connection;
+  send: Send;
+  signal?: AbortSignal;
+}
+
+/** One write, its answer checked (http.ts), retried on what classifyWriteError allows (write-outcome.ts). */
+async function send(target: Target, request: WriteRequest, policy: RetryPolicy, secrets: string[]): Promise<Sent> {
   const params = { method: request.method, path: request.path, ...(request.body ? { body: request.body } : {}) };
-  return sendWrite(request.method, () => client.transport.request(params), policy, secrets);
+  const bounds = { conn: target.conn, ...(target.signal ? { signal: target.signal } : {}) };
+  const expect = { shape: answerShape(request) };
+  return sendWrite(request.method, () => writeRequest(target.send, params, bounds, expect), policy, secrets);
 }
 
 /**
@@ -169,8 +189,8 @@ function labelOf(request: WriteRequest, all: WriteRequest[]): string {
 }
 
 /** Runs one operation's requests in order (see sendInOrder: failed, unknown or half done). */
-async function runOperation(client: Client, conn: Connection, op: Operation, policy: RetryPolicy): Promise<Outcome> {
-  const secrets = secretsOf(conn, [op.password]);
+async function runOperation(target: Target, op: Operation, policy: RetryPolicy): Promise<Outcome> {
+  const secrets = secretsOf(target.conn, [op.password]);
   let requests: WriteRequest[];
   try {
     requests = requestsFor(op);
@@ -180,16 +200,17 @@ async function runOperation(client: Client, conn: Connection, op: Operation, pol
   return sendInOrder(
     requests.map((request) => ({
       label: labelOf(request, requests),
-      send: () => send(client, request, policy, secrets),
+      send: () => send(target, request, policy, secrets),
     })),
   );
 }
 
 /** One step, each operation's requests in order, with bounded concurrency. */
 export async function execute(conn: Connection, step: Operation[], opts: ExecuteOptions): Promise<OperationResult[]> {
-  const client = writeClient(conn);
+  const client = new Client(clientOptions(conn));
+  const target: Target = { conn, send: esSend(client), ...(opts.signal ? { signal: opts.signal } : {}) };
   try {
-    return await runStep(step, opts.concurrency, (op) => runOperation(client, conn, op, opts.retry), opts.stop);
+    return await runStep(step, opts.concurrency, (op) => runOperation(target, op, opts.retry), opts.stop);
   } finally {
     await client.close();
   }
@@ -200,11 +221,18 @@ export async function execute(conn: Connection, step: Operation[], opts: Execute
  * the connection's CA), one attempt (no retry: see loginSucceeds). 401 is a plain "no"; anything
  * else is an error, whose message names the user and the cluster but never the password.
  */
-export async function authenticate(conn: Connection, username: string, password: string): Promise<boolean> {
-  const client = new Client({ ...clientOptions(conn), auth: { username, password }, maxRetries: 0 });
+export async function authenticate(
+  conn: Connection,
+  username: string,
+  password: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const client = new Client({ ...clientOptions(conn), auth: { username, password } });
   try {
-    const params = { method: 'GET', path: '/_security/_authenticate' };
-    return await loginSucceeds(conn, username, password, () => client.transport.request(params));
+    const request = { method: 'GET', path: '/_security/_authenticate' } as const;
+    const bounds = { conn, ...(signal ? { signal } : {}) };
+    const attempt = () => exchange(esSend(client), request, bounds, { shape: ANY_OBJECT });
+    return await loginSucceeds(conn, username, password, attempt);
   } finally {
     await client.close();
   }

@@ -5,10 +5,12 @@
 import { Client } from '@elastic/elasticsearch';
 import { isManaged, isReserved, normalize } from '../model/normalize.js';
 import { type ClusterState, type Identity } from '../model/types.js';
-import { clientOptions } from './elasticsearch-client.js';
+import { READ_SHAPES } from './answers.js';
+import { clientOptions, esSend } from './elasticsearch-client.js';
+import { readRequest, type Shape } from './http.js';
 import { addObjects, baseState, type Dialect } from './settings.js';
 import { authenticate, execute } from './elasticsearch-write.js';
-import { type Connection, type FlavorAdapter, type Snapshot } from './flavor.js';
+import { type Connection, type FlavorAdapter, type ReadOptions, type Snapshot } from './flavor.js';
 
 type Obj = Record<string, unknown>;
 
@@ -30,7 +32,8 @@ interface Read {
   key: string;
   path: string;
   querystring?: Record<string, string>;
-  /** Not needed to plan: a refusal leaves it out of the snapshot instead of failing the round. */
+  shape: Shape;
+  /** Not needed to plan: a refusal or a wrong answer leaves it out of the snapshot instead of failing the round. */
   optional?: true;
 }
 
@@ -39,38 +42,51 @@ interface Read {
  * one response, so a cluster with 500 roles costs the same eight requests as one with 1.
  */
 const READS: readonly Read[] = [
-  { key: RESPONSE_KEYS.info, path: '/' },
-  { key: RESPONSE_KEYS.roles, path: '/_security/role' },
-  { key: RESPONSE_KEYS.users, path: '/_security/user' },
-  { key: RESPONSE_KEYS.roleMappings, path: '/_security/role_mapping' },
-  { key: RESPONSE_KEYS.settings, path: '/_cluster/settings', querystring: { flat_settings: 'true' } },
-  { key: RESPONSE_KEYS.remoteInfo, path: '/_remote/info' },
+  { key: RESPONSE_KEYS.info, path: '/', shape: READ_SHAPES.info },
+  { key: RESPONSE_KEYS.roles, path: '/_security/role', shape: READ_SHAPES.roles },
+  { key: RESPONSE_KEYS.users, path: '/_security/user', shape: READ_SHAPES.users },
+  { key: RESPONSE_KEYS.roleMappings, path: '/_security/role_mapping', shape: READ_SHAPES.roleMappings },
+  {
+    key: RESPONSE_KEYS.settings,
+    path: '/_cluster/settings',
+    querystring: { flat_settings: 'true' },
+    shape: READ_SHAPES.settings,
+  },
+  { key: RESPONSE_KEYS.remoteInfo, path: '/_remote/info', shape: READ_SHAPES.remoteInfo },
   // The privilege names this server knows, for the unknown-privilege rule; without it the rule
   // falls back to the lists recorded for the server's version (rules/privilege-names.ts).
-  { key: RESPONSE_KEYS.builtinPrivileges, path: '/_security/privilege/_builtin', optional: true },
+  {
+    key: RESPONSE_KEYS.builtinPrivileges,
+    path: '/_security/privilege/_builtin',
+    shape: READ_SHAPES.builtinPrivileges,
+    optional: true,
+  },
   // Who xcluster is, for the self-lockout rule. Every identity may ask (no privilege needed).
-  { key: RESPONSE_KEYS.identity, path: '/_security/_authenticate' },
+  { key: RESPONSE_KEYS.identity, path: '/_security/_authenticate', shape: READ_SHAPES.identity },
 ];
 
-/** Short, capped backoff (seconds): a read round should fail fast, not sit out the client's 1-4 s waits. */
-const retryBackoff = (_min: number, _max: number, attempt: number): number => Math.min(0.1 * 2 ** attempt, 1);
-
-/** Reads the responses in parallel. Throws the client's error when any read that is not optional fails. */
-async function read(conn: Connection): Promise<Snapshot> {
+/**
+ * Reads the responses in parallel, each checked and retried (http.ts), within the round's
+ * deadline. Throws the most telling failure when any read that is not optional fails.
+ */
+async function read(conn: Connection, opts: ReadOptions = {}): Promise<Snapshot> {
   const client = new Client(clientOptions(conn));
+  const send = esSend(client);
   try {
     const settled = await Promise.allSettled(
       READS.map((r) =>
-        client.transport.request<unknown>(
+        readRequest(
+          send,
           { method: 'GET', path: r.path, ...(r.querystring ? { querystring: r.querystring } : {}) },
-          { retryBackoff },
+          { conn, ...opts },
+          { shape: r.shape },
         ),
       ),
     );
     const responses: Record<string, unknown> = {};
     settled.forEach((s, i) => {
       if (s.status === 'rejected') return;
-      responses[READS[i]!.key] = s.value;
+      responses[READS[i]!.key] = s.value.body;
     });
     const failures = settled.flatMap((s, i) =>
       s.status === 'rejected' && !READS[i]!.optional ? [s.reason as unknown] : [],
@@ -83,8 +99,8 @@ async function read(conn: Connection): Promise<Snapshot> {
 }
 
 /**
- * When one connection fails the client marks its only node dead, and the requests still in
- * flight fail with "no living connections", which says nothing. Report the real cause.
+ * The failure to report of several: the first in read order that is not the clients' "no living
+ * connections" (which says nothing of the cause).
  */
 function mostTellingError(errors: unknown[]): unknown {
   const named = (e: unknown): string => (e instanceof Error ? e.name : '');

@@ -9,7 +9,16 @@ export interface Connection {
   ca?: string;
   /** PEM text of a TLS client certificate and its key (OpenSearch's admin APIs, PKI realms). */
   clientCertificate?: { certificate: string; key: string };
+  /** Wall-clock limit of each request, headers and body (connection.timeout). */
   timeoutMs: number;
+  /** Limit of one read round of this cluster with its retries and password checks (connection.deadline). */
+  deadlineMs?: number;
+}
+
+/** What bounds one read round: the cluster's deadline, and a retry policy (tests give one that never sleeps). */
+export interface ReadOptions {
+  signal?: AbortSignal;
+  retry?: RetryPolicy;
 }
 
 /**
@@ -27,7 +36,7 @@ export interface Snapshot {
 export interface FlavorAdapter extends FlavorWriter {
   flavor: Flavor;
   /** One round of parallel requests; their number never grows with the number of objects. */
-  read(conn: Connection): Promise<Snapshot>;
+  read(conn: Connection, opts?: ReadOptions): Promise<Snapshot>;
   /** Turns recorded responses into canonical live state (pure). */
   parse(snapshot: Snapshot): ClusterState;
   /** The canonical form of a desired or live body, so that equal means equal. */
@@ -65,6 +74,8 @@ export interface ExecuteOptions {
   /** Operations of one step in flight at once. */
   concurrency: number;
   retry: RetryPolicy;
+  /** Aborts the requests in flight (a deadline): their operations are then of unknown outcome. */
+  signal?: AbortSignal;
   /**
    * Once aborted (SIGINT, SIGTERM, the run deadline), no further operation starts; those in
    * flight finish. Its `reason` (a string or an Error) says why, e.g. "stopped by SIGINT".
@@ -108,5 +119,5 @@ export interface FlavorWriter {
    */
   execute(conn: Connection, step: Operation[], opts: ExecuteOptions): Promise<OperationResult[]>;
   /** True when `username` / `password` authenticate; false on 401. Throws on any other failure. */
-  authenticate(conn: Connection, username: string, password: string): Promise<boolean>;
+  authenticate(conn: Connection, username: string, password: string, signal?: AbortSignal): Promise<boolean>;
 }

@@ -20,7 +20,9 @@ import {
   type RetryPolicy,
 } from './flavor.js';
 import { MANAGED_ATTRIBUTE, MANAGED_SUFFIX, MANAGED_VALUE, normalize } from './opensearch-canonical.js';
-import { openSearchClient } from './opensearch-client.js';
+import { ANY_OBJECT, READ_SHAPES, WRITE_SHAPES } from './answers.js';
+import { exchange, readRequest, writeRequest, type Send } from './http.js';
+import { openSearchClient, openSearchSend } from './opensearch-client.js';
 import { backoffDelay, withRetry } from './retry.js';
 import {
   changesPassword,
@@ -37,7 +39,19 @@ import { failureOf, LostAnswers, outcomeOf, runStep, sendWrite, type Outcome } f
 import { secretsOf } from './read.js';
 
 type Obj = Record<string, unknown>;
-type Client = ReturnType<typeof openSearchClient>;
+
+/** Where the requests of one step go: the connection, its client's send, and the signal that stops them. */
+interface Client {
+  conn: Connection;
+  send: Send;
+  signal?: AbortSignal;
+  close: () => Promise<void>;
+}
+
+function writeClient(conn: Connection, signal?: AbortSignal): Client {
+  const client = openSearchClient(conn);
+  return { conn, send: openSearchSend(client), ...(signal ? { signal } : {}), close: () => client.close() };
+}
 
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -120,7 +134,9 @@ function asPlanned(change: Change, live: unknown): boolean {
 /** The step's objects that changed on the server since the plan. */
 async function movedSincePlan(client: Client, step: Operation[]): Promise<string[]> {
   const kind = step[0]!.change.kind;
-  const { body } = await client.transport.request({ method: 'GET', path: collectionPath(kind) });
+  const { body } = await readRequest(client.send, { method: 'GET', path: collectionPath(kind) }, client, {
+    shape: READ_SHAPES.collection,
+  });
   const live = isObject(body) ? body : {};
   // The answer is the server's JSON: only an own member is an object of that name.
   const liveObject = (name: string): unknown => (Object.hasOwn(live, name) ? live[name] : undefined);
@@ -143,7 +159,9 @@ async function sendPatch(
   for (let conflicts = 0; ; conflicts++) {
     try {
       await withRetry(
-        lost.watch(() => client.transport.request({ method: 'PATCH', path, body: patch })),
+        lost.watch(() =>
+          writeRequest(client.send, { method: 'PATCH', path, body: patch }, client, { shape: WRITE_SHAPES.securityOk }),
+        ),
         classifyWriteError,
         policy,
       );
@@ -193,15 +211,21 @@ async function writeRemote(client: Client, conn: Connection, op: Operation, poli
     return { status: 'failed', error: scrub(describeWriteError(err), secretsOf(conn, [])) };
   }
   if (body === undefined) return { status: 'done' };
-  const params = { method: 'PUT', path: '/_cluster/settings', body };
-  const sent = await sendWrite('PUT', () => client.transport.request(params), policy, secretsOf(conn, []));
+  const params = { method: 'PUT', path: '/_cluster/settings', body } as const;
+  const expect = { shape: WRITE_SHAPES.settings };
+  const sent = await sendWrite(
+    'PUT',
+    () => writeRequest(client.send, params, client, expect),
+    policy,
+    secretsOf(conn, []),
+  );
   return sent.ok ? { status: 'done' } : outcomeOf(sent.failure, sent.reason);
 }
 
 /** One step: a collection PATCH for a security kind, a settings PUT per remote cluster. */
 export async function execute(conn: Connection, step: Operation[], opts: ExecuteOptions): Promise<OperationResult[]> {
   if (step.length === 0) return [];
-  const client = openSearchClient(conn, { maxRetries: 0 });
+  const client = writeClient(conn, opts.signal);
   try {
     const kind = step[0]!.change.kind;
     if (COLLECTIONS[kind]) return await executePatch(client, conn, step, opts);
@@ -221,12 +245,19 @@ export async function execute(conn: Connection, step: Operation[], opts: Execute
  * and the cluster, never the password. The connection's client certificate is left out: the
  * super-admin certificate would be accepted whatever the password.
  */
-export async function authenticate(conn: Connection, username: string, password: string): Promise<boolean> {
+export async function authenticate(
+  conn: Connection,
+  username: string,
+  password: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const { clientCertificate: _admin, ...plain } = conn;
-  const client = openSearchClient(plain, { maxRetries: 0, auth: { username, password } });
+  const client = openSearchClient(plain, { auth: { username, password } });
   try {
-    const params = { method: 'GET', path: '/_plugins/_security/authinfo' };
-    return await loginSucceeds(conn, username, password, () => client.transport.request(params));
+    const request = { method: 'GET', path: '/_plugins/_security/authinfo' } as const;
+    const bounds = { conn, ...(signal ? { signal } : {}) };
+    const attempt = () => exchange(openSearchSend(client), request, bounds, { shape: ANY_OBJECT });
+    return await loginSucceeds(conn, username, password, attempt);
   } finally {
     await client.close();
   }

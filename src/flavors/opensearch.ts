@@ -5,8 +5,10 @@
 
 import { type ClusterState, type Identity, type Kind, type LoginFailureListeners } from '../model/types.js';
 import { addObjects, baseState, type Dialect } from './settings.js';
-import { type Connection, type FlavorAdapter, type Snapshot } from './flavor.js';
-import { openSearchClient } from './opensearch-client.js';
+import { ANY_OBJECT, READ_SHAPES } from './answers.js';
+import { type Connection, type FlavorAdapter, type ReadOptions, type Snapshot } from './flavor.js';
+import { AnswerError, kindOf, readRequest, type Answer, type ClusterRequest, type Send, type Shape } from './http.js';
+import { openSearchClient, openSearchSend } from './opensearch-client.js';
 import { authenticate, execute } from './opensearch-write.js';
 import { isBuiltIn, isManaged, normalize } from './opensearch-canonical.js';
 
@@ -95,29 +97,63 @@ function keptOf(key: string, body: unknown): unknown {
   return { config: { dynamic: { auth_failure_listeners: dynamic.auth_failure_listeners ?? {} } } };
 }
 
-/** Reads the ten responses in parallel. Throws the client's error when any of them fails. */
-async function read(conn: Connection): Promise<Snapshot> {
+/** The top-level shape of each read's 2xx answer. */
+const SHAPES: Record<string, Shape> = {
+  [OPENSEARCH_RESPONSE_KEYS.info]: READ_SHAPES.info,
+  [OPENSEARCH_RESPONSE_KEYS.roles]: READ_SHAPES.roles,
+  [OPENSEARCH_RESPONSE_KEYS.rolesMapping]: READ_SHAPES.roleMappings,
+  [OPENSEARCH_RESPONSE_KEYS.internalUsers]: READ_SHAPES.users,
+  [OPENSEARCH_RESPONSE_KEYS.actionGroups]: READ_SHAPES.actionGroups,
+  [OPENSEARCH_RESPONSE_KEYS.nodesDn]: READ_SHAPES.nodesDn,
+  [OPENSEARCH_RESPONSE_KEYS.settings]: READ_SHAPES.settings,
+  [OPENSEARCH_RESPONSE_KEYS.remoteInfo]: READ_SHAPES.remoteInfo,
+  [OPENSEARCH_RESPONSE_KEYS.authinfo]: READ_SHAPES.identity,
+  [OPENSEARCH_RESPONSE_KEYS.securityConfig]: ANY_OBJECT,
+};
+
+/**
+ * A tolerated refusal must say it is one (`{ error }`, `{ status, message }`): any other body
+ * under a 400/403 would be read as an empty kind.
+ */
+function checkedRefusal(key: string, answer: Answer): unknown {
+  const body = answer.body;
+  if (answer.status < 300 || (isObject(body) && (typeof body.error === 'string' || typeof body.status === 'string'))) {
+    return body;
+  }
+  throw new AnswerError(
+    `${key} answered ${answer.status}: unexpected answer shape: expected a refusal ({ error } or { status, message }), got ${kindOf(body)}`,
+    key,
+    answer.status,
+    'application/json',
+    { statusCode: answer.status, headers: answer.headers, body },
+  );
+}
+
+/** One read of the round, checked and retried, with its tolerated refusals. */
+async function readOne(send: Send, key: string, conn: Connection, opts: ReadOptions): Promise<unknown> {
+  const url = new URL(key.slice('GET '.length), 'http://x');
+  const querystring = Object.fromEntries(url.searchParams);
+  const request: ClusterRequest = { method: 'GET', path: url.pathname, ...(url.search ? { querystring } : {}) };
+  const answer = await readRequest(send, request, { conn, ...opts }, { shape: SHAPES[key], tolerate: tolerated(key) });
+  return keptOf(key, checkedRefusal(key, answer));
+}
+
+/** The failure to report of several: an answer says more than a lost connection. */
+const answered = (e: unknown): boolean => e instanceof Error && ['AnswerError', 'StatusError'].includes(e.name);
+
+/** Reads the ten responses in parallel. Throws the most telling failure when any of them fails. */
+async function read(conn: Connection, opts: ReadOptions = {}): Promise<Snapshot> {
   const client = openSearchClient(conn);
+  const send = openSearchSend(client);
   try {
-    const settled = await Promise.allSettled(
-      READS.map((key) => {
-        const url = new URL(key.slice('GET '.length), 'http://x');
-        const querystring = Object.fromEntries(url.searchParams);
-        return client.transport.request(
-          { method: 'GET', path: url.pathname, ...(url.search ? { querystring } : {}) },
-          { ignore: tolerated(key) },
-        );
-      }),
-    );
+    const settled = await Promise.allSettled(READS.map((key) => readOne(send, key, conn, opts)));
     const responses: Record<string, unknown> = {};
     const failures: unknown[] = [];
     settled.forEach((s, i) => {
-      if (s.status === 'fulfilled') responses[READS[i]!] = keptOf(READS[i]!, s.value.body as unknown);
+      if (s.status === 'fulfilled') responses[READS[i]!] = s.value;
       else failures.push(s.reason);
     });
-    // An HTTP answer says more than the "no living connections" of the requests that followed it.
-    if (failures.length > 0)
-      throw failures.find((e) => e instanceof Error && e.name === 'ResponseError') ?? failures[0];
+    if (failures.length > 0) throw failures.find(answered) ?? failures[0];
     return { format_version: 1, cluster: conn.cluster, flavor: 'opensearch', responses };
   } finally {
     await client.close();

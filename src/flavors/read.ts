@@ -6,7 +6,7 @@
 import { STATUS_CODES } from 'node:http';
 import { basicCredentials, maskSecrets } from '../model/redact.js';
 import { emptyObjects, emptyReserved, type ClusterState, type Flavor } from '../model/types.js';
-import { type Connection, type FlavorAdapter, type Snapshot } from './flavor.js';
+import { type Connection, type FlavorAdapter, type ReadOptions, type Snapshot } from './flavor.js';
 import { causeChain } from './server-error.js';
 
 type Obj = Record<string, unknown>;
@@ -34,10 +34,11 @@ export async function readCluster(
   name: string,
   flavor: FlavorAdapter,
   conn: Connection,
+  opts: ReadOptions = {},
 ): Promise<{ state: ClusterState; snapshot?: Snapshot }> {
   let snapshot: Snapshot;
   try {
-    snapshot = await flavor.read(conn);
+    snapshot = await flavor.read(conn, opts);
   } catch (err) {
     return { state: unreachableState(name, flavor.flavor, describeReadError(err, conn)) };
   }
@@ -70,6 +71,12 @@ const nameOf = (err: unknown): string => (err instanceof Error ? err.name : '');
 export function describeReadError(err: unknown, conn: Connection): string {
   const at = displayUrl(conn.url);
   switch (nameOf(err)) {
+    // http.ts's own errors name the request, the status and content type, or the limit passed.
+    case 'AnswerError':
+    case 'StatusError':
+    case 'DeadlineError':
+    case 'TruncatedError':
+      return scrub(messageOf(err), conn);
     case 'ResponseError':
       return scrub(httpReason(err), conn);
     case 'TimeoutError':

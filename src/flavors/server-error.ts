@@ -30,3 +30,15 @@ export function causeChain(error: Obj): string {
   }
   return parts.join('');
 }
+
+/**
+ * The server's reason in an error body: `error.reason` and its `caused_by` chain of an
+ * `{ error }` body, the `message` / `reason` of the `{ status, message }` bodies of OpenSearch's
+ * security plugin, or a bare string. Empty when the body says nothing.
+ */
+export function answerReason(body: unknown): string {
+  const error = isObject(body) ? (body.error ?? body.message ?? body.reason) : undefined;
+  if (isObject(error)) return (text(error.reason) || text(error.type)) + causeChain(error);
+  if (typeof error === 'string') return error;
+  return typeof body === 'string' ? body : '';
+}

@@ -143,6 +143,8 @@ export const scrub = (text: string, secrets: readonly string[]): string => scrub
 
 /** A short reason for a failed request, from the status and body or the error's class. */
 export function describeWriteError(err: unknown): string {
+  // http.ts's own errors name the request, its status and content type: their message says it all.
+  if (['AnswerError', 'DeadlineError', 'TruncatedError'].includes(nameOf(err))) return messageOf(err);
   const status = statusOf(err);
   // A connection error can carry the status of an answer whose body was then cut short: not the reason.
   if (status !== undefined && status >= 400)
@@ -187,7 +189,8 @@ export function writeFailureOf(err: unknown): WriteFailure {
   if (name === 'AnswerError' || name === 'WriteError') return 'failed';
   const status = statusOf(err);
   if (status !== undefined && status >= 400) return status === 504 ? 'unknown' : 'failed';
-  if (/Timeout|Deadline|Abort/.test(name) || name === 'DeserializationError') return 'unknown';
+  // TruncatedError (http.ts): the answer was cut short, so the request had reached the server.
+  if (/Timeout|Deadline|Abort|Truncated/.test(name) || name === 'DeserializationError') return 'unknown';
   if (name === 'ConnectionError') {
     const code = isObject(err) && typeof err.code === 'string' ? err.code : '';
     return NEVER_SENT.test(`${code} ${messageOf(err)}`) ? 'failed' : 'unknown';

@@ -93,8 +93,10 @@ export interface ConnectionSpec {
   clientCertificate?: { certificate: SecretSpec; key: SecretSpec };
   /** host:port other clusters use as seed for this one. */
   transport?: string;
-  /** Per-request timeout in milliseconds. */
+  /** Wall-clock limit of each request in milliseconds (connection.timeout). */
   timeoutMs: number;
+  /** Limit of one read round with its retries and password checks, in milliseconds (connection.deadline). */
+  deadlineMs: number;
   source: SourceRef;
 }
 

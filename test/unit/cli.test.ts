@@ -163,14 +163,14 @@ describe('xcluster plan: unreachable clusters', () => {
           'unable to authenticate with provided credentials and anonymous access is not allowed for this request',
           EAST_URL,
         ),
-      /^401 Unauthorized/,
+      /^GET \/\S* answered 401 Unauthorized/,
     ],
     [
       'timeout',
       () => {
         for (const p of PATHS) nock(EAST_URL).get(p).query(true).delay(5_000).reply(200, {}, ES_HEADERS).persist();
       },
-      /timed out after 2000 ms/,
+      /no answer within 2 s \(connection\.timeout\) at https:\/\/east\.test:9200/,
     ],
   ] as const) {
     it(`${what} on one cluster is reported with the reason, the other is still planned, exit 1`, async () => {

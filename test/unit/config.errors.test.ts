@@ -74,7 +74,7 @@ describe('config errors', () => {
 
   it('an unknown key with no near match lists the known keys', () => {
     expect(errors({ 'west.yml': `${CONN}  color: blue\n` })).toEqual([
-      'xcluster/clusters/west.yml:6:3: unknown key "color" in connection; known keys: flavor, url, auth, ca, client_certificate, transport, timeout',
+      'xcluster/clusters/west.yml:6:3: unknown key "color" in connection; known keys: flavor, url, auth, ca, client_certificate, transport, timeout, deadline',
     ]);
   });
 

@@ -32,6 +32,7 @@ describe('loadConfig: a valid two-cluster config', () => {
         ca: { ref: { file: 'certs/west.pem' }, source: { file: WEST, line: 7, column: 3 } },
         transport: 'west.example.com:9300',
         timeoutMs: 30_000,
+        deadlineMs: 120_000,
         source: { file: WEST, line: 2, column: 1 },
       },
     });

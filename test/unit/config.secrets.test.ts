@@ -105,6 +105,7 @@ describe('resolveConnection', () => {
         auth: { apiKey: 'west-api-key-value' },
         ca: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
         timeoutMs: 30_000,
+        deadlineMs: 120_000,
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });

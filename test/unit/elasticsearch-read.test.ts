@@ -27,6 +27,9 @@ const SIX_PATHS = [
   '/_remote/info',
 ];
 
+/** Reads retried at once (a 502 is retried: the tests never wait). */
+const NO_WAIT = { retries: 3, baseDelayMs: 0, maxDelayMs: 0, deadlineMs: 60_000, sleep: async () => {} };
+
 const BASIC = { username: 'xcluster', password: TEST_PASSWORD };
 const BASIC_HEADER = Buffer.from(`xcluster:${TEST_PASSWORD}`).toString('base64');
 
@@ -98,7 +101,7 @@ describe('readCluster', () => {
       const url = `http://127.0.0.1:${port}`;
       const { state } = await readCluster('west', elasticsearch, connection({ url, timeoutMs: 200 }));
       expect(state.reachable).toBe(false);
-      expect(state.error).toBe(`timed out after 200 ms at ${url}`);
+      expect(state.error).toBe(`GET /: no answer within 200 ms (connection.timeout) at ${url}`);
     } finally {
       server.close();
     }
@@ -112,7 +115,7 @@ describe('readCluster', () => {
     const { state } = await readCluster('west', elasticsearch, connection());
     expect(state.reachable).toBe(false);
     expect(state.error).toBe(
-      '401 Unauthorized: unable to authenticate with provided credentials and anonymous access is not allowed for this request',
+      'GET / answered 401 Unauthorized: unable to authenticate with provided credentials and anonymous access is not allowed for this request',
     );
     expectNoSecret(state.error);
   });
@@ -120,7 +123,7 @@ describe('readCluster', () => {
   it('reports 401 with no credential, for a username and password', async () => {
     serveUnauthorized(SIX_PATHS, 'unable to authenticate user [xcluster] for REST request [/_security/role]');
     const { state } = await readCluster('west', elasticsearch, connection({ auth: BASIC }));
-    expect(state.error).toMatch(/^401 Unauthorized: unable to authenticate user \[xcluster\]/);
+    expect(state.error).toMatch(/^GET \/ answered 401 Unauthorized: unable to authenticate user \[xcluster\]/);
     expectNoSecret(state.error);
   });
 
@@ -146,7 +149,7 @@ describe('readCluster', () => {
       );
     }
     const { state } = await readCluster('west', elasticsearch, connection());
-    expect(state.error).toBe(`403 Forbidden: ${reason}`);
+    expect(state.error).toBe(`GET / answered 403 Forbidden: ${reason}`);
   });
 
   it('reports a DNS failure', async () => {
@@ -193,9 +196,11 @@ describe('readCluster', () => {
   it('cuts a proxy error page down to a short reason', async () => {
     const page = `<html><body>${'Bad Gateway '.repeat(100)}</body></html>`;
     const scope = nock(URL_WEST);
-    for (const path of SIX_PATHS) scope.get(path).times(3).reply(502, page, { 'content-type': 'text/html' });
-    const { state } = await readCluster('west', elasticsearch, connection());
-    expect(state.error).toMatch(/^502 Bad Gateway: <html>/);
+    for (const path of SIX_PATHS) scope.get(path).times(4).reply(502, page, { 'content-type': 'text/html' });
+    const { state } = await readCluster('west', elasticsearch, connection(), { retry: NO_WAIT });
+    expect(state.error).toBe(
+      "GET / answered 502 Bad Gateway (text/html): not the cluster's JSON API (a proxy or a login page?)",
+    );
     expect(state.error!.length).toBeLessThanOrEqual(301);
   });
 

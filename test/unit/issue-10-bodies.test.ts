@@ -139,7 +139,7 @@ describe('issue 10 bug 9: server errors keep their cause', () => {
     nock(URL_WEST).get(/.*/).times(6).reply(400, PARSE_FAILURE, ES_HEADERS);
     const { state } = await readCluster('west', elasticsearch, connection());
     expect(state.error).toBe(
-      '400 Bad Request: [1:30] [role-mapping] failed to parse field [rules]; caused by parse_exception: object [field] contains multiple fields',
+      'GET / answered 400 Bad Request: [1:30] [role-mapping] failed to parse field [rules]; caused by parse_exception: object [field] contains multiple fields',
     );
   });
 });

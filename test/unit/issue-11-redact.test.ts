@@ -27,6 +27,7 @@ const westWithBasicAuth = (username: string): ClusterConfig => ({
     url: 'https://west.example.com:9200',
     auth: { kind: 'basic', username, password: { ref: { env: 'WEST_PASSWORD' }, source: at } },
     timeoutMs: 30_000,
+    deadlineMs: 120_000,
     source: at,
   },
 });

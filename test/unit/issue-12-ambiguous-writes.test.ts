@@ -81,14 +81,17 @@ describe('issue 12 item 4: Elasticsearch writes whose answer was lost', () => {
   it('issue 12 item 4: a request timeout is unknown, not failed', async () => {
     nock(URL_WEST).put('/_security/role/r').delay(2000).reply(200, PUT_ROLE_CREATED, ES_HEADERS);
     const { results } = await run([roleCreate('r')], { timeoutMs: 100 });
-    expect(results[0]).toMatchObject({ status: 'unknown', error: 'may have been applied: request timed out' });
+    expect(results[0]).toMatchObject({
+      status: 'unknown',
+      error: expect.stringMatching(/^may have been applied: PUT \/_security\/role\/r: no answer within 100 ms/),
+    });
   });
 
   it('issue 12 item 4: a 2xx whose body is cut short is unknown', async () => {
     nock(URL_WEST).put('/_security/role/r').reply(200, '{"role":{"crea', ES_HEADERS);
     const { results } = await run([roleCreate('r')]);
     expect(results[0]!.status).toBe('unknown');
-    expect(results[0]!.error).toMatch(/^may have been applied: DeserializationError/);
+    expect(results[0]!.error).toMatch(/^may have been applied: PUT \/_security\/role\/r: the JSON answer ends early/);
   });
 
   it('issue 12 item 4: refused, no such host and a 4xx answer are plainly failed; only the lost answer is unknown', async () => {

@@ -83,7 +83,7 @@ describe('issue 12 item 1: the Action input `deadline`', () => {
     expect((await runMain()).inputs[0]?.deadlineMs).toBe(ms);
   });
 
-  it.each(['0s', '0', '-5m', '30 minutes', '1h', 'Infinity', '1e3'])('deadline: %j is refused', async (text) => {
+  it.each(['0s', '0', '-5m', '30 minutes', 'Infinity', '1e3'])('deadline: %j is refused', async (text) => {
     vi.stubEnv('INPUT_DEADLINE', text);
     const { inputs, stdout } = await runMain();
     expect(inputs).toEqual([]);

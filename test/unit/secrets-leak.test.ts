@@ -173,7 +173,8 @@ const SCENARIOS: Record<string, { serve: () => void; shows: RegExp }> = {
       const reason = `login of [Basic ${basic(USER, LEAK_SECRETS.userPassword)}] failed: [${LEAK_SECRETS.userPassword}]`;
       west.failNext('GET', '/_security/_authenticate', 500, esError(500, 'exception', reason));
     },
-    shows: /unreachable: 500 Internal Server Error: login of \[Basic \*\*\*\] failed: \[\*\*\*\]/,
+    shows:
+      /unreachable: GET \/_security\/_authenticate answered 500 Internal Server Error: login of \[Basic \*\*\*\] failed: \[\*\*\*\]/,
   },
   '401 quoting the credentials': {
     serve: () => {

@@ -156,6 +156,17 @@ const parseBody = (body: string): unknown => {
   }
 };
 
+/** What a real server answers a write of this route with, when a test gives no body. */
+export function defaultAnswer(method: string, path: string): unknown {
+  if (method === 'DELETE') return DELETE_FOUND;
+  if (path === '/_cluster/settings') return { acknowledged: true, persistent: {}, transient: {} };
+  if (method === 'POST') return CHANGE_PASSWORD_OK;
+  if (path.startsWith('/_security/role_mapping/')) return PUT_ROLE_MAPPING_CREATED;
+  if (path.startsWith('/_security/role/')) return PUT_ROLE_CREATED;
+  if (path.startsWith('/_security/user/')) return PUT_USER_CREATED;
+  return {};
+}
+
 /**
  * Serves `routes` ("METHOD /path" → one reply, or replies in order) and records every request,
  * answered or not, in arrival order.
@@ -172,7 +183,10 @@ export function serveWrites(routes: [string, Reply | Reply[]][], url = URL_WEST)
       const interceptor = scope.intercept(path, method);
       // An Error instance: nock 14 turns a plain object into a request that never ends.
       if (reply.error) interceptor.replyWithError(Object.assign(new Error(reply.error.message), reply.error));
-      else interceptor.reply(reply.status ?? 200, (reply.body ?? {}) as nock.Body, { ...ES_HEADERS, ...reply.headers });
+      else {
+        const body = reply.body ?? defaultAnswer(method, path);
+        interceptor.reply(reply.status ?? 200, body as nock.Body, { ...ES_HEADERS, ...reply.headers });
+      }
     }
   }
   return seen;
