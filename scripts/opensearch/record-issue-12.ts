@@ -136,7 +136,7 @@ await record({
     add('xc12-b', { password: TEST_PASSWORD, opendistro_security_roles: ['xc12-no-such-role'] }),
   ],
   variant: 'second-missing-role',
-  note: "item 12: B names a missing role; the answer names the role, not the user",
+  note: 'item 12: B names a missing role; the answer names the role, not the user',
 });
 
 // Item 13: a hidden role, made with the admin certificate.

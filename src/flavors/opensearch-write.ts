@@ -19,6 +19,7 @@ import {
   type OperationResult,
   type RetryPolicy,
 } from './flavor.js';
+import { patchFailure } from './opensearch-blame.js';
 import { MANAGED_ATTRIBUTE, MANAGED_SUFFIX, MANAGED_VALUE, normalize } from './opensearch-canonical.js';
 import { openSearchClient } from './opensearch-client.js';
 import { backoffDelay, withRetry } from './retry.js';
@@ -66,16 +67,23 @@ const pointer = (name: string): string => `/${name.replace(/~/g, '~0').replace(/
 const markedDescription = (body: Canonical): string =>
   `${typeof body.description === 'string' ? body.description : ''}${MANAGED_SUFFIX}`;
 
-/** The server stores a DLS query as a JSON string; the canonical form holds the parsed query. */
+/**
+ * The server stores a DLS query as text; the canonical form holds that text already, with every
+ * number exactly as the config wrote it (opensearch-canonical.ts), so it goes on the wire as it is.
+ */
 function roleWire(body: Canonical): Obj {
-  const permissions = Array.isArray(body.index_permissions) ? body.index_permissions : [];
-  return {
-    ...body,
-    index_permissions: permissions.map((p) =>
-      isObject(p) && p.dls !== undefined && typeof p.dls !== 'string' ? { ...p, dls: JSON.stringify(p.dls) } : p,
-    ),
-    description: markedDescription(body),
-  };
+  return { ...body, description: markedDescription(body) };
+}
+
+/**
+ * A roles mapping the server takes needs at least one of its lists, even empty (an empty body is
+ * 400 `specify_one_of`, test/fixtures/opensearch/2.19.4/issue-12/02); the canonical form drops
+ * empty lists, so a mapping of nobody gets `users: []` back.
+ */
+function rolesMappingWire(body: Canonical): Obj {
+  const lists = ['users', 'backend_roles', 'hosts', 'and_backend_roles'];
+  const some = lists.some((k) => body[k] !== undefined);
+  return { ...(some ? {} : { users: [] }), ...body, description: markedDescription(body) };
 }
 
 /** A user whole, with the ownership attribute, and its password when it is created or changed. */
@@ -92,6 +100,7 @@ function wireBody(op: Operation): Obj {
   const { kind, body } = op.change;
   if (kind === 'internal_user') return internalUserWire(op);
   if (kind === 'role') return roleWire(body);
+  if (kind === 'roles_mapping') return rolesMappingWire(body);
   if (kind === 'nodes_dn') return { ...body };
   return { ...body, description: markedDescription(body) };
 }
@@ -120,20 +129,37 @@ function asPlanned(change: Change, live: unknown): boolean {
 /** The step's objects that changed on the server since the plan. */
 async function movedSincePlan(client: Client, step: Operation[]): Promise<string[]> {
   const kind = step[0]!.change.kind;
-  const { body } = await client.transport.request({ method: 'GET', path: collectionPath(kind) });
-  const live = isObject(body) ? body : {};
+  const path = collectionPath(kind);
+  const { body } = await client.transport.request({ method: 'GET', path });
+  // Unknown is not "as planned": an answer that is no collection stops the step.
+  if (!isObject(body)) throw new WriteError(`GET ${path} before the PATCH: the answer is not a collection of objects`);
   // The answer is the server's JSON: only an own member is an object of that name.
-  const liveObject = (name: string): unknown => (Object.hasOwn(live, name) ? live[name] : undefined);
+  const liveObject = (name: string): unknown => (Object.hasOwn(body, name) ? body[name] : undefined);
   return step.filter((op) => !asPlanned(op.change, liveObject(op.change.name))).map((op) => op.change.name);
 }
 
 /**
- * Sends the PATCH; a 409 (another writer changed the security index between our read and our
- * write) is retried after a fresh read shows that the step's objects are still as planned. If
- * they are not, the plan is out of date: fail rather than overwrite someone's change.
+ * Reads the collection again right before the PATCH: the server refuses JSON Patch `test`, and a
+ * 409 only catches two writes racing inside it, so a change made by hand between the plan and
+ * the apply would otherwise be overwritten without a word. (What changes between this read and
+ * the PATCH, milliseconds later, is the 409's to catch.)
+ */
+async function refuseMoved(client: Client, step: Operation[], when: string): Promise<void> {
+  const moved = await movedSincePlan(client, step);
+  if (moved.length === 0) return;
+  const what = moved.length === 1 ? `${moved[0]!} changed` : `${moved.join(', ')} changed`;
+  throw new WriteError(`${what} on the server since the plan (${when}): nothing was written; re-run the plan`);
+}
+
+/**
+ * Sends the PATCH once a fresh read shows the step's objects as planned; a 409 (another writer
+ * changed the security index between that read and our write) is retried after another fresh
+ * read. If they are not as planned, the plan is out of date: fail rather than overwrite
+ * someone's change.
  */
 async function sendPatch(client: Client, step: Operation[], patch: PatchOperation[], policy: RetryPolicy) {
   const path = collectionPath(step[0]!.change.kind);
+  await refuseMoved(client, step, 'read again before the PATCH');
   for (let conflicts = 0; ; conflicts++) {
     try {
       await withRetry(
@@ -145,12 +171,7 @@ async function sendPatch(client: Client, step: Operation[], patch: PatchOperatio
     } catch (err) {
       if (statusOf(err) !== 409 || conflicts >= policy.retries) throw err;
       await policy.sleep(backoffDelay(conflicts, policy));
-      const moved = await movedSincePlan(client, step);
-      if (moved.length > 0) {
-        throw new WriteError(
-          `${moved.join(', ')} changed on the server since the plan (409 conflict, then a fresh read): re-run the plan`,
-        );
-      }
+      await refuseMoved(client, step, '409 conflict, then a fresh read');
     }
   }
 }
@@ -161,15 +182,17 @@ async function executePatch(client: Client, conn: Connection, step: Operation[],
     conn,
     step.map((op) => op.password),
   );
-  let error: string | undefined;
+  let reason: string | undefined;
   try {
     await sendPatch(client, step, patchFor(step), opts.retry);
   } catch (err) {
-    const reason = scrub(describeWriteError(err), secrets);
-    error = step.length > 1 ? `${reason} (one PATCH for ${step.length} objects: none was applied)` : reason;
+    reason = scrub(describeWriteError(err), secrets);
   }
+  // Each object's line names the object the answer is about (opensearch-blame.ts), not the first.
   return step.map((op): OperationResult =>
-    error === undefined ? { change: op.change, status: 'done' } : { change: op.change, status: 'failed', error },
+    reason === undefined
+      ? { change: op.change, status: 'done' }
+      : { change: op.change, status: 'failed', error: patchFailure(step, op, reason) },
   );
 }
 

@@ -8,7 +8,7 @@ import { addObjects, baseState, type Dialect } from './settings.js';
 import { type Connection, type FlavorAdapter, type Snapshot } from './flavor.js';
 import { openSearchClient } from './opensearch-client.js';
 import { authenticate, execute } from './opensearch-write.js';
-import { isBuiltIn, isManaged, normalize } from './opensearch-canonical.js';
+import { isBuiltIn, isHidden, isManaged, normalize } from './opensearch-canonical.js';
 
 type Obj = Record<string, unknown>;
 
@@ -201,7 +201,7 @@ function parse(snapshot: Snapshot): ClusterState {
   };
 }
 
-const DIALECT: Dialect = { flavor: 'opensearch', normalize, isBuiltIn, isManaged };
+const DIALECT: Dialect = { flavor: 'opensearch', normalize, isBuiltIn, isManaged, isHidden };
 
 export const opensearch: FlavorAdapter = {
   flavor: 'opensearch',
