@@ -9,6 +9,7 @@ import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { diffCluster } from '../../src/drift/diff.js';
 import { buildPlan, lintOnly } from '../../src/drift/plan.js';
+import { canonicalJsonText } from '../../src/model/json-text.js';
 import { type Connection, type Operation, type RetryPolicy } from '../../src/flavors/flavor.js';
 import { opensearch, OPENSEARCH_RESPONSE_KEYS } from '../../src/flavors/opensearch.js';
 import { patchFor } from '../../src/flavors/opensearch-write.js';
@@ -234,6 +235,22 @@ describe('issue 12 item 11: DLS integers above 2^53', () => {
       expect(permission!.dls).toBe(`{"term":{"account":${BIG}}}`);
     });
   }
+
+  it('issue 12 item 11: the canonical text keeps numbers as written and reads JSON as JSON.parse does', () => {
+    expect(canonicalJsonText('{ "b": [1.50, -0, 1e400], "a": "\\u0041\\n" }')).toBe('{"a":"A\\n","b":[1.50,-0,1e400]}');
+    expect(canonicalJsonText('{"a":1,"a":2}')).toBe('{"a":2}'); // the last one wins
+    expect(canonicalJsonText('{"term":{"owner":"${user.name}"}}')).toBe('{"term":{"owner":"${user.name}"}}');
+    for (const notJson of [
+      '{"term": ${user.name}}',
+      '{"a":1,}',
+      '01',
+      '"\t raw tab"', // a raw tab inside a string
+      '[1] [2]',
+    ]) {
+      expect(canonicalJsonText(notJson), notJson).toBeUndefined();
+    }
+    expect(canonicalJsonText('['.repeat(500) + ']'.repeat(500))).toBeUndefined(); // bounded nesting
+  });
 
   it('issue 12 item 11: text that only differs in spacing and key order is no change', () => {
     const config = loadFiles({ 'clusters/leader.yml': roleFile(`'{"term":  {"account": ${BIG}}}'`) });
