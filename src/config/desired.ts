@@ -9,7 +9,9 @@ import {
   type Desired,
   type Kind,
   type SecretSpec,
+  type SourceRef,
 } from '../model/types.js';
+import { withDlsText } from './dls-text.js';
 import { type SecretInput } from './schema.js';
 import { type ClusterFile } from './schema-elasticsearch.js';
 import { type OpenSearchClusterFile } from './schema-opensearch.js';
@@ -67,6 +69,13 @@ export function toClusterConfig(c: ClusterFileData): ClusterConfig {
   return { name: c.name, file: c.yaml.file, connection, prune: c.data.prune, checkPasswords: c.data.check_passwords };
 }
 
+/** Where each top-level field of an object was written, so a rule can point at the field's own line. */
+function fieldSources(y: YamlFile, at: readonly PropertyKey[], body: object): Record<string, SourceRef> {
+  const out: Record<string, SourceRef> = Object.create(null) as Record<string, SourceRef>;
+  for (const key of Object.keys(body)) out[key] = sourceOfPath(y, [...at, key]);
+  return out;
+}
+
 /** One Desired per object of the cluster file, in file order. */
 export function toDesired(c: ClusterFileData): Desired[] {
   const out: Desired[] = [];
@@ -77,6 +86,7 @@ export function toDesired(c: ClusterFileData): Desired[] {
       name,
       body: flavors[c.flavor].normalize(kind, body),
       source: sourceOfPath(c.yaml, [section, name]),
+      fieldSources: fieldSources(c.yaml, [section, name], body),
       ...extra,
     });
   /** The password is resolved only by the steps that need it; it never enters the body. */
@@ -85,7 +95,8 @@ export function toDesired(c: ClusterFileData): Desired[] {
 
   if (c.flavor === 'opensearch') {
     const d = c.data;
-    for (const [name, role] of Object.entries(d.roles ?? {})) add('role', 'roles', name, role);
+    for (const [name, role] of Object.entries(d.roles ?? {}))
+      add('role', 'roles', name, withDlsText(c.yaml, name, role));
     for (const [name, { password: p, ...user }] of Object.entries(d.internal_users ?? {})) {
       add('internal_user', 'internal_users', name, user, password(p, 'internal_users', name));
     }

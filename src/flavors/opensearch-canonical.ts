@@ -3,6 +3,7 @@
 // ours. Shared by the read side (opensearch.ts) and the write side (opensearch-write.ts).
 
 import { normalizeRemoteCluster, sortKeys } from '../model/normalize.js';
+import { canonicalJsonText } from '../model/json-text.js';
 import { type Canonical, type Kind } from '../model/types.js';
 
 type Obj = Record<string, unknown>;
@@ -56,14 +57,16 @@ function description(v: unknown): string | undefined {
   return text === '' ? undefined : text;
 }
 
-/** `dls` is a query as a JSON string; an object written in YAML equals the string the server stores. */
+/**
+ * `dls` is a query the server stores as text. Its canonical form is that text normalised without
+ * going through JavaScript numbers (model/json-text.ts): an integer above 2^53 stays exactly as
+ * written, so a change of it is a change. An object (a body built in code) is its JSON text; a
+ * template that is not JSON is compared as it is written.
+ */
 function dls(v: unknown): unknown {
-  if (typeof v !== 'string') return v;
-  try {
-    return JSON.parse(v) as unknown;
-  } catch {
-    return v; // a template that is not JSON: compare as text
-  }
+  if (v === undefined || v === null || v === '') return undefined;
+  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  return canonicalJsonText(text) ?? text;
 }
 
 function role(body: Obj): Canonical {
@@ -158,3 +161,6 @@ export function isManaged(kind: Kind, body: unknown): boolean {
 /** Built-in objects: reserved, static or hidden. Never ours to manage, never drift. */
 export const isBuiltIn = (body: unknown): boolean =>
   isObject(body) && (body.reserved === true || body.static === true || body.hidden === true);
+
+/** Hidden objects: the REST API lists them only to the admin certificate (issue-12/13, 14). */
+export const isHidden = (body: unknown): boolean => isObject(body) && body.hidden === true;

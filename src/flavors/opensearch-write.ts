@@ -19,6 +19,7 @@ import {
   type OperationResult,
   type RetryPolicy,
 } from './flavor.js';
+import { patchFailure } from './opensearch-blame.js';
 import { MANAGED_ATTRIBUTE, MANAGED_SUFFIX, MANAGED_VALUE, normalize } from './opensearch-canonical.js';
 import { ANY_OBJECT, READ_SHAPES, WRITE_SHAPES } from './answers.js';
 import { exchange, readRequest, writeRequest, type Send } from './http.js';
@@ -36,6 +37,7 @@ import {
   WriteError,
 } from './write.js';
 import { failureOf, LostAnswers, outcomeOf, runStep, sendWrite, type Outcome } from './write-outcome.js';
+import { type WriteFailure } from './write.js';
 import { secretsOf } from './read.js';
 
 type Obj = Record<string, unknown>;
@@ -80,16 +82,23 @@ const pointer = (name: string): string => `/${name.replace(/~/g, '~0').replace(/
 const markedDescription = (body: Canonical): string =>
   `${typeof body.description === 'string' ? body.description : ''}${MANAGED_SUFFIX}`;
 
-/** The server stores a DLS query as a JSON string; the canonical form holds the parsed query. */
+/**
+ * The server stores a DLS query as text; the canonical form holds that text already, with every
+ * number exactly as the config wrote it (opensearch-canonical.ts), so it goes on the wire as it is.
+ */
 function roleWire(body: Canonical): Obj {
-  const permissions = Array.isArray(body.index_permissions) ? body.index_permissions : [];
-  return {
-    ...body,
-    index_permissions: permissions.map((p) =>
-      isObject(p) && p.dls !== undefined && typeof p.dls !== 'string' ? { ...p, dls: JSON.stringify(p.dls) } : p,
-    ),
-    description: markedDescription(body),
-  };
+  return { ...body, description: markedDescription(body) };
+}
+
+/**
+ * A roles mapping the server takes needs at least one of its lists, even empty (an empty body is
+ * 400 `specify_one_of`, test/fixtures/opensearch/2.19.4/issue-12/02); the canonical form drops
+ * empty lists, so a mapping of nobody gets `users: []` back.
+ */
+function rolesMappingWire(body: Canonical): Obj {
+  const lists = ['users', 'backend_roles', 'hosts', 'and_backend_roles'];
+  const some = lists.some((k) => body[k] !== undefined);
+  return { ...(some ? {} : { users: [] }), ...body, description: markedDescription(body) };
 }
 
 /** A user whole, with the ownership attribute, and its password when it is created or changed. */
@@ -106,6 +115,7 @@ function wireBody(op: Operation): Obj {
   const { kind, body } = op.change;
   if (kind === 'internal_user') return internalUserWire(op);
   if (kind === 'role') return roleWire(body);
+  if (kind === 'roles_mapping') return rolesMappingWire(body);
   if (kind === 'nodes_dn') return { ...body };
   return { ...body, description: markedDescription(body) };
 }
@@ -134,19 +144,40 @@ function asPlanned(change: Change, live: unknown): boolean {
 /** The step's objects that changed on the server since the plan. */
 async function movedSincePlan(client: Client, step: Operation[]): Promise<string[]> {
   const kind = step[0]!.change.kind;
-  const { body } = await readRequest(client.send, { method: 'GET', path: collectionPath(kind) }, client, {
-    shape: READ_SHAPES.collection,
-  });
-  const live = isObject(body) ? body : {};
+  const path = collectionPath(kind);
+  const { body } = await readRequest(client.send, { method: 'GET', path }, client, { shape: READ_SHAPES.collection });
+  // Unknown is not "as planned": an answer that is no collection stops the step.
+  if (!isObject(body)) throw new WriteError(`GET ${path} before the PATCH: the answer is not a collection of objects`);
   // The answer is the server's JSON: only an own member is an object of that name.
-  const liveObject = (name: string): unknown => (Object.hasOwn(live, name) ? live[name] : undefined);
+  const liveObject = (name: string): unknown => (Object.hasOwn(body, name) ? body[name] : undefined);
   return step.filter((op) => !asPlanned(op.change, liveObject(op.change.name))).map((op) => op.change.name);
 }
 
 /**
- * Sends the PATCH; a 409 (another writer changed the security index between our read and our
- * write) is retried after a fresh read shows that the step's objects are still as planned. If
- * they are not, the plan is out of date: fail rather than overwrite someone's change.
+ * Reads the collection again right before the PATCH: the server refuses JSON Patch `test`, and a
+ * 409 only catches two writes racing inside it, so a change made by hand between the plan and
+ * the apply would otherwise be overwritten without a word. (What changes between this read and
+ * the PATCH, milliseconds later, is the 409's to catch.)
+ */
+async function refuseMoved(client: Client, step: Operation[], when: string): Promise<void> {
+  let moved: string[];
+  try {
+    moved = await movedSincePlan(client, step);
+  } catch (err) {
+    // A read, not a write: whatever became of it (a lost answer included), this PATCH was not sent.
+    if (err instanceof WriteError) throw err;
+    throw new WriteError(`the fresh read (${when}) failed: ${describeWriteError(err)}; this PATCH was not sent`);
+  }
+  if (moved.length === 0) return;
+  const what = moved.length === 1 ? `${moved[0]!} changed` : `${moved.join(', ')} changed`;
+  throw new WriteError(`${what} on the server since the plan (${when}): nothing was written; re-run the plan`);
+}
+
+/**
+ * Sends the PATCH once a fresh read shows the step's objects as planned; a 409 (another writer
+ * changed the security index between that read and our write) is retried after another fresh
+ * read. If they are not as planned, the plan is out of date: fail rather than overwrite
+ * someone's change.
  */
 async function sendPatch(
   client: Client,
@@ -156,6 +187,7 @@ async function sendPatch(
   lost: LostAnswers,
 ) {
   const path = collectionPath(step[0]!.change.kind);
+  await refuseMoved(client, step, 'read again before the PATCH');
   for (let conflicts = 0; ; conflicts++) {
     try {
       await withRetry(
@@ -169,12 +201,7 @@ async function sendPatch(
     } catch (err) {
       if (statusOf(err) !== 409 || conflicts >= policy.retries) throw err;
       await policy.sleep(backoffDelay(conflicts, policy));
-      const moved = await movedSincePlan(client, step);
-      if (moved.length > 0) {
-        throw new WriteError(
-          `${moved.join(', ')} changed on the server since the plan (409 conflict, then a fresh read): re-run the plan`,
-        );
-      }
+      await refuseMoved(client, step, '409 conflict, then a fresh read');
     }
   }
 }
@@ -190,16 +217,24 @@ async function executePatch(client: Client, conn: Connection, step: Operation[],
     step.map((op) => op.password),
   );
   const lost = new LostAnswers();
-  let outcome: Outcome = { status: 'done' };
+  let failed: { failure: WriteFailure; reason: string } | undefined;
   try {
     await sendPatch(client, step, patchFor(step), opts.retry, lost);
   } catch (err) {
-    const { failure, reason } = failureOf(err, lost, secrets);
-    const many = step.length > 1;
-    const whole = failure === 'unknown' ? 'all of them or none was applied' : 'none was applied';
-    outcome = outcomeOf(failure, many ? `${reason} (one PATCH for ${step.length} objects: ${whole})` : reason);
+    failed = failureOf(err, lost, secrets);
   }
-  return step.map((op): OperationResult => ({ change: op.change, ...outcome }));
+  if (failed === undefined) return step.map((op): OperationResult => ({ change: op.change, status: 'done' }));
+  const { failure, reason } = failed;
+  // An answer lost: the server applies a PATCH whole or not at all, so every object is unknown.
+  if (failure === 'unknown') {
+    const whole = step.length > 1 ? ` (one PATCH for ${step.length} objects: all of them or none was applied)` : '';
+    return step.map((op): OperationResult => ({ change: op.change, ...outcomeOf(failure, `${reason}${whole}`) }));
+  }
+  // Each object's line names the object the answer is about (opensearch-blame.ts), not the first.
+  return step.map((op): OperationResult => ({
+    change: op.change,
+    ...outcomeOf(failure, patchFailure(step, op, reason)),
+  }));
 }
 
 /** A remote cluster: one `PUT /_cluster/settings` with its own settings only (as in Elasticsearch). */

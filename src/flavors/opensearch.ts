@@ -10,7 +10,7 @@ import { type Connection, type FlavorAdapter, type ReadOptions, type Snapshot } 
 import { AnswerError, kindOf, readRequest, type Answer, type ClusterRequest, type Send, type Shape } from './http.js';
 import { openSearchClient, openSearchSend } from './opensearch-client.js';
 import { authenticate, execute } from './opensearch-write.js';
-import { isBuiltIn, isManaged, normalize } from './opensearch-canonical.js';
+import { isBuiltIn, isHidden, isManaged, normalize } from './opensearch-canonical.js';
 
 type Obj = Record<string, unknown>;
 
@@ -237,7 +237,7 @@ function parse(snapshot: Snapshot): ClusterState {
   };
 }
 
-const DIALECT: Dialect = { flavor: 'opensearch', normalize, isBuiltIn, isManaged };
+const DIALECT: Dialect = { flavor: 'opensearch', normalize, isBuiltIn, isManaged, isHidden };
 
 export const opensearch: FlavorAdapter = {
   flavor: 'opensearch',

@@ -42,3 +42,20 @@ export function answerReason(body: unknown): string {
   if (typeof error === 'string') return error;
   return typeof body === 'string' ? body : '';
 }
+
+/**
+ * What the OpenSearch security plugin's validation errors add to their `reason`: `{ status:
+ * "error", reason: "Invalid configuration", specify_one_of: { keys: "users,hosts" } }` says why
+ * only in the keys beside the reason (test/fixtures/opensearch/2.19.4/issue-12/02,
+ * writes/13). " (specify_one_of: users,hosts)", or "" when there is nothing beside it.
+ */
+export function validationDetail(body: unknown): string {
+  if (!isObject(body) || body.status !== 'error') return '';
+  const parts = Object.entries(body)
+    .filter(([k]) => k !== 'status' && k !== 'reason')
+    .map(([k, v]) => {
+      const keys = isObject(v) ? v.keys : v;
+      return typeof keys === 'string' ? `${k}: ${keys}` : `${k}: ${JSON.stringify(v)}`;
+    });
+  return parts.length > 0 ? ` (${parts.join('; ')})` : '';
+}

@@ -156,6 +156,8 @@ export interface Dialect {
   isBuiltIn(body: unknown): boolean;
   /** Carries the ownership marker. */
   isManaged(kind: Kind, body: unknown): boolean;
+  /** Hidden from the REST API (OpenSearch `hidden: true`): listed only to the admin certificate. */
+  isHidden?(body: unknown): boolean;
 }
 
 /**
@@ -202,6 +204,7 @@ export function addObjects(state: ClusterState, kind: Kind, response: unknown, d
   if (!isObject(response)) return;
   for (const [name, body] of Object.entries(response)) {
     if (refusedName(state, kind, name)) continue;
+    if (dialect.isHidden?.(body)) ((state.hidden ??= {})[kind] ??= []).push(name);
     if (dialect.isBuiltIn(body)) state.reserved[kind].push(name);
     else state.objects[kind][name] = { body: dialect.normalize(kind, body), managed: dialect.isManaged(kind, body) };
   }

@@ -10,7 +10,7 @@ import { type Canonical, type Change, type Json, type SettingsScope } from '../m
 import { type Connection, type Operation } from './flavor.js';
 import { basicCredentials } from '../model/redact.js';
 import { displayUrl, scrubbed, secretsOf } from './read.js';
-import { causeChain } from './server-error.js';
+import { causeChain, validationDetail } from './server-error.js';
 import { parseRetryAfter, type RetryDecision } from './retry.js';
 
 type Obj = Record<string, unknown>;
@@ -131,7 +131,7 @@ function httpError(status: number, body: unknown): string {
     const reason = typeof error.reason === 'string' ? error.reason : '';
     return [`${status}${type ? ` ${type}` : ''}`, reason].filter((s) => s !== '').join(': ') + causeChain(error);
   }
-  const text = typeof error === 'string' ? error : typeof body === 'string' ? body : '';
+  const text = typeof error === 'string' ? error + validationDetail(body) : typeof body === 'string' ? body : '';
   return `${status} ${STATUS_CODES[status] ?? 'error'}${text ? `: ${text}` : ''}`;
 }
 
@@ -206,10 +206,15 @@ export const changesOtherThanPassword = (change: Change): boolean => change.diff
 
 /** The resolved password of a user operation; a WriteError when it was not resolved. */
 export function requirePassword(op: Operation): string {
-  if (op.password === undefined || op.password === '') {
-    throw new WriteError(`no password for user ${op.change.name}: its password reference was not resolved`);
+  if (op.password !== undefined && op.password !== '') return op.password;
+  if (op.change.password === undefined) {
+    // The plan's new-user-password rule refuses this before apply; a caller that skipped it gets the same words.
+    const section = op.change.kind === 'internal_user' ? 'internal_users' : 'users';
+    throw new WriteError(
+      `${section}.${op.change.name}.password is not set: creating a user needs a password (add password: { env: NAME } or { file: PATH })`,
+    );
   }
-  return op.password;
+  throw new WriteError(`no password for user ${op.change.name}: its password reference was not resolved`);
 }
 
 /**

@@ -54,6 +54,8 @@ export interface Desired {
   /** The object in canonical form (see model/normalize.ts). Never holds a secret. */
   body: Canonical;
   source: SourceRef;
+  /** Where each top-level field of the object was written (absent for objects expanded from intents). */
+  fieldSources?: Record<string, SourceRef>;
   /** A user's password, resolved only by the steps that need the value. */
   password?: SecretSpec;
   /** A remote cluster's link to the cluster file of the cluster it points at. */
@@ -244,6 +246,11 @@ export interface ClusterState {
   objects: ObjectsByKind;
   /** Built-in / reserved objects, by kind: never managed, never drift. */
   reserved: Record<Kind, string[]>;
+  /**
+   * Of those, the hidden ones (OpenSearch `hidden: true`, made with the admin certificate): the
+   * REST API lists them only to the admin certificate and answers 404 to anyone else's write.
+   */
+  hidden?: Partial<Record<Kind, string[]>>;
   remoteInfo: Record<string, RemoteInfo>;
   /** Users whose configured password no longer authenticates (found by `checkPasswords`). */
   stalePasswords?: string[];

@@ -2,11 +2,14 @@
 // touches the diff or the renderers.
 
 import { type Finding } from '../model/types.js';
+import { actionGroupRules } from './action-groups.js';
 import { apiKeyRules } from './apikeys.js';
 import { ccrRules } from './ccr.js';
 import { ccsRules } from './ccs.js';
 import { fieldVersionRules } from './field-versions.js';
+import { hiddenRules } from './hidden.js';
 import { nameRules } from './names.js';
+import { newUserPasswordRules } from './new-user-password.js';
 import { openSearchRules } from './opensearch.js';
 import { passwordRules } from './passwords.js';
 import { privilegeRules } from './privileges.js';
@@ -22,6 +25,7 @@ export { type Rule, type RuleContext } from './rule.js';
 
 export const rules: Rule[] = [
   ...reservedRules,
+  ...hiddenRules,
   ...privilegeRules,
   ...ccrRules,
   ...ccsRules,
@@ -30,7 +34,9 @@ export const rules: Rule[] = [
   ...versionRules,
   ...fieldVersionRules,
   ...userRules,
+  ...newUserPasswordRules,
   ...openSearchRules,
+  ...actionGroupRules,
   ...referenceRules,
   ...nameRules,
   ...passwordRules,

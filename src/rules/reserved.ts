@@ -10,6 +10,7 @@ const reservedObjectNamed: Rule = {
     return config.desired.flatMap((d) => {
       const state = live.find((s) => s.name === d.cluster);
       if (!state?.reserved[d.kind].includes(d.name)) return [];
+      if (state.hidden?.[d.kind]?.includes(d.name)) return []; // the hidden-object rule says what it is
       return [
         {
           severity: 'error' as const,

@@ -156,7 +156,8 @@ describe('an OpenSearch cluster file', () => {
       index_permissions: [
         {
           allowed_actions: ['indices:admin/mappings/get', 'read'],
-          dls: { term: { public: true } },
+          // The query's text, normalised without JavaScript numbers (issue 12 item 11).
+          dls: '{"term":{"public":true}}',
           fls: ['~secret'],
           index_patterns: ['logs-*'],
           masked_fields: ['user.email'],

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildPlan, lintOnly } from '../../src/drift/plan.js';
-import { formatSource, type ClusterState, type Config, type Finding } from '../../src/model/types.js';
+import { emptyObjects, formatSource, type ClusterState, type Config, type Finding } from '../../src/model/types.js';
 import { rules } from '../../src/rules/index.js';
 import { clusterFile, connection, loadFiles, openSearchFile } from './helpers/config-dir.js';
 import { liveState } from './helpers/model.js';
@@ -380,6 +380,33 @@ const CASES: Case[] = [
     says: 'the passwords of repl on leader are not checked: its security config counts failed logins (auth_failure_listeners: ip_rate_limiting (ip))',
   },
   {
+    id: 'hidden-object',
+    severity: 'error',
+    at: 'clusters/leader.yml:9',
+    breaks: () =>
+      plan(mappingEstate(true), {
+        leader: (s) => ({ ...openSearch(s), hidden: { roles_mapping: ['logs-reader'] } }),
+      }),
+    satisfies: () => plan(mappingEstate(true), { leader: openSearch }),
+    says: 'roles_mapping "logs-reader" exists on leader as a hidden object',
+  },
+  {
+    id: 'action-group-type',
+    severity: 'error',
+    at: 'clusters/leader.yml:11',
+    breaks: () => plan(actionGroup('kibana'), { leader: openSearch }),
+    satisfies: () => plan(actionGroup('index'), { leader: openSearch }),
+    says: 'type kibana of action group ag on leader: OpenSearch 2.15.0 and later accept only cluster and index, and leader runs 2.19.4',
+  },
+  {
+    id: 'new-user-password',
+    severity: 'error',
+    at: 'clusters/leader.yml:9',
+    breaks: () => plan(PASSWORDLESS_USER, { leader: (s) => withoutUsers(openSearch(s)) }),
+    satisfies: () => plan(PASSWORDLESS_USER, { leader: openSearch }),
+    says: 'internal_users.jane.password is not set, and user jane does not exist on leader',
+  },
+  {
     id: 'self-lockout',
     severity: 'error',
     at: 'clusters/leader.yml:9',
@@ -388,6 +415,23 @@ const CASES: Case[] = [
     says: 'Keep it: keep backend_roles: [admin] in roles_mapping all_access',
   },
 ];
+
+/** An OpenSearch action group of the given type: `type` on line 11. */
+const actionGroup = (type: string): Files => ({
+  'clusters/leader.yml': openSearchFile(
+    'leader',
+    `action_groups:\n  ag:\n    allowed_actions: [read]\n    type: ${type}\n`,
+  ),
+});
+
+/** An OpenSearch user without a password (line 9), and a live state without any user. */
+const PASSWORDLESS_USER = {
+  'clusters/leader.yml': openSearchFile('leader', 'internal_users:\n  jane:\n    backend_roles: [readers]\n'),
+};
+const withoutUsers = (s: ClusterState): ClusterState => ({
+  ...s,
+  objects: { ...s.objects, internal_user: emptyObjects().internal_user },
+});
 
 /** west searches east (seed 002, written by hand): an empty local role, east's role with `privileges`. */
 function ccs(privileges: string): Files {
