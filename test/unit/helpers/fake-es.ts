@@ -11,7 +11,7 @@
 // put-user: {"created":true}, put-role-mapping: {"role_mapping":{"created":true}}, delete-*:
 // {"found":true}, change-password: {}, cluster-put-settings: {"acknowledged":true,…}).
 
-import nock from 'nock';
+import type nock from 'nock';
 import { FIXTURES, reservedUsers, type Line } from '../../fixtures/elasticsearch/index.js';
 import { ES_HEADERS } from './es-nock.js';
 import { serveAll } from './nock-server.js';
@@ -135,15 +135,22 @@ export class FakeElasticsearch {
   }
 
   install(): this {
-    const handle = (method: string, uri: string, body: unknown, authorization?: string): nock.ReplyFnResult => {
-      const parsed = typeof body === 'string' && body !== '' ? JSON.parse(body) : body || undefined;
-      this.requests.push({ method, path: uri, body: parsed, authorization });
-      const sent = typeof body === 'string' ? body : JSON.stringify(body ?? '');
-      const [status, answer, headers] = this.answer(method, uri.split('?')[0]!, parsed, authorization, sent);
-      return [status, answer as nock.Body, { ...ES_HEADERS, ...headers }];
-    };
-    serveAll(this.url, ['GET', 'PUT', 'POST', 'DELETE'], handle);
+    serveAll(this.url, ['GET', 'PUT', 'POST', 'DELETE'], (...request) => this.respond(...request));
     return this;
+  }
+
+  /** One request, as nock or a real server (test/faults/stand-in.ts) hands it over: status, body, headers. */
+  respond(
+    method: string,
+    uri: string,
+    body: unknown,
+    authorization?: string,
+  ): [number, nock.Body, Record<string, string>] {
+    const parsed = typeof body === 'string' && body !== '' ? JSON.parse(body) : body || undefined;
+    this.requests.push({ method, path: uri, body: parsed, authorization });
+    const sent = typeof body === 'string' ? body : JSON.stringify(body ?? '');
+    const [status, answer, headers] = this.answer(method, uri.split('?')[0]!, parsed, authorization, sent);
+    return [status, answer as nock.Body, { ...ES_HEADERS, ...(headers as Record<string, string>) }];
   }
 
   private answer(

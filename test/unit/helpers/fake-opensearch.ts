@@ -79,14 +79,21 @@ export class FakeOpenSearch {
   }
 
   install(): this {
-    const handle = (method: string, uri: string, body: unknown, authorization?: string): nock.ReplyFnResult => {
-      const user = basicUser(authorization);
-      const [status, answer, headers] = this.answer(method, uri.split('?')[0]!, body, user);
-      this.seen.push({ method, path: uri, status, ...(user ? { user: user.name } : {}) });
-      return [status, answer as nock.Body, headers as Record<string, string>];
-    };
-    serveAll(this.url, ['GET', 'PUT', 'PATCH', 'DELETE'], handle);
+    serveAll(this.url, ['GET', 'PUT', 'PATCH', 'DELETE'], (...request) => this.respond(...request));
     return this;
+  }
+
+  /** One request, as nock or a real server (test/faults/stand-in.ts) hands it over: status, body, headers. */
+  respond(
+    method: string,
+    uri: string,
+    body: unknown,
+    authorization?: string,
+  ): [number, nock.Body, Record<string, string>] {
+    const user = basicUser(authorization);
+    const [status, answer, headers] = this.answer(method, uri.split('?')[0]!, body, user);
+    this.seen.push({ method, path: uri, status, ...(user ? { user: user.name } : {}) });
+    return [status, answer as nock.Body, headers as Record<string, string>];
   }
 
   // -------------------------------------------------------------------------------------------

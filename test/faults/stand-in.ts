@@ -1,0 +1,82 @@
+// A stand-in Elasticsearch 8.19.5 on a real local port, for the fault suite: the stateful fake of
+// the unit tests (test/unit/helpers/fake-es.ts: it keeps what is written, so a re-run converges)
+// served by node:http instead of nock, with the 8.19.5 recordings where the fake's own line
+// differs (GET /, the built-in roles and users, the privilege list). The fault proxy (proxy.ts)
+// sits in front of it.
+
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import nock from 'nock';
+import { FakeElasticsearch } from '../unit/helpers/fake-es.js';
+
+// The fake's module loads nock, which patches node:http on import; this suite talks to real ports.
+nock.restore();
+
+type Obj = Record<string, unknown>;
+
+const RECORDED = new URL('../fixtures/elasticsearch/8.19.5/', import.meta.url);
+const recorded = (file: string): Obj => JSON.parse(readFileSync(new URL(file, RECORDED), 'utf8')) as Obj;
+
+const isReserved = (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && (v as { metadata?: Obj }).metadata?._reserved === true;
+
+const builtIn = (all: Obj): Obj => Object.fromEntries(Object.entries(all).filter(([, v]) => isReserved(v)));
+
+const OVERLAY = {
+  info: recorded('GET__.json'),
+  privileges: recorded('GET__security_privilege__builtin.json'),
+  roles: builtIn(recorded('GET__security_role.json')),
+  users: builtIn(recorded('GET__security_user.json')),
+};
+
+/** The fake's answer with the 8.19.5 recordings in place of its own line's. */
+function as8195(method: string, path: string, status: number, body: unknown): unknown {
+  if (method !== 'GET' || status !== 200) return body;
+  if (path === '/') return OVERLAY.info;
+  if (path === '/_security/privilege/_builtin') return OVERLAY.privileges;
+  const own = (o: unknown) => Object.fromEntries(Object.entries(o as Obj).filter(([, v]) => !isReserved(v)));
+  if (path === '/_security/role') return { ...OVERLAY.roles, ...own(body) };
+  if (path === '/_security/user') return { ...OVERLAY.users, ...own(body) };
+  return body;
+}
+
+export interface StandIn {
+  url: string;
+  fake: FakeElasticsearch;
+  stop: () => Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (text += c));
+    req.on('end', () => resolve(text));
+    req.on('error', reject);
+  });
+}
+
+/** Starts a stand-in Elasticsearch 8.19.5 on a free port of 127.0.0.1. */
+export async function startElasticsearch(): Promise<StandIn> {
+  const box: { fake?: FakeElasticsearch } = {};
+  const server: Server = createServer((req, res) => {
+    void readBody(req).then((body) => {
+      const method = req.method ?? 'GET';
+      const uri = req.url ?? '/';
+      const [status, answer, headers] = box.fake!.respond(method, uri, body, req.headers.authorization);
+      const shown = as8195(method, uri.split('?')[0]!, status, answer);
+      const text = typeof shown === 'string' ? shown : JSON.stringify(shown);
+      res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const fake = (box.fake = new FakeElasticsearch(url));
+  const stop = async (): Promise<void> => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return { url, fake, stop };
+}
