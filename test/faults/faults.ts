@@ -272,9 +272,38 @@ export const modesOf = (f: FaultCase): readonly Mode[] => f.modes ?? MODES;
 
 export const CASES = FAULTS.flatMap((f) => modesOf(f).map((mode) => ({ fault: f, mode })));
 
-/** "fault suite: 19 faults × 4 modes = 75 cases tried (…)" */
+/** The faults tried against the OpenSearch stand-in (opensearch.test.ts): the read faults of plan. */
+export const OPENSEARCH_FAULTS = FAULTS.filter((f) => modesOf(f).includes('plan'));
+
+/** The Elasticsearch read paths and their OpenSearch counterparts, as paths and as regex sources. */
+const OPENSEARCH_PATHS: [string, string][] = [
+  ['/_security/role_mapping', '/_plugins/_security/api/rolesmapping'],
+  ['/_security/role', '/_plugins/_security/api/roles'],
+];
+const asSource = (p: string): string => p.replace(/\//g, '\\/');
+
+/** The same fault on the OpenSearch endpoint of the same kind. */
+export function onOpenSearch(f: FaultCase): FaultCase {
+  const esPath = f.readPath ?? '/_security/role';
+  const readPath = OPENSEARCH_PATHS.find(([es]) => es === esPath)![1];
+  const readError = f.readError.map((r) => {
+    let source = r.source;
+    for (const [es, os] of OPENSEARCH_PATHS) source = source.replace(asSource(es), asSource(os));
+    return new RegExp(source, r.flags);
+  });
+  return { ...f, readPath, readError };
+}
+
+/** The line the suite prints: how many faults × modes it tried. */
 export function suiteLine(): string {
-  const skipped = FAULTS.length * MODES.length - CASES.length;
-  const why = skipped ? ` (${skipped} pairs left out on purpose: the deadline faults, see faults.ts)` : '';
-  return `fault suite: ${FAULTS.length} faults × ${MODES.length} modes = ${CASES.length} cases tried${why}`;
+  const pairs = FAULTS.length * MODES.length;
+  const out = pairs - CASES.length;
+  const why = out
+    ? ` (${out} left out on purpose: a deadline fault that cannot apply to that mode, see faults.ts)`
+    : '';
+  const all = CASES.length + OPENSEARCH_FAULTS.length;
+  return (
+    `fault suite: ${FAULTS.length} faults × ${MODES.length} modes on Elasticsearch = ${pairs} pairs, ` +
+    `${CASES.length} cases tried${why}; ${OPENSEARCH_FAULTS.length} faults × plan on OpenSearch; ${all} cases in all`
+  );
 }

@@ -105,7 +105,7 @@ function prepare(e: Estate, seed: Seed): void {
 // ---------------------------------------------------------------------------------------------
 // The JSON reports
 
-interface ChangeJson {
+export interface ChangeJson {
   action: string;
   kind: string;
   name: string;
@@ -113,7 +113,7 @@ interface ChangeJson {
   error?: string;
 }
 
-interface ClusterJson {
+export interface ClusterJson {
   name: string;
   reachable: boolean;
   error?: string;
@@ -124,9 +124,9 @@ interface ClusterJson {
 }
 
 const key = (c: ChangeJson): string => `${c.action} ${c.kind} ${c.name}`;
-const keys = (cs: ChangeJson[]): string[] => cs.map(key).sort();
+export const keys = (cs: ChangeJson[]): string[] => cs.map(key).sort();
 
-function report(run: CliRun): Record<string, ClusterJson> {
+export function report(run: CliRun): Record<string, ClusterJson> {
   let parsed: { clusters: ClusterJson[] };
   try {
     parsed = JSON.parse(run.stdout) as { clusters: ClusterJson[] };
@@ -146,14 +146,14 @@ interface Baseline {
 // Running
 
 /** The run, or `late` when it did not return within BOUND_MS (the proxy is then shut so that it unwinds). */
-async function bounded(e: Estate, args: string[]): Promise<CliRun | 'late'> {
+export async function bounded(proxy: FaultProxy, args: string[]): Promise<CliRun | 'late'> {
   const run = xcluster(...args);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), BOUND_MS)));
   const first = await Promise.race([run, late]);
   clearTimeout(timer);
   if (first !== 'late') return first;
-  await e.proxy.stop();
+  await proxy.stop();
   await Promise.race([run, new Promise((resolve) => setTimeout(resolve, BOUND_MS))]);
   return 'late';
 }
@@ -221,7 +221,7 @@ export function faultSuite(mode: Mode): Suite {
       prepare(e, seed);
       if (f.fault.kind === 'refuse' && (mode === 'plan' || mode === 'apply-read')) await e.proxy.closePort();
       else e.proxy.inject(...rulesFor(f, mode));
-      const run = await bounded(e, command(mode === 'plan' ? 'plan' : 'apply', e, f));
+      const run = await bounded(e.proxy, command(mode === 'plan' ? 'plan' : 'apply', e, f));
       if (run === 'late') throw new Error(`the run did not return within ${BOUND_MS} ms: no deadline ended it`);
       const got = report(run);
       await e.proxy.heal();
@@ -239,12 +239,13 @@ export function faultSuite(mode: Mode): Suite {
 // The checks
 
 /** Nothing hidden: an unreachable cluster says why; a reachable one shows the true plan, never a guess. */
-function checkRead(f: FaultCase, west: ClusterJson, baseline: Baseline): void {
-  if (f.onRead === 'recovers') expect(west.reachable, `west should be read after a retry: ${west.error}`).toBe(true);
-  if (f.onRead === 'fails') expect(west.reachable, 'west must be unreachable').toBe(false);
+export function checkRead(f: FaultCase, west: ClusterJson, baseline: Pick<ClusterJson, 'changes' | 'unmanaged'>): void {
+  const retried = `${west.name} should be read after a retry: ${west.error}`;
+  if (f.onRead === 'recovers') expect(west.reachable, retried).toBe(true);
+  if (f.onRead === 'fails') expect(west.reachable, `${west.name} must be unreachable`).toBe(false);
   if (west.reachable) {
-    expect(keys(west.changes)).toEqual(keys(baseline.west.changes));
-    expect(west.unmanaged).toEqual(baseline.west.unmanaged);
+    expect(keys(west.changes)).toEqual(keys(baseline.changes));
+    expect(west.unmanaged).toEqual(baseline.unmanaged);
     return;
   }
   expect(west.changes, 'no plan is made from a cluster that could not be read').toEqual([]);
@@ -256,7 +257,7 @@ function checkPlan(f: FaultCase, run: CliRun, got: Record<string, ClusterJson>, 
   // The healthy cluster is planned as usual, whatever happened to the other.
   expect(east.reachable).toBe(true);
   expect(keys(east.changes)).toEqual(keys(baseline.east.changes));
-  checkRead(f, west, baseline);
+  checkRead(f, west, baseline.west);
   expect(run.code, 'plan exits 1 when a cluster is unreachable, 0 otherwise').toBe(west.reachable ? 0 : 1);
   expect([...e.west.fake.writes(), ...e.east.fake.writes()], 'a plan writes nothing').toEqual([]);
 }
@@ -337,7 +338,7 @@ async function checkApply(
 }
 
 function checkApplyRead(f: FaultCase, west: ClusterJson, baseline: Baseline, e: Estate): void {
-  checkRead(f, west, baseline);
+  checkRead(f, west, baseline.west);
   if (west.reachable) return;
   expect(e.west.fake.writes(), 'nothing is written to a cluster that could not be read').toEqual([]);
 }

@@ -1,14 +1,15 @@
-// A stand-in Elasticsearch 8.19.5 on a real local port, for the fault suite: the stateful fake of
-// the unit tests (test/unit/helpers/fake-es.ts: it keeps what is written, so a re-run converges)
-// served by node:http instead of nock, with the 8.19.5 recordings where the fake's own line
-// differs (GET /, the built-in roles and users, the privilege list). The fault proxy (proxy.ts)
-// sits in front of it.
-
+// Stand-in clusters on real local ports for the fault suite, so that the proxy (proxy.ts) can sit
+// in front of one: an Elasticsearch 8.19.5, the stateful fake of the unit tests
+// (test/unit/helpers/fake-es.ts: it keeps what is written, so a re-run converges) served by
+// node:http instead of nock, with the 8.19.5 recordings where the fake's own line differs (GET /,
+// the built-in roles and users, the privilege list); and an OpenSearch 2.19.4,
+// test/unit/helpers/fake-opensearch.ts, served the same way.
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import nock from 'nock';
 import { FakeElasticsearch } from '../unit/helpers/fake-es.js';
+import { FakeOpenSearch } from '../unit/helpers/fake-opensearch.js';
 
 // The fake's module loads nock, which patches node:http on import; this suite talks to real ports.
 nock.restore();
@@ -41,9 +42,9 @@ function as8195(method: string, path: string, status: number, body: unknown): un
   return body;
 }
 
-export interface StandIn {
+export interface StandIn<F = FakeElasticsearch> {
   url: string;
-  fake: FakeElasticsearch;
+  fake: F;
   stop: () => Promise<void>;
 }
 
@@ -57,26 +58,52 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** Starts a stand-in Elasticsearch 8.19.5 on a free port of 127.0.0.1. */
-export async function startElasticsearch(): Promise<StandIn> {
-  const box: { fake?: FakeElasticsearch } = {};
+type Respond = (method: string, uri: string, body: string, authorization?: string) => [number, unknown, Obj];
+
+/** Serves `respond` (a fake's handler) on a free port of 127.0.0.1; `make` builds the fake once the URL is known. */
+async function serve<F>(make: (url: string) => F, respond: (fake: F) => Respond): Promise<StandIn<F>> {
+  const box: { handle?: Respond } = {};
   const server: Server = createServer((req, res) => {
     void readBody(req).then((body) => {
-      const method = req.method ?? 'GET';
-      const uri = req.url ?? '/';
-      const [status, answer, headers] = box.fake!.respond(method, uri, body, req.headers.authorization);
-      const shown = as8195(method, uri.split('?')[0]!, status, answer);
-      const text = typeof shown === 'string' ? shown : JSON.stringify(shown);
-      res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(text) });
+      const [status, answer, headers] = box.handle!(
+        req.method ?? 'GET',
+        req.url ?? '/',
+        body,
+        req.headers.authorization,
+      );
+      const text = typeof answer === 'string' ? answer : JSON.stringify(answer);
+      res.writeHead(status, { ...(headers as Record<string, string>), 'content-length': Buffer.byteLength(text) });
       res.end(text);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const fake = (box.fake = new FakeElasticsearch(url));
+  const fake = make(url);
+  box.handle = respond(fake);
   const stop = async (): Promise<void> => {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
   return { url, fake, stop };
 }
+
+/** A stand-in Elasticsearch 8.19.5. */
+export const startElasticsearch = (): Promise<StandIn> =>
+  serve(
+    (url) => new FakeElasticsearch(url),
+    (fake) => (method, uri, body, authorization) => {
+      const [status, answer, headers] = fake.respond(method, uri, body, authorization);
+      return [status, as8195(method, uri.split('?')[0]!, status, answer), headers];
+    },
+  );
+
+/** A stand-in OpenSearch 2.19.4 (security plugin, demo configuration) whose admin has `adminPassword`. */
+export const startOpenSearch = (adminPassword: string): Promise<StandIn<FakeOpenSearch>> =>
+  serve(
+    (url) => new FakeOpenSearch(url, adminPassword),
+    (fake) => (method, uri, body, authorization) => {
+      // The fake takes a PATCH body parsed (as nock hands it over); a GET's is empty.
+      const parsed: unknown = body === '' ? undefined : JSON.parse(body);
+      return fake.respond(method, uri, parsed, authorization);
+    },
+  );
