@@ -243,7 +243,7 @@ export const FAULTS: readonly FaultCase[] = [
   {
     name: 'a cluster deadline (connection.deadline) over hung reads',
     fault: { kind: 'hang' },
-    connection: '  timeout: 30s\n  deadline: 1s\n',
+    connection: '  timeout: 30s\n  deadline: 2s\n',
     onRead: 'fails',
     readError: [/connection\.deadline/],
     writeStatus: [],

@@ -16,7 +16,7 @@ import { startElasticsearch, type StandIn } from './stand-in.js';
 
 const EXAMPLE = path.resolve('examples/ccr/xcluster');
 
-/** Longest a faulty run may take: many times the 500 ms timeout and the 1–2 s deadlines of the cases. */
+/** Longest a faulty run may take: many times the 500 ms timeout, and past the 2–3 s deadlines of the cases. */
 export const BOUND_MS = 8_000;
 
 type Obj = Record<string, unknown>;
@@ -148,14 +148,22 @@ interface Baseline {
 /** The run, or `late` when it did not return within BOUND_MS (the proxy is then shut so that it unwinds). */
 export async function bounded(proxy: FaultProxy, args: string[]): Promise<CliRun | 'late'> {
   const run = xcluster(...args);
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), BOUND_MS)));
-  const first = await Promise.race([run, late]);
-  clearTimeout(timer);
+  const first = await within(run, BOUND_MS);
   if (first !== 'late') return first;
   await proxy.stop();
-  await Promise.race([run, new Promise((resolve) => setTimeout(resolve, BOUND_MS))]);
+  await within(run, BOUND_MS);
   return 'late';
+}
+
+/** `p`, or `late` after `ms`; the timer is cleared either way. */
+async function within<T>(p: Promise<T>, ms: number): Promise<T | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function rulesFor(f: FaultCase, mode: Mode): Rule[] {

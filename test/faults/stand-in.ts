@@ -64,17 +64,23 @@ type Respond = (method: string, uri: string, body: string, authorization?: strin
 async function serve<F>(make: (url: string) => F, respond: (fake: F) => Respond): Promise<StandIn<F>> {
   const box: { handle?: Respond } = {};
   const server: Server = createServer((req, res) => {
-    void readBody(req).then((body) => {
-      const [status, answer, headers] = box.handle!(
-        req.method ?? 'GET',
-        req.url ?? '/',
-        body,
-        req.headers.authorization,
-      );
-      const text = typeof answer === 'string' ? answer : JSON.stringify(answer);
-      res.writeHead(status, { ...(headers as Record<string, string>), 'content-length': Buffer.byteLength(text) });
-      res.end(text);
-    });
+    void readBody(req)
+      .then((body) => {
+        const [status, answer, headers] = box.handle!(
+          req.method ?? 'GET',
+          req.url ?? '/',
+          body,
+          req.headers.authorization,
+        );
+        const text = typeof answer === 'string' ? answer : JSON.stringify(answer);
+        res.writeHead(status, { ...(headers as Record<string, string>), 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+      })
+      .catch((e: unknown) => {
+        // A fake that cannot make sense of a request answers as a server would, not by crashing the suite.
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(String(e));
+      });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
