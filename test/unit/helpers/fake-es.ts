@@ -11,7 +11,7 @@
 // put-user: {"created":true}, put-role-mapping: {"role_mapping":{"created":true}}, delete-*:
 // {"found":true}, change-password: {}, cluster-put-settings: {"acknowledged":true,…}).
 
-import nock from 'nock';
+import type nock from 'nock';
 import { FIXTURES, reservedUsers, type Line } from '../../fixtures/elasticsearch/index.js';
 import { ES_HEADERS } from './es-nock.js';
 import { serveAll } from './nock-server.js';

@@ -86,23 +86,25 @@ export class FakeOpenSearch {
   }
 
   install(): this {
-    const handle = (
-      method: string,
-      uri: string,
-      body: unknown,
-      authorization?: string,
-    ): nock.ReplyFnResult | Promise<nock.ReplyFnResult> => {
-      const user = basicUser(authorization);
-      const at = this.losses.findIndex((l) => l.method === method && l.path === uri.split('?')[0]);
-      const loss = at >= 0 ? this.losses.splice(at, 1)[0] : undefined;
-      const [status, answer, headers] =
-        loss?.applied === false ? [0, {}, {}] : this.answer(method, uri.split('?')[0]!, body, user);
-      this.seen.push({ method, path: uri, status, ...(user ? { user: user.name } : {}) });
-      if (loss) return Promise.reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-      return [status, answer as nock.Body, headers as Record<string, string>];
-    };
-    serveAll(this.url, ['GET', 'PUT', 'PATCH', 'DELETE'], handle);
+    serveAll(this.url, ['GET', 'PUT', 'PATCH', 'DELETE'], (...request) => this.respond(...request));
     return this;
+  }
+
+  /** One request, as nock or a real server (test/faults/stand-in.ts) hands it over: status, body, headers. */
+  respond(
+    method: string,
+    uri: string,
+    body: unknown,
+    authorization?: string,
+  ): nock.ReplyFnResult | Promise<nock.ReplyFnResult> {
+    const user = basicUser(authorization);
+    const at = this.losses.findIndex((l) => l.method === method && l.path === uri.split('?')[0]);
+    const loss = at >= 0 ? this.losses.splice(at, 1)[0] : undefined;
+    const [status, answer, headers] =
+      loss?.applied === false ? [0, {}, {}] : this.answer(method, uri.split('?')[0]!, body, user);
+    this.seen.push({ method, path: uri, status, ...(user ? { user: user.name } : {}) });
+    if (loss) return Promise.reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    return [status, answer as nock.Body, headers as Record<string, string>];
   }
 
   // -------------------------------------------------------------------------------------------
