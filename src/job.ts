@@ -428,7 +428,8 @@ async function applyUnder(opts: ApplyOptions, signal: AbortSignal): Promise<Appl
       connection: (cluster) => session.connections.get(cluster)!,
       resolvePassword: (spec) => resolveSecret(spec, config.dir),
       verify: verifier(session, { ...opts, stop }),
-      execute: { concurrency: opts.concurrency ?? 4, retry: opts.retry ?? DEFAULT_RETRY },
+      // The run deadline is a hard bound: it also aborts the writes in flight (their outcome is then unknown).
+      execute: { concurrency: opts.concurrency ?? 4, retry: opts.retry ?? DEFAULT_RETRY, signal },
       log: session.log,
       stop,
     },

@@ -3,6 +3,7 @@
 // DeadlineError saying which limit passed. A deadline hangs under its parent: the cluster's
 // under the run's, each request's under its cluster's.
 
+import { setMaxListeners } from 'node:events';
 export type DeadlineLimit = 'connection.timeout' | 'connection.deadline' | 'run deadline' | 'stopped';
 
 /** No complete answer before a deadline. */
@@ -35,6 +36,10 @@ export interface Deadline {
  */
 export function deadline(ms: number, limit: DeadlineLimit, message: string, parent?: AbortSignal): Deadline {
   const controller = new AbortController();
+  // One deadline bounds every request in flight under it (a read round of ten, the password
+  // checks, a step's writes): more than Node's default of 10 listeners at once is expected, and
+  // each is removed on release, so the leak warning would be noise.
+  setMaxListeners(1000, controller.signal);
   const timer = setTimeout(() => controller.abort(new DeadlineError(message, limit)), ms);
   timer.unref?.();
   const onParent = (): void => controller.abort(parent!.reason);

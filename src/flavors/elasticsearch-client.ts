@@ -2,8 +2,9 @@
 // The client only opens the connection and hands over the response stream; http.ts reads,
 // bounds and checks every answer, and is the one retry policy.
 
+import { type IncomingHttpHeaders } from 'node:http';
 import { Client, HttpConnection, WeightedConnectionPool } from '@elastic/elasticsearch';
-import { type Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { type Connection } from './flavor.js';
 import { type Send } from './http.js';
 
@@ -52,15 +53,43 @@ export function clientOptions(conn: Connection): ClientOptions {
 /** Sends through `client` and hands over the unread body; `signal` stops the request. */
 export function esSend(client: Client): Send {
   return async (request, signal) => {
-    const result = await client.transport.request(
-      {
-        method: request.method,
-        path: request.path,
-        ...(request.querystring ? { querystring: request.querystring } : {}),
-        ...(request.body !== undefined ? { body: request.body as Record<string, unknown> } : {}),
-      },
-      { signal, asStream: true, meta: true, maxRetries: 0 },
-    );
-    return { statusCode: result.statusCode ?? 0, headers: result.headers ?? {}, body: result.body as Readable };
+    const result = await client.transport
+      .request(
+        {
+          method: request.method,
+          path: request.path,
+          ...(request.querystring ? { querystring: request.querystring } : {}),
+          ...(request.body !== undefined ? { body: request.body as Record<string, unknown> } : {}),
+        },
+        { signal, asStream: true, meta: true, maxRetries: 0 },
+      )
+      .catch((err: unknown) => answerBehindProductCheck(err));
+    return {
+      statusCode: result.statusCode ?? 0,
+      headers: (result.headers ?? {}) as IncomingHttpHeaders,
+      body: result.body as Readable,
+    };
   };
+}
+
+/**
+ * The client refuses a 2xx without `x-elastic-product: Elasticsearch` (ProductNotSupportedError)
+ * before anyone sees the answer. When that answer is not JSON (a proxy's login page), it is handed
+ * on (without its body, which the client has dropped) so that http.ts names the endpoint, status and
+ * content type; a JSON answer from some other
+ * product stays refused, as the client refuses it.
+ */
+function answerBehindProductCheck(err: unknown): {
+  statusCode?: number;
+  headers?: Record<string, unknown>;
+  body: unknown;
+} {
+  const meta =
+    err instanceof Error && err.name === 'ProductNotSupportedError' ? (err as { meta?: unknown }).meta : undefined;
+  const answer = meta as { statusCode?: number; headers?: IncomingHttpHeaders } | undefined;
+  const type = answer?.headers?.['content-type'];
+  if (answer === undefined || (typeof type === 'string' && /json/i.test(type))) throw err;
+  // The client drops the body before its check: the status and headers are what is left to tell.
+  const { 'content-length': _dropped, ...headers } = answer.headers ?? {};
+  return { statusCode: answer.statusCode, headers, body: Readable.from([]) };
 }
