@@ -204,7 +204,12 @@ describe('issue 12 item 4: OpenSearch, one PATCH per step', () => {
     },
   });
 
+  // The collection as it stands, read again right before each PATCH (item 8): the objects are new.
+  const emptyCollection = (times: number) =>
+    nock(URL).get('/_plugins/_security/api/roles').times(times).reply(200, {}, { 'content-type': 'application/json' });
+
   it('issue 12 item 4: an ambiguous PATCH makes every operation of the step unknown', async () => {
+    emptyCollection(1);
     const scope = nock(URL).patch('/_plugins/_security/api/roles').times(3).replyWithError(connectionReset());
     const { policy } = recordingPolicy({ retries: 2 });
     const results = await opensearch.execute(conn(), [osRole('a'), osRole('b')], { concurrency: 4, retry: policy });
@@ -216,6 +221,7 @@ describe('issue 12 item 4: OpenSearch, one PATCH per step', () => {
   });
 
   it('issue 12 item 4: a PATCH answered with an HTML 502 page is failed, never unknown', async () => {
+    emptyCollection(2);
     nock(URL)
       .patch('/_plugins/_security/api/roles')
       .times(3)

@@ -230,6 +230,8 @@ describe('issue 12 item 2: write answers are checked', () => {
 
   it('issue 12 item 2: an OpenSearch PATCH answered by a login page is failed', async () => {
     const URL = 'https://leader.example.com:9200';
+    // Read again right before the PATCH (item 8): the role is new.
+    nock(URL).get('/_plugins/_security/api/roles').reply(200, {}, { 'content-type': 'application/json' });
     nock(URL).patch('/_plugins/_security/api/roles').reply(200, LOGIN_PAGE, HTML);
     const conn = {
       cluster: 'leader',
