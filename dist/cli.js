@@ -3,7 +3,9 @@ import { createRequire as __xcRequire } from 'node:module'; const require = __xc
 import {
   ConfigError,
   ConfigErrors,
+  DEFAULT_RUN_DEADLINE_MS,
   FORMATS,
+  TIMEOUT,
   __commonJS,
   __require,
   __toESM,
@@ -19,8 +21,10 @@ import {
   render,
   renderApply,
   renderJson,
-  snapshotJob
-} from "./chunks/chunk-P7OAT76B.js";
+  snapshotJob,
+  stopOnSignals,
+  timeoutMs
+} from "./chunks/chunk-P63IIBGC.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({
@@ -3508,6 +3512,13 @@ function positiveInt(value) {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
   return n;
 }
+function duration(value) {
+  if (!TIMEOUT.test(value)) throw new InvalidArgumentError("expected a duration such as 30m, 90s or 500ms");
+  return timeoutMs(value);
+}
+function deadlineOption() {
+  return new Option("--deadline <duration>", "run deadline: clusters not read by then are reported unreachable").argParser(duration).default(DEFAULT_RUN_DEADLINE_MS, "30m");
+}
 function formatOption() {
   return new Option("--format <format>", "output format").choices(FORMATS).default("text");
 }
@@ -3533,13 +3544,14 @@ function buildProgram(io, setExit) {
     "Cross-cluster access as code for Elasticsearch and OpenSearch: plan, apply and drift-check roles, users, role mappings and remote clusters from git."
   ).showHelpAfterError().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
   commonOptions(
-    program2.command("plan").description("Compare the configuration with the live clusters and print what would change.").addOption(formatOption()).option("--out <file>", "write the plan to a file instead of stdout").option("--from-snapshot <dir>", "plan against snapshots recorded by `xcluster snapshot` (offline)").option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on error").option("--no-color", "never colour the text output")
+    program2.command("plan").description("Compare the configuration with the live clusters and print what would change.").addOption(formatOption()).option("--out <file>", "write the plan to a file instead of stdout").option("--from-snapshot <dir>", "plan against snapshots recorded by `xcluster snapshot` (offline)").option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on error").addOption(deadlineOption()).option("--no-color", "never colour the text output")
   ).action(
     async (opts) => {
       const { plan } = await planJob({
         config: opts.config,
         clusters: opts.cluster,
         fromSnapshot: opts.fromSnapshot,
+        deadlineMs: opts.deadline,
         log
       });
       emit(plan, opts, io);
@@ -3556,9 +3568,15 @@ function buildProgram(io, setExit) {
     setExit(exitCode(plan, false));
   });
   commonOptions(
-    program2.command("snapshot").description("Record what each cluster returns for the read round (no secrets), for offline plans and tests.").requiredOption("--out <path>", "a folder (one <cluster>.json per cluster), or a .json file for one cluster")
+    program2.command("snapshot").description("Record what each cluster returns for the read round (no secrets), for offline plans and tests.").requiredOption("--out <path>", "a folder (one <cluster>.json per cluster), or a .json file for one cluster").addOption(deadlineOption())
   ).action(async (opts) => {
-    const { written, states } = await snapshotJob({ config: opts.config, clusters: opts.cluster, out: opts.out, log });
+    const { written, states } = await snapshotJob({
+      config: opts.config,
+      clusters: opts.cluster,
+      out: opts.out,
+      deadlineMs: opts.deadline,
+      log
+    });
     for (const path of written) io.stderr(`xcluster: wrote ${path}
 `);
     setExit(states.every((s) => s.reachable) ? 0 : 1);
@@ -3566,7 +3584,7 @@ function buildProgram(io, setExit) {
   commonOptions(
     program2.command("apply").description(
       "Apply the plan: remote connections, then roles, role mappings, users (OpenSearch: nodes_dn and action groups first, one atomic PATCH per kind; deletions in reverse), then verify with a fresh plan."
-    ).option("--yes", "apply without asking (required when there is no terminal)").option("--concurrency <n>", "operations of one step in flight at once, per cluster", positiveInt, 4).addOption(formatOption()).option("--out <file>", "write the report to a file instead of stdout").option("--no-color", "never colour the text output")
+    ).option("--yes", "apply without asking (required when there is no terminal)").option("--concurrency <n>", "operations of one step in flight at once, per cluster", positiveInt, 4).addOption(deadlineOption()).addOption(formatOption()).option("--out <file>", "write the report to a file instead of stdout").option("--no-color", "never colour the text output")
   ).action(async (opts) => {
     if (!opts.yes && !io.ask) throw new Error("apply needs --yes when there is no terminal to confirm on");
     const confirm = async (plan) => {
@@ -3575,20 +3593,29 @@ function buildProgram(io, setExit) {
       const answer = await io.ask('Apply these changes? Only "yes" is accepted: ');
       return answer.trim() === "yes";
     };
-    const outcome = await applyJob({
-      config: opts.config,
-      clusters: opts.cluster,
-      concurrency: opts.concurrency,
-      confirm,
-      log
-    });
+    const stop = new AbortController();
+    const signals = stopOnSignals(stop, log);
+    let outcome;
+    try {
+      outcome = await applyJob({
+        config: opts.config,
+        clusters: opts.cluster,
+        concurrency: opts.concurrency,
+        deadlineMs: opts.deadline,
+        confirm,
+        log,
+        stop: stop.signal
+      });
+    } finally {
+      signals.dispose();
+    }
     if (outcome.status === "applied") write(renderApply(outcome.result, opts.format), opts, io);
     else emit(outcome.plan, opts, io);
     if (outcome.status === "refused") io.stderr(`error: apply refused: ${outcome.reason}; nothing was changed
 `);
     if (outcome.status === "declined") io.stderr("xcluster: apply cancelled; nothing was changed\n");
     if (outcome.status === "nothing-to-do") io.stderr("xcluster: no changes; nothing to apply\n");
-    setExit(applyExitCode(outcome));
+    setExit(signals.exitCode ?? applyExitCode(outcome));
   });
   return program2;
 }

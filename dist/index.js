@@ -1,6 +1,7 @@
 import { createRequire as __xcRequire } from 'node:module'; const require = __xcRequire(import.meta.url);
 import {
   ConfigErrors,
+  TIMEOUT,
   __commonJS,
   __require,
   __toESM,
@@ -8,6 +9,7 @@ import {
   applyJob,
   lintJob,
   mdCode,
+  mdText,
   onSecret,
   plainLog,
   planJob,
@@ -16,10 +18,12 @@ import {
   renderJson,
   renderMarkdown,
   renderText,
+  stopOnSignals,
   summarize,
   summarizeApply,
-  summaryLine
-} from "./chunks/chunk-P7OAT76B.js";
+  summaryLine,
+  timeoutMs
+} from "./chunks/chunk-P63IIBGC.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -10650,7 +10654,7 @@ var require_mock_utils = __commonJS({
       kGetNetConnect
     } = require_mock_symbols();
     var { buildURL } = require_util();
-    var { STATUS_CODES } = __require("node:http");
+    var { STATUS_CODES: STATUS_CODES2 } = __require("node:http");
     var {
       types: {
         isPromise
@@ -10818,7 +10822,7 @@ var require_mock_utils = __commonJS({
       return result;
     }
     function getStatusText(statusCode) {
-      return STATUS_CODES[statusCode] || "unknown";
+      return STATUS_CODES2[statusCode] || "unknown";
     }
     async function getResponse(body) {
       const buffers = [];
@@ -13556,7 +13560,7 @@ var require_fetch = __commonJS({
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
     var { webidl } = require_webidl();
-    var { STATUS_CODES } = __require("node:http");
+    var { STATUS_CODES: STATUS_CODES2 } = __require("node:http");
     var GET_OR_HEAD = ["GET", "HEAD"];
     var defaultUserAgent = typeof __UNDICI_IS_NODE__ !== "undefined" || typeof esbuildDetection !== "undefined" ? "node" : "undici";
     var resolveObjectURL;
@@ -14537,7 +14541,7 @@ var require_fetch = __commonJS({
               }
               resolve({
                 status,
-                statusText: STATUS_CODES[status],
+                statusText: STATUS_CODES2[status],
                 headersList,
                 socket
               });
@@ -29608,7 +29612,7 @@ var require_mock_utils2 = __commonJS({
       kGetNetConnect
     } = require_mock_symbols2();
     var { buildURL } = require_util9();
-    var { STATUS_CODES } = __require("node:http");
+    var { STATUS_CODES: STATUS_CODES2 } = __require("node:http");
     var {
       types: {
         isPromise
@@ -29776,7 +29780,7 @@ var require_mock_utils2 = __commonJS({
       return result;
     }
     function getStatusText(statusCode) {
-      return STATUS_CODES[statusCode] || "unknown";
+      return STATUS_CODES2[statusCode] || "unknown";
     }
     async function getResponse(body) {
       const buffers = [];
@@ -32514,7 +32518,7 @@ var require_fetch2 = __commonJS({
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url2();
     var { getGlobalDispatcher } = require_global4();
     var { webidl } = require_webidl2();
-    var { STATUS_CODES } = __require("node:http");
+    var { STATUS_CODES: STATUS_CODES2 } = __require("node:http");
     var GET_OR_HEAD = ["GET", "HEAD"];
     var defaultUserAgent = typeof __UNDICI_IS_NODE__ !== "undefined" || typeof esbuildDetection !== "undefined" ? "node" : "undici";
     var resolveObjectURL;
@@ -33495,7 +33499,7 @@ var require_fetch2 = __commonJS({
               }
               resolve({
                 status,
-                statusText: STATUS_CODES[status],
+                statusText: STATUS_CODES2[status],
                 headersList,
                 socket
               });
@@ -43489,10 +43493,143 @@ function notAllowed({ eventName, ref, defaultBranch: defaultBranch2 }) {
   return void 0;
 }
 
+// src/github/request-policy.ts
+import { STATUS_CODES } from "node:http";
+var DEFAULT_GITHUB_POLICY = {
+  timeoutMs: 3e4,
+  attempts: 3,
+  backoffMs: 1e3,
+  maxWaitMs: 6e4,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+};
+var GitHubApiError = class extends Error {
+  constructor(message, status, data) {
+    super(message);
+    this.status = status;
+    this.data = data;
+  }
+  status;
+  data;
+  name = "GitHubApiError";
+};
+function installRequestPolicy(gh, policy) {
+  gh.hook.wrap("request", async (request2, options) => {
+    const method = options.method.toUpperCase();
+    const path = apiPath(gh, options);
+    for (let attempt = 1; ; attempt++) {
+      const failure2 = await tryOnce(request2, options, policy.timeoutMs);
+      if (!("failed" in failure2)) return failure2.response;
+      const wait = retryWait(failure2.failed, method, attempt, policy);
+      if (wait === void 0) throw finalError(method, path, failure2.failed, attempt, policy);
+      await policy.sleep(wait);
+    }
+  });
+}
+async function tryOnce(request2, options, timeoutMs2) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs2);
+  try {
+    options.request = { ...options.request, signal: controller.signal };
+    const response = await request2(options);
+    if (controller.signal.aborted) return { failed: { headers: {}, timedOut: true } };
+    return { response };
+  } catch (e) {
+    return { failed: describeFailure(e, controller.signal.aborted) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+function describeFailure(e, timedOut) {
+  const response = responseOf(e);
+  if (response && !timedOut)
+    return { status: response.status, headers: response.headers, data: response.data, timedOut };
+  return { headers: {}, timedOut, cause: timedOut ? void 0 : networkCause(e) };
+}
+function responseOf(e) {
+  if (typeof e !== "object" || e === null || !("response" in e)) return void 0;
+  const r = e.response;
+  if (typeof r !== "object" || r === null) return void 0;
+  const status = "status" in r && typeof r.status === "number" ? r.status : void 0;
+  if (status === void 0) return void 0;
+  const headers = "headers" in r && typeof r.headers === "object" && r.headers !== null ? r.headers : {};
+  return { status, headers, data: "data" in r ? r.data : void 0 };
+}
+function networkCause(e) {
+  let err = e;
+  let text = "no answer";
+  for (let depth = 0; depth < 4 && typeof err === "object" && err !== null; depth++) {
+    if ("code" in err && typeof err.code === "string") return err.code;
+    if ("message" in err && typeof err.message === "string" && err.message) text = err.message;
+    err = "cause" in err ? err.cause : void 0;
+  }
+  return oneLine(text);
+}
+function retryWait(f, method, attempt, p) {
+  if (attempt >= p.attempts) return void 0;
+  const backoff = p.backoffMs * 2 ** (attempt - 1);
+  if (f.status === void 0) return method !== "POST" || neverSent(f) ? backoff : void 0;
+  if (f.status === 429 || f.status === 403 && isRateLimit(f)) {
+    const wait = rateLimitWait(f.headers) ?? backoff;
+    return wait <= p.maxWaitMs ? wait : void 0;
+  }
+  return f.status >= 500 ? backoff : void 0;
+}
+var CONNECT_FAILURES = /* @__PURE__ */ new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+var neverSent = (f) => !f.timedOut && f.cause !== void 0 && CONNECT_FAILURES.has(f.cause);
+function isRateLimit(f) {
+  if (f.headers["retry-after"] !== void 0 || f.headers["x-ratelimit-remaining"] === "0") return true;
+  return /rate limit/i.test(gitHubMessage(f.data) ?? "");
+}
+function rateLimitWait(headers, now = Date.now()) {
+  const after = headers["retry-after"];
+  if (after !== void 0) {
+    const seconds = Number(after);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1e3);
+    const at = Date.parse(after);
+    if (Number.isFinite(at)) return Math.max(0, at - now);
+  }
+  const reset = Number(headers["x-ratelimit-reset"]);
+  if (headers["x-ratelimit-remaining"] === "0" && Number.isFinite(reset)) return Math.max(0, reset * 1e3 - now);
+  return void 0;
+}
+function finalError(method, path, f, attempts, p) {
+  const tries = attempts > 1 ? ` (${attempts} attempts)` : "";
+  const what = `GitHub API ${method} ${path}`;
+  if (f.status === void 0) {
+    const why = f.timedOut ? `no answer within ${p.timeoutMs / 1e3} s` : noAnswer(f.cause);
+    const maybe = method === "POST" && !neverSent(f) ? "; it may have been done" : "";
+    return new GitHubApiError(`${what}: ${why}${tries}${maybe}`, void 0);
+  }
+  const reason = STATUS_CODES[f.status] ?? "error";
+  const detail = gitHubMessage(f.data);
+  const message = `${what} answered ${f.status} ${reason}${detail ? `: ${detail}` : ""}${tries}`;
+  return new GitHubApiError(message, f.status, f.data);
+}
+var noAnswer = (cause = "no answer") => /^[A-Z][A-Z_]+$/.test(cause) ? `connection failed (${cause})` : cause;
+function gitHubMessage(data) {
+  if (typeof data !== "object" || data === null || !("message" in data) || typeof data.message !== "string") {
+    return void 0;
+  }
+  return oneLine(data.message) || void 0;
+}
+var MAX_DETAIL = 200;
+function oneLine(text) {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > MAX_DETAIL ? `${flat.slice(0, MAX_DETAIL - 1)}\u2026` : flat;
+}
+function apiPath(gh, options) {
+  const url = gh.request.endpoint.parse(options).url;
+  const base = options.baseUrl.replace(/\/+$/, "");
+  const below = base && url.startsWith(base) ? url.slice(base.length) : new URL(url).pathname;
+  return below.split("?")[0] ?? below;
+}
+
 // src/github/octokit.ts
 function makeOctokit(token, opts = {}) {
   const baseUrl2 = opts.baseUrl ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
-  return getOctokit(token, opts.fetch ? { baseUrl: baseUrl2, request: { fetch: opts.fetch } } : { baseUrl: baseUrl2 });
+  const gh = getOctokit(token, opts.fetch ? { baseUrl: baseUrl2, request: { fetch: opts.fetch } } : { baseUrl: baseUrl2 });
+  installRequestPolicy(gh, { ...DEFAULT_GITHUB_POLICY, ...opts.policy });
+  return gh;
 }
 function runUrl(env = process.env) {
   const { GITHUB_SERVER_URL: server = "https://github.com", GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = env;
@@ -43629,6 +43766,8 @@ async function syncDriftIssue(gh, d) {
   const run = d.runUrl ? `run ${d.runUrl}` : "the latest run";
   const ours = await findOurs(gh, d);
   const open2 = ours.filter((i) => i.state === "open");
+  const unchecked = d.unchecked ?? [];
+  if (!d.hasDrift && unchecked.length) return noteUnchecked(gh, d, open2, uncheckedNote(unchecked, run));
   if (!d.hasDrift) {
     if (!open2.length) return { action: "none" };
     for (const issue2 of open2) {
@@ -43649,7 +43788,10 @@ async function syncDriftIssue(gh, d) {
     return { action: "closed", number: open2[0]?.number, url: open2[0]?.html_url };
   }
   const title = redact(d.title);
-  const body = fitComment(redact(d.body), COMMENT_LIMIT, redact(d.pointer ?? commentPointer(d.runUrl)));
+  const report = unchecked.length ? `${uncheckedNote(unchecked, run)}
+
+${d.body}` : d.body;
+  const body = fitComment(redact(report), COMMENT_LIMIT, redact(d.pointer ?? commentPointer(d.runUrl)));
   const current = open2[0];
   if (current) {
     const { data: data2 } = await gh.rest.issues.update({ owner, repo, issue_number: current.number, title, body });
@@ -43676,6 +43818,23 @@ async function syncDriftIssue(gh, d) {
   await ensureLabel(gh, d);
   const { data } = await gh.rest.issues.create({ owner, repo, title, body, labels: [d.label] });
   return { action: "created", number: data.number, url: data.html_url };
+}
+function uncheckedNote(unchecked, run) {
+  const lines = unchecked.map((u) => `- ${mdCode(u.cluster)}: ${mdText(u.error)}`);
+  const count = unchecked.length === 1 ? "1 cluster" : `${unchecked.length} clusters`;
+  return [`**Drift could not be checked in ${count}** (${mdText(run)}): they could not be read.`, "", ...lines].join(
+    "\n"
+  );
+}
+async function noteUnchecked(gh, d, open2, note) {
+  for (const issue2 of open2) {
+    const text = `${note}
+
+This issue stays open until a run can check every cluster.`;
+    const body = fitComment(redact(text), COMMENT_LIMIT, redact(d.pointer ?? commentPointer(d.runUrl)));
+    await gh.rest.issues.createComment({ owner: d.owner, repo: d.repo, issue_number: issue2.number, body });
+  }
+  return open2[0] ? { action: "commented", number: open2[0].number, url: open2[0].html_url } : { action: "none" };
 }
 async function findOurs(gh, d) {
   const listed = await gh.paginate(gh.rest.issues.listForRepo, {
@@ -43758,8 +43917,17 @@ function failure(plan, failOn) {
   return void 0;
 }
 var FORK_NOTE = "> **Offline lint only.** This pull request comes from a fork, and GitHub gives such runs no secrets, so no cluster was contacted. The configuration was checked offline; the plan runs once the change is on a branch of this repository.\n\n";
+function jobOptions(inputs, io2) {
+  return {
+    config: inputs.config,
+    clusters: inputs.clusters,
+    log: (l) => io2.info(redact(l)),
+    ...inputs.deadlineMs !== void 0 ? { deadlineMs: inputs.deadlineMs } : {}
+  };
+}
+var oneLine2 = (e) => redact(e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").trim();
 async function planOrLint(inputs, ctx, io2) {
-  const job = { config: inputs.config, clusters: inputs.clusters, log: (l) => io2.info(redact(l)) };
+  const job = jobOptions(inputs, io2);
   if (ctx.pullRequest?.fromFork && !inputs.snapshots) {
     const { plan: plan2 } = lintJob(job);
     return { plan: plan2, markdown: FORK_NOTE + renderMarkdown(plan2) };
@@ -43773,25 +43941,36 @@ async function planMode(inputs, ctx, io2, gh) {
   annotate(plan.findings, io2);
   await io2.writeSummary(jobSummary(markdown));
   setPlanOutputs(io2, plan, writeReports(ctx, plan, markdown));
-  if (inputs.comment && ctx.pullRequest) {
+  const commentFailure = inputs.comment && ctx.pullRequest ? await postPlanComment(inputs, ctx, io2, gh, markdown) : void 0;
+  const why = [failure(plan, inputs.failOn), commentFailure].filter(Boolean).join("; ");
+  if (why) io2.setFailed(`xcluster plan: ${why}`);
+}
+async function postPlanComment(inputs, ctx, io2, gh, markdown) {
+  const issueNumber = ctx.pullRequest?.number;
+  if (issueNumber === void 0) return void 0;
+  try {
     const result = await upsertStickyComment(gh(), {
       owner: ctx.owner,
       repo: ctx.repo,
-      issueNumber: ctx.pullRequest.number,
+      issueNumber,
       marker: markerFor("plan", inputs.config),
       body: markdown,
       pointer: commentPointer(ctx.runUrl)
     });
     io2.info(`plan comment ${result.action}: ${result.url}`);
+    return void 0;
+  } catch (e) {
+    return `the plan comment on #${issueNumber} could not be written, so the pull request may show an older plan (this one is in the job summary): ${oneLine2(e)}`;
   }
-  const why = failure(plan, inputs.failOn);
-  if (why) io2.setFailed(`xcluster plan: ${why}`);
 }
 async function applyMode(inputs, ctx, io2, gh) {
   const refusal = applyRefusal(ctx);
   if (refusal) return io2.setFailed(refusal);
-  const log = (l) => io2.info(redact(l));
-  const outcome = await applyJob({ config: inputs.config, clusters: inputs.clusters, confirm: async () => true, log });
+  const stop = new AbortController();
+  const signals = stopOnSignals(stop, (l) => io2.info(l));
+  const outcome = await applyJob({ ...jobOptions(inputs, io2), confirm: async () => true, stop: stop.signal }).finally(
+    () => signals.dispose()
+  );
   const markdown = outcome.status === "applied" ? `${renderApply(outcome.result, "markdown")}
 ${renderMarkdown(outcome.plan)}` : `**${outcome.status === "refused" ? `Apply refused: ${outcome.reason}; nothing was changed.` : "No changes; nothing to apply."}**
 
@@ -43801,8 +43980,14 @@ ${renderMarkdown(outcome.plan)}`;
   await io2.writeSummary(jobSummary(markdown));
   setPlanOutputs(io2, outcome.plan, writeReports(ctx, outcome.plan, markdown));
   if (outcome.status === "applied") io2.setOutput("applied", String(summarizeApply(outcome.result).done));
-  const pr = await findMergedPullRequest(gh(), { owner: ctx.owner, repo: ctx.repo, sha: ctx.sha });
-  if (pr !== void 0 && inputs.comment && outcome.status !== "nothing-to-do") {
+  if (outcome.status !== "nothing-to-do") await postApplyComment(inputs, ctx, io2, gh, markdown);
+  if (applyExitCode(outcome) !== 0) io2.setFailed("xcluster apply: not every cluster was applied and verified");
+}
+async function postApplyComment(inputs, ctx, io2, gh, markdown) {
+  if (!inputs.comment) return;
+  try {
+    const pr = await findMergedPullRequest(gh(), { owner: ctx.owner, repo: ctx.repo, sha: ctx.sha });
+    if (pr === void 0) return;
     const result = await upsertStickyComment(gh(), {
       owner: ctx.owner,
       repo: ctx.repo,
@@ -43812,39 +43997,53 @@ ${renderMarkdown(outcome.plan)}`;
       pointer: commentPointer(ctx.runUrl)
     });
     io2.info(`apply comment on #${pr} ${result.action}: ${result.url}`);
+  } catch (e) {
+    io2.warning(
+      `xcluster apply: the result could not be posted on the pull request (it is in the job summary): ${oneLine2(e)}`
+    );
   }
-  if (applyExitCode(outcome) !== 0) io2.setFailed("xcluster apply: not every cluster was applied and verified");
 }
 async function driftMode(inputs, ctx, io2, gh) {
-  const log = (l) => io2.info(redact(l));
-  const { plan } = await planJob({
-    config: inputs.config,
-    clusters: inputs.clusters,
-    log,
-    fromSnapshot: inputs.snapshots,
-    purpose: "drift"
-  });
+  const { plan } = await planJob({ ...jobOptions(inputs, io2), fromSnapshot: inputs.snapshots, purpose: "drift" });
   const s = summarize(plan);
   const hasDrift = s.create + s.update + s.delete > 0;
+  const unchecked = uncheckedClusters(plan);
   const markdown = renderMarkdown(plan);
   io2.info(redact(renderText(plan)));
   await io2.writeSummary(jobSummary(markdown));
   setPlanOutputs(io2, plan, writeReports(ctx, plan, markdown));
-  const result = await syncDriftIssue(gh(), {
-    owner: ctx.owner,
-    repo: ctx.repo,
-    label: inputs.driftLabel,
-    title: `xcluster: drift in ${inputs.config}`,
-    body: `${summaryLine(s)}: the live clusters differ from ${mdCode(inputs.config)}.
+  const issueFailure = await syncIssue(inputs, ctx, io2, gh, { plan, markdown, hasDrift, unchecked });
+  const why = [failure(plan, inputs.failOn), uncheckedFailure(unchecked), issueFailure].filter(Boolean);
+  if (why.length) io2.setFailed(`xcluster drift: ${[...new Set(why)].join("; ")}`);
+}
+function uncheckedClusters(plan) {
+  return plan.clusters.filter((c) => !c.reachable).map((c) => ({ cluster: c.name, error: c.error ?? "unknown error" }));
+}
+function uncheckedFailure(unchecked) {
+  if (!unchecked.length) return void 0;
+  const names = unchecked.map((u) => u.cluster).join(", ");
+  return `drift is unknown in ${unchecked.length} cluster(s) that could not be read (${names})`;
+}
+async function syncIssue(inputs, ctx, io2, gh, r) {
+  try {
+    const result = await syncDriftIssue(gh(), {
+      owner: ctx.owner,
+      repo: ctx.repo,
+      label: inputs.driftLabel,
+      title: `xcluster: drift in ${inputs.config}`,
+      body: `${summaryLine(summarize(r.plan))}: the live clusters differ from ${mdCode(inputs.config)}.
 
-${markdown}`,
-    hasDrift,
-    runUrl: ctx.runUrl,
-    pointer: commentPointer(ctx.runUrl)
-  });
-  io2.info(`drift issue: ${result.action}${result.url ? ` ${result.url}` : ""}`);
-  const why = failure(plan, inputs.failOn);
-  if (why) io2.setFailed(`xcluster drift: ${why}`);
+${r.markdown}`,
+      hasDrift: r.hasDrift,
+      unchecked: r.unchecked,
+      runUrl: ctx.runUrl,
+      pointer: commentPointer(ctx.runUrl)
+    });
+    io2.info(`drift issue: ${result.action}${result.url ? ` ${result.url}` : ""}`);
+    return void 0;
+  } catch (e) {
+    return `the drift issue could not be updated (the report is in the job summary): ${oneLine2(e)}`;
+  }
 }
 var MODES = {
   plan: planMode,
@@ -43853,6 +44052,15 @@ var MODES = {
 };
 async function runAction(inputs, ctx, io2, gh) {
   await MODES[inputs.mode](inputs, ctx, io2, gh);
+}
+
+// src/github/inputs.ts
+var DEFAULT_DEADLINE = "30m";
+function durationInput(name, value) {
+  const text = value.trim();
+  const ms = TIMEOUT.test(text) ? timeoutMs(text) : /^\d+(\.\d+)?$/.test(text) ? timeoutMs(Number(text)) : NaN;
+  if (!(ms > 0)) throw new Error(`input ${name}: "${value}" is not a duration such as 30m, 90s or 500ms`);
+  return ms;
 }
 
 // src/main.ts
@@ -43869,7 +44077,8 @@ function readInputs() {
     comment: (getInput("comment") || "true") === "true",
     failOn: oneOf("fail-on", getInput("fail-on") || "error", ["error", "warning", "changes", "never"]),
     driftLabel: getInput("drift-label") || DRIFT_LABEL,
-    ...getInput("snapshots") ? { snapshots: getInput("snapshots") } : {}
+    ...getInput("snapshots") ? { snapshots: getInput("snapshots") } : {},
+    deadlineMs: durationInput("deadline", getInput("deadline") || DEFAULT_DEADLINE)
   };
 }
 function defaultBranch() {
@@ -43912,6 +44121,11 @@ async function main() {
   };
   await runAction(readInputs(), readContext(), io, github);
 }
+var MAX_STEP_ERROR = 1e3;
+function stepError(e) {
+  const text = redact(e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").trim();
+  return text.length > MAX_STEP_ERROR ? `${text.slice(0, MAX_STEP_ERROR - 1)}\u2026` : text;
+}
 var done = main().catch((e) => {
   if (e instanceof ConfigErrors) {
     for (const err of e.errors) {
@@ -43921,7 +44135,7 @@ var done = main().catch((e) => {
     setFailed(`xcluster: ${e.errors.length} configuration error(s)`);
     return;
   }
-  setFailed(redact(e instanceof Error ? e.message : String(e)));
+  setFailed(stepError(e));
 });
 export {
   done
