@@ -121,3 +121,10 @@ export function passwordForms(user: string, password: string): string[] {
 export function refuseSecret(text: string, forms: string[], what: string): void {
   if (forms.some((f) => text.includes(f))) throw new Error(`${what} holds the admin password: not written`);
 }
+
+/** An environment variable the recorder needs; `script` is the one whose `env` sets it. */
+export function need(name: string, script: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run eval "$(${script} env)" first`);
+  return v;
+}

@@ -25,6 +25,7 @@ import {
   sendHttps,
   type Answer,
   type RecordedRequest as ManifestEntry,
+  need as needEnv,
 } from '../record-common.js';
 
 type Obj = Record<string, unknown>;
@@ -43,11 +44,7 @@ interface Step {
 
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function need(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run eval "$(scripts/elasticsearch.sh env)" first`);
-  return v;
-}
+const need = (name: string): string => needEnv(name, 'scripts/elasticsearch.sh');
 
 const CA = readFileSync(need('ES_CA_FILE'));
 const ADMIN_USER = need('ES_ADMIN_USER');

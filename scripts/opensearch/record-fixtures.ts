@@ -18,7 +18,15 @@
 // and uploads the demo security config again.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixtureName, parseBody, passwordForms, refuseSecret, sendHttps, type Answer } from '../record-common.js';
+import {
+  fixtureName,
+  parseBody,
+  passwordForms,
+  refuseSecret,
+  sendHttps,
+  type Answer,
+  need as needEnv,
+} from '../record-common.js';
 import { uploadSecurityConfig } from './security-config.js';
 
 type Cluster = 'leader' | 'follower';
@@ -35,11 +43,7 @@ interface Step {
   note?: string;
 }
 
-function need(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run eval "$(scripts/opensearch.sh env)" first`);
-  return v;
-}
+const need = (name: string): string => needEnv(name, 'scripts/opensearch.sh');
 
 const URLS: Record<Cluster, string> = { leader: need('OS_LEADER_URL'), follower: need('OS_FOLLOWER_URL') };
 const CA = readFileSync(need('OS_CA_FILE'));

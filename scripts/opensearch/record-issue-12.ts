@@ -10,7 +10,15 @@
 // Same file format as record-fixtures.ts (one body per file, numbered in the order sent).
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixtureName, parseBody, passwordForms, refuseSecret, sendHttps, type Answer } from '../record-common.js';
+import {
+  fixtureName,
+  parseBody,
+  passwordForms,
+  refuseSecret,
+  sendHttps,
+  type Answer,
+  need as needEnv,
+} from '../record-common.js';
 
 type Auth = 'admin' | 'admin-cert';
 
@@ -23,11 +31,7 @@ interface Step {
   note?: string;
 }
 
-function need(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run eval "$(scripts/opensearch.sh env)" first`);
-  return v;
-}
+const need = (name: string): string => needEnv(name, 'scripts/opensearch.sh');
 
 const URL_ = need('OS_LEADER_URL');
 const CA = readFileSync(need('OS_CA_FILE'));
