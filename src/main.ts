@@ -11,11 +11,12 @@ import {
   type Mode,
 } from './github/action.js';
 import { makeOctokit, runUrl } from './github/octokit.js';
+import { stepFailure } from './github/plan-failure.js';
+import { pullRequestOf } from './github/pull-request-event.js';
 import { plainLog } from './github/workflow-commands.js';
 import { DRIFT_LABEL } from './github/drift-issue.js';
 import { DEFAULT_DEADLINE, durationInput } from './github/inputs.js';
-import { ConfigErrors } from './model/errors.js';
-import { onSecret, redact } from './model/redact.js';
+import { onSecret } from './model/redact.js';
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
@@ -47,9 +48,7 @@ function defaultBranch(): string | undefined {
 }
 
 function readContext(): ActionContext {
-  const pr = context.payload.pull_request;
-  const head = pr?.head?.repo?.full_name;
-  const base = pr?.base?.repo?.full_name;
+  const pullRequest = pullRequestOf(context.payload);
   return {
     eventName: context.eventName,
     owner: context.repo.owner,
@@ -57,8 +56,10 @@ function readContext(): ActionContext {
     sha: context.sha,
     ref: context.ref || undefined,
     defaultBranch: defaultBranch(),
-    ...(pr ? { pullRequest: { number: pr.number, fromFork: Boolean(head && base && head !== base) } } : {}),
+    ...(pullRequest ? { pullRequest } : {}),
+    ...(context.actor ? { actor: context.actor } : {}),
     runUrl: runUrl(),
+    ...(process.env.GITHUB_SERVER_URL ? { serverUrl: process.env.GITHUB_SERVER_URL } : {}),
     tempDir: process.env.RUNNER_TEMP ?? '.',
   };
 }
@@ -86,30 +87,12 @@ async function main(): Promise<void> {
   await runAction(readInputs(), readContext(), io, github);
 }
 
-const MAX_STEP_ERROR = 1000;
-
 /**
- * The step's error: one line, masked. GitHub's errors are one line already (request-policy.ts);
- * anything else that spans lines (a quoted body) is folded so the annotation stays one line.
- * Masked before it is folded or cut: either could change a secret into a form nothing recognizes.
+ * The run, started on import as the runner does; a test that imports this module awaits it. A
+ * plan reports its own failures (the comment says the plan failed); this catches what fails
+ * before a mode runs (an input) or outside one. Each configuration error is annotated on its YAML
+ * line; the step's error is one line, masked (see plan-failure.ts).
  */
-function stepError(e: unknown): string {
-  const text = redact(e instanceof Error ? e.message : String(e))
-    .replace(/\s+/g, ' ')
-    .trim();
-  return text.length > MAX_STEP_ERROR ? `${text.slice(0, MAX_STEP_ERROR - 1)}…` : text;
-}
-
-/** The run, started on import as the runner does; a test that imports this module awaits it. */
 export const done = main().catch((e: unknown) => {
-  if (e instanceof ConfigErrors) {
-    // Each configuration error as an annotation on its YAML line, then one failure.
-    for (const err of e.errors) {
-      const at = err.source;
-      core.error(redact(err.message), at ? { file: at.file, startLine: at.line, startColumn: at.column } : {});
-    }
-    core.setFailed(`xcluster: ${e.errors.length} configuration error(s)`);
-    return;
-  }
-  core.setFailed(stepError(e));
+  core.setFailed(stepFailure(e, io));
 });

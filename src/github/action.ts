@@ -21,9 +21,14 @@ import { annotate, type AnnotationSink } from './annotations.js';
 import { applyRefusal } from './apply-event.js';
 import { stopOnSignals } from '../stop-signals.js';
 import { markerFor, upsertStickyComment } from './comment.js';
+import { stampLine, type RunStamp } from './comment-header.js';
 import { syncDriftIssue, type UncheckedCluster } from './drift-issue.js';
 import { type GitHub } from './octokit.js';
+import { offlineMarkdown, offlineNotice, offlineReason } from './offline-lint.js';
+import { planProblems, stepFailure, thrownMarkdown } from './plan-failure.js';
 import { findMergedPullRequest } from './pull-request.js';
+import { type PullRequestContext } from './pull-request-event.js';
+import { isReadOnlyRefusal, readOnlyWarning } from './read-only-token.js';
 import { commentPointer, fitSummary } from './truncate.js';
 
 export type Mode = 'plan' | 'apply' | 'drift';
@@ -53,8 +58,12 @@ export interface ActionContext {
   /** The repository's default branch, from the event payload (`repository.default_branch`). */
   defaultBranch?: string;
   /** The pull request of a pull_request event. */
-  pullRequest?: { number: number; fromFork: boolean };
+  pullRequest?: PullRequestContext;
+  /** Who started the run (GITHUB_ACTOR): Dependabot's runs get no Actions secrets. */
+  actor?: string;
   runUrl?: string;
+  /** GITHUB_SERVER_URL, for links to commits. */
+  serverUrl?: string;
   /** Where the report files go (RUNNER_TEMP). */
   tempDir: string;
 }
@@ -104,11 +113,6 @@ export function failure(plan: Plan, failOn: FailOn): string | undefined {
   return undefined;
 }
 
-const FORK_NOTE =
-  '> **Offline lint only.** This pull request comes from a fork, and GitHub gives such runs no secrets, so no ' +
-  'cluster was contacted. The configuration was checked offline; the plan runs once the change is on a branch of ' +
-  'this repository.\n\n';
-
 /** What every job call of a mode gets from the inputs. */
 function jobOptions(inputs: ActionInputs, io: ActionIo) {
   return {
@@ -125,37 +129,74 @@ const oneLine = (e: unknown): string =>
     .replace(/\s+/g, ' ')
     .trim();
 
-/** Plan, or offline lint on a fork's pull request (no secrets there: lint and say so, no wall of 401s). */
+/**
+ * Plan, or offline lint when the run has no secrets (a fork's or Dependabot's pull request, or
+ * every connection secret empty): lint, and say so in one notice, not a wall of "is empty" errors.
+ */
 async function planOrLint(
   inputs: ActionInputs,
   ctx: ActionContext,
   io: ActionIo,
 ): Promise<{ plan: Plan; markdown: string }> {
   const job = jobOptions(inputs, io);
-  if (ctx.pullRequest?.fromFork && !inputs.snapshots) {
-    const { plan } = lintJob(job);
-    return { plan, markdown: FORK_NOTE + renderMarkdown(plan) };
+  const offline = offlineReason({ ...inputs, pullRequest: ctx.pullRequest, actor: ctx.actor });
+  if (offline) {
+    io.notice(offlineNotice(offline));
+    const { config, plan } = lintJob(job);
+    return { plan, markdown: offlineMarkdown(offline, config, plan.findings) };
   }
   const { plan } = await planJob({ ...job, fromSnapshot: inputs.snapshots });
-  return { plan, markdown: renderMarkdown(plan) };
+  const problems = planProblems(plan);
+  return { plan, markdown: `${problems ? `${problems}\n` : ''}${renderMarkdown(plan)}` };
 }
 
+/**
+ * Every plan run rewrites the sticky comment, a failed one included: a comment left from an
+ * earlier commit would go on reading as the plan of this one.
+ */
 async function planMode(inputs: ActionInputs, ctx: ActionContext, io: ActionIo, gh: () => GitHub): Promise<void> {
+  try {
+    await planAndReport(inputs, ctx, io, gh);
+  } catch (e) {
+    await reportPlanFailure(inputs, ctx, io, gh, e);
+  }
+}
+
+async function planAndReport(inputs: ActionInputs, ctx: ActionContext, io: ActionIo, gh: () => GitHub) {
   const { plan, markdown } = await planOrLint(inputs, ctx, io);
   io.info(redact(renderText(plan)));
   annotate(plan.findings, io);
   await io.writeSummary(jobSummary(markdown));
   setPlanOutputs(io, plan, writeReports(ctx, plan, markdown));
-  const commentFailure =
-    inputs.comment && ctx.pullRequest ? await postPlanComment(inputs, ctx, io, gh, markdown) : undefined;
+  const commentFailure = await postPlanComment(inputs, ctx, io, gh, markdown);
   const why = [failure(plan, inputs.failOn), commentFailure].filter(Boolean).join('; ');
   if (why) io.setFailed(`xcluster plan: ${why}`);
 }
 
+/** A plan that stopped with `e`: the comment and the job summary say why, then the step fails. */
+async function reportPlanFailure(inputs: ActionInputs, ctx: ActionContext, io: ActionIo, gh: () => GitHub, e: unknown) {
+  const markdown = thrownMarkdown(e);
+  await io.writeSummary(jobSummary(markdown));
+  const commentFailure = await postPlanComment(inputs, ctx, io, gh, markdown);
+  io.setFailed([stepFailure(e, io), commentFailure].filter(Boolean).join('; '));
+}
+
+/** The commit, time and run a comment is stamped with (a pull request's head, not GitHub's merge commit). */
+const stampOf = (ctx: ActionContext, sha = ctx.pullRequest?.headSha ?? ctx.sha): RunStamp => ({
+  sha,
+  owner: ctx.owner,
+  repo: ctx.repo,
+  serverUrl: ctx.serverUrl,
+  runUrl: ctx.runUrl,
+  at: new Date(),
+});
+
 /**
- * The sticky plan comment. Its failure fails the step (unlike apply's): the comment is where
- * reviewers read the plan, and the one already there shows an older commit's plan, which a
- * warning would leave standing unnoticed. Returns why it failed.
+ * The sticky plan comment, stamped with its commit, time and run. Its failure fails the step
+ * (unlike apply's): the comment is where reviewers read the plan, and the one already there shows
+ * an older commit's plan, which a warning would leave standing unnoticed. Except a 403: a
+ * read-only token (a fork's, Dependabot's) can never comment, and the report is in the job
+ * summary. Returns why it failed.
  */
 async function postPlanComment(
   inputs: ActionInputs,
@@ -165,19 +206,23 @@ async function postPlanComment(
   markdown: string,
 ): Promise<string | undefined> {
   const issueNumber = ctx.pullRequest?.number;
-  if (issueNumber === undefined) return undefined;
+  if (!inputs.comment || issueNumber === undefined) return undefined;
   try {
     const result = await upsertStickyComment(gh(), {
       owner: ctx.owner,
       repo: ctx.repo,
       issueNumber,
       marker: markerFor('plan', inputs.config),
-      body: markdown,
+      body: `${stampLine('Plan', stampOf(ctx))}\n\n${markdown}`,
       pointer: commentPointer(ctx.runUrl),
     });
     io.info(`plan comment ${result.action}: ${result.url}`);
     return undefined;
   } catch (e) {
+    if (isReadOnlyRefusal(e)) {
+      io.warning(readOnlyWarning(`xcluster plan: the plan comment on #${issueNumber}`, oneLine(e)));
+      return undefined;
+    }
     return `the plan comment on #${issueNumber} could not be written, so the pull request may show an older plan (this one is in the job summary): ${oneLine(e)}`;
   }
 }
@@ -224,7 +269,7 @@ async function postApplyComment(
       repo: ctx.repo,
       issueNumber: pr,
       marker: markerFor('apply', inputs.config),
-      body: markdown,
+      body: `${stampLine('Apply', stampOf(ctx, ctx.sha))}\n\n${markdown}`,
       pointer: commentPointer(ctx.runUrl),
     });
     io.info(`apply comment on #${pr} ${result.action}: ${result.url}`);

@@ -85,7 +85,8 @@ describe('plan mode on a pull request', () => {
     expect(gh.commentsOn(7)).toHaveLength(1);
     const body = gh.commentsOn(7)[0]!.body;
     expect(body.split('\n')[0]).toBe('<!-- xcluster:plan:xcluster -->');
-    expect(body.split('\n')[1]).toBe('**Plan: 8 to create, 0 to update, 0 to delete**');
+    expect(body.split('\n')[1]).toMatch(/^<sub>Plan of commit \[`6dcb09b`\]/);
+    expect(body.split('\n')[3]).toBe('**Plan: 8 to create, 0 to update, 0 to delete**');
     expect(first.summaries[0]).toContain('**Plan: 8 to create, 0 to update, 0 to delete**');
     expect(first.outputs).toMatchObject({ 'has-changes': 'true', changes: '8', errors: '0' });
     expect(JSON.parse(readFileSync(first.outputs['plan-json']!, 'utf8')).summary.create).toBe(8);
@@ -113,7 +114,7 @@ describe('plan mode on a pull request', () => {
 
   it('on a pull request from a fork, lints offline and says so (no cluster contacted)', async () => {
     const rec = await act({}, { pullRequest: { number: 7, fromFork: true } });
-    expect(gh.commentsOn(7)[0]!.body).toContain('Offline lint only');
+    expect(gh.commentsOn(7)[0]!.body).toContain('**The plan was not run**: this pull request comes from a fork');
     expect(east.requests).toEqual([]);
     expect(west.requests).toEqual([]);
     expect(rec.failed).toBeUndefined();

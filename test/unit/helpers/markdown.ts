@@ -27,8 +27,20 @@ export function outsideCode(md: string): string {
 /** The HTML tags a report writes itself. */
 const OURS = /^<(\/?(details|summary|b)|code\/|!-- xcluster:[^>]*--)>$/;
 
+/**
+ * The stamp line of a comment (src/github/comment-header.ts): our own links to the commit and the
+ * run, made of a checked SHA and the runner's URLs, never of text from a pull request or a server.
+ */
+const STAMP =
+  /^<sub>(Plan|Apply) of commit \[`[0-9a-f]{7}`\]\(https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/commit\/[0-9a-f]{40}\) · \d{4}-\d\d-\d\d \d\d:\d\d UTC( · \[workflow run\]\(https:\/\/github\.com\/[\w./-]+\))?<\/sub>$/;
+
 export function expectNoMarkupFromText(md: string): void {
-  const text = outsideCode(md);
+  const text = outsideCode(
+    md
+      .split('\n')
+      .filter((l) => !STAMP.test(l))
+      .join('\n'),
+  );
   const tags = text.match(/<[^>]*>?/g) ?? [];
   expect(tags.filter((t) => !OURS.test(t))).toEqual([]);
   // No link; in raw HTML (a <summary> line) markdown is not parsed, so brackets are only text.
