@@ -13,7 +13,7 @@ import {
 import { makeOctokit, runUrl } from './github/octokit.js';
 import { plainLog } from './github/workflow-commands.js';
 import { DRIFT_LABEL } from './github/drift-issue.js';
-import { DEFAULT_DEADLINE, durationInput } from './github/inputs.js';
+import { booleanInput, DEFAULT_DEADLINE, durationInput } from './github/inputs.js';
 import { ConfigErrors } from './model/errors.js';
 import { onSecret, redact } from './model/redact.js';
 
@@ -37,6 +37,8 @@ function readInputs(): ActionInputs {
     driftLabel: core.getInput('drift-label') || DRIFT_LABEL,
     ...(core.getInput('snapshots') ? { snapshots: core.getInput('snapshots') } : {}),
     deadlineMs: durationInput('deadline', core.getInput('deadline') || DEFAULT_DEADLINE),
+    // A typo must not turn the guarantee off: only "false" does.
+    requireReviewedPlan: booleanInput('require-reviewed-plan', core.getInput('require-reviewed-plan'), true),
   };
 }
 
@@ -44,6 +46,12 @@ function readInputs(): ActionInputs {
 function defaultBranch(): string | undefined {
   const branch: unknown = context.payload.repository?.default_branch;
   return typeof branch === 'string' && branch ? branch : undefined;
+}
+
+/** The event's pull request: its number, whether it comes from a fork, and its head commit. */
+function pullRequestOf(pr: { number: number; head?: { sha?: unknown } }, fromFork: boolean) {
+  const sha = pr.head?.sha;
+  return { number: pr.number, fromFork, ...(typeof sha === 'string' && sha ? { headSha: sha } : {}) };
 }
 
 function readContext(): ActionContext {
@@ -57,7 +65,7 @@ function readContext(): ActionContext {
     sha: context.sha,
     ref: context.ref || undefined,
     defaultBranch: defaultBranch(),
-    ...(pr ? { pullRequest: { number: pr.number, fromFork: Boolean(head && base && head !== base) } } : {}),
+    ...(pr ? { pullRequest: pullRequestOf(pr, Boolean(head && base && head !== base)) } : {}),
     runUrl: runUrl(),
     tempDir: process.env.RUNNER_TEMP ?? '.',
   };
