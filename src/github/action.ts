@@ -224,7 +224,8 @@ async function applyMode(inputs: ActionInputs, ctx: ActionContext, io: ActionIo,
 
   if (outcome.status !== 'nothing-to-do') await postApplyComment(inputs, ctx, io, gh, markdown);
   // The step's status is the apply's alone: the result is in the job summary whatever GitHub did.
-  if (outcome.status === 'refused' && review)
+  // A plan that is not the reviewed one is a refusal, not a failed apply: say which.
+  if (outcome.status === 'refused' && (outcome.stale || review?.status === 'unbound'))
     io.setFailed(`xcluster apply refused: ${outcome.reason}; nothing was written`);
   else if (applyExitCode(outcome) !== 0) io.setFailed('xcluster apply: not every cluster was applied and verified');
 }
