@@ -1,6 +1,6 @@
 // The xcluster command. Thin: parses arguments, calls the job, prints, sets the exit code.
 
-import { writeFileSync } from 'node:fs';
+import { openSync, readSync, closeSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { TIMEOUT } from './config/schema.js';
@@ -15,6 +15,7 @@ import {
   snapshotJob,
   type ApplyOutcome,
 } from './job.js';
+import { SAVED_PLAN_LIMIT, savedPlanFingerprint } from './drift/saved-plan.js';
 import { ConfigErrors, ConfigError } from './model/errors.js';
 import { redact } from './model/redact.js';
 import { type Plan } from './model/types.js';
@@ -104,9 +105,32 @@ function write(output: string, opts: OutputOptions, io: Io): void {
   } else io.stdout(text);
 }
 
+/** A saved plan's text, read no further than its size bound (a FIFO or /dev/zero has no size to check first). */
+function readSavedPlan(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(1024 * 1024);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      length += n;
+      if (length > SAVED_PLAN_LIMIT)
+        throw new Error(`${path} is larger than ${SAVED_PLAN_LIMIT} bytes: not a saved plan`);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 type ApplyCliOptions = OutputOptions & {
   config: string;
   cluster?: string[];
+  /** A plan saved by `plan --format json --out`: apply only if a fresh plan is the same. */
+  plan?: string;
   yes?: boolean;
   concurrency: number;
   deadline: number;
@@ -193,6 +217,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       .description(
         'Apply the plan: remote connections, then roles, role mappings, users (OpenSearch: nodes_dn and action groups first, one atomic PATCH per kind; deletions in reverse), then verify with a fresh plan.',
       )
+      .option(
+        '--plan <file>',
+        'apply only if a fresh plan is the one saved by `plan --format json --out <file>` (same fingerprint); no question is asked',
+      )
       .option('--yes', 'apply without asking (required when there is no terminal)')
       .option('--concurrency <n>', 'operations of one step in flight at once, per cluster', positiveInt, 4)
       .addOption(deadlineOption())
@@ -200,9 +228,14 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       .option('--out <file>', 'write the report to a file instead of stdout')
       .option('--no-color', 'never colour the text output'),
   ).action(async (opts: ApplyCliOptions) => {
-    if (!opts.yes && !io.ask) throw new Error('apply needs --yes when there is no terminal to confirm on');
+    // A saved plan was reviewed when it was saved: as Terraform's, it is applied without asking.
+    const expectFingerprint =
+      opts.plan === undefined ? undefined : savedPlanFingerprint(opts.plan, readSavedPlan(opts.plan));
+    const approved = opts.yes === true || expectFingerprint !== undefined;
+    if (!approved && !io.ask)
+      throw new Error('apply needs --yes when there is no terminal to confirm on (or --plan with a saved plan)');
     const confirm = async (plan: Plan): Promise<boolean> => {
-      if (opts.yes) return true;
+      if (approved) return true;
       io.stderr(redact(render(plan, 'text', { colour: opts.color && io.isTTY })));
       const answer = await io.ask!('Apply these changes? Only "yes" is accepted: ');
       return answer.trim() === 'yes';
@@ -219,19 +252,27 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
         confirm,
         log,
         stop: stop.signal,
+        ...(expectFingerprint !== undefined ? { expectFingerprint } : {}),
       });
     } finally {
       signals.dispose();
     }
     if (outcome.status === 'applied') write(renderApply(outcome.result, opts.format), opts, io);
     else emit(outcome.plan, opts, io);
-    if (outcome.status === 'refused') io.stderr(`error: apply refused: ${outcome.reason}; nothing was changed\n`);
+    if (outcome.status === 'refused')
+      io.stderr(`error: apply refused: ${refusal(outcome, opts.plan)}; nothing was changed\n`);
     if (outcome.status === 'declined') io.stderr('xcluster: apply cancelled; nothing was changed\n');
     if (outcome.status === 'nothing-to-do') io.stderr('xcluster: no changes; nothing to apply\n');
     setExit(signals.exitCode ?? applyExitCode(outcome));
   });
 
   return program;
+}
+
+/** Why the apply was refused, in one line; a stale saved plan says what to do. */
+function refusal(outcome: Extract<ApplyOutcome, { status: 'refused' }>, planFile?: string): string {
+  if (!outcome.stale || planFile === undefined) return outcome.reason;
+  return `${planFile} is stale: ${outcome.reason}. The fresh plan is above: review it, save it with \`xcluster plan --format json --out ${planFile}\` and apply that`;
 }
 
 /** Runs the CLI and returns its exit code; never throws. */

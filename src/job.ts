@@ -7,6 +7,7 @@ import pLimit from 'p-limit';
 import { applyPlan, type ApplyResult, type Verification } from './apply/apply.js';
 import { loadConfig } from './config/load.js';
 import { resolveConnection, resolveLogin, resolveSecret } from './config/secrets.js';
+import { planFingerprint, shortFingerprint } from './drift/fingerprint.js';
 import { buildPlan, lintOnly, planCluster } from './drift/plan.js';
 import { flavors } from './flavors/index.js';
 import {
@@ -352,10 +353,22 @@ export interface ApplyOptions extends JobOptions {
    * finishes, and the report is made. Its reason is reported ("stopped by SIGINT").
    */
   stop?: AbortSignal;
+  /**
+   * The fingerprint of the plan that was reviewed (a saved plan, the pull request's plan
+   * comment): the apply goes ahead only when the fresh plan has it, and is refused before
+   * anything is written otherwise.
+   */
+  expectFingerprint?: string;
+}
+
+/** A refusal because the fresh plan is not the reviewed one: both fingerprints. */
+export interface StalePlan {
+  reviewed: string;
+  fresh: string;
 }
 
 export type ApplyOutcome =
-  | { status: 'refused'; plan: Plan; reason: string }
+  | { status: 'refused'; plan: Plan; reason: string; stale?: StalePlan }
   | { status: 'nothing-to-do'; plan: Plan }
   | { status: 'declined'; plan: Plan }
   | { status: 'applied'; plan: Plan; result: ApplyResult };
@@ -404,7 +417,20 @@ function verifier(
   };
 }
 
-/** Plans, asks, applies, verifies. Error findings refuse the whole apply. */
+/** The two fingerprints when `plan` is not the reviewed plan `expected`; undefined when it is (or none is expected). */
+function stalePlan(plan: Plan, expected: string | undefined): StalePlan | undefined {
+  if (expected === undefined) return undefined;
+  const fresh = planFingerprint(plan);
+  return fresh === expected ? undefined : { reviewed: expected, fresh };
+}
+
+const staleReason = (s: StalePlan): string =>
+  `the plan is not the reviewed plan (reviewed ${shortFingerprint(s.reviewed)}, now ${shortFingerprint(s.fresh)}): the clusters or the configuration changed since it was made`;
+
+/**
+ * Plans, asks, applies, verifies. Error findings refuse the whole apply, and so does a plan that
+ * is not the reviewed one (expectFingerprint), before anything is asked or written.
+ */
 export async function applyJob(opts: ApplyOptions): Promise<ApplyOutcome> {
   return underRunDeadline(opts, (signal) => applyUnder(opts, signal));
 }
@@ -417,6 +443,8 @@ async function applyUnder(opts: ApplyOptions, signal: AbortSignal): Promise<Appl
   const plan = buildPlan(config, states);
   const s = summarize(plan);
   if (s.errors > 0) return { status: 'refused', plan, reason: `the plan has ${s.errors} error finding(s)` };
+  const stale = stalePlan(plan, opts.expectFingerprint);
+  if (stale) return { status: 'refused', plan, reason: staleReason(stale), stale };
   if (s.create + s.update + s.delete === 0) return { status: 'nothing-to-do', plan };
   if (!(await opts.confirm(plan))) return { status: 'declined', plan };
   // The run deadline stops the apply as a signal does: nothing new starts, what is in flight finishes.

@@ -15,7 +15,7 @@ import { stepFailure } from './github/plan-failure.js';
 import { pullRequestOf } from './github/pull-request-event.js';
 import { plainLog } from './github/workflow-commands.js';
 import { DRIFT_LABEL } from './github/drift-issue.js';
-import { DEFAULT_DEADLINE, durationInput } from './github/inputs.js';
+import { booleanInput, DEFAULT_DEADLINE, durationInput } from './github/inputs.js';
 import { onSecret } from './model/redact.js';
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
@@ -38,6 +38,8 @@ function readInputs(): ActionInputs {
     driftLabel: core.getInput('drift-label') || DRIFT_LABEL,
     ...(core.getInput('snapshots') ? { snapshots: core.getInput('snapshots') } : {}),
     deadlineMs: durationInput('deadline', core.getInput('deadline') || DEFAULT_DEADLINE),
+    // A typo must not turn the guarantee off: only "false" does.
+    requireReviewedPlan: booleanInput('require-reviewed-plan', core.getInput('require-reviewed-plan'), true),
   };
 }
 

@@ -8,7 +8,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyExitCode, applyJob, lintJob, planJob } from '../job.js';
+import { applyExitCode, applyJob, lintJob, planJob, type ApplyOutcome } from '../job.js';
 import { redact } from '../model/redact.js';
 import { type Plan } from '../model/types.js';
 import { renderApply, summarizeApply } from '../render/apply.js';
@@ -29,6 +29,7 @@ import { planProblems, stepFailure, thrownMarkdown } from './plan-failure.js';
 import { findMergedPullRequest } from './pull-request.js';
 import { type PullRequestContext } from './pull-request-event.js';
 import { isReadOnlyRefusal, readOnlyWarning } from './read-only-token.js';
+import { findReviewedPlan, refusalGuidance, reviewedPlanTrailer, type ReviewedPlan } from './reviewed-plan.js';
 import { commentPointer, fitSummary } from './truncate.js';
 
 export type Mode = 'plan' | 'apply' | 'drift';
@@ -45,6 +46,8 @@ export interface ActionInputs {
   snapshots?: string;
   /** The run's deadline (input `deadline`); the jobs' default when absent. */
   deadlineMs?: number;
+  /** Apply only the plan reviewed on the merged pull request (input `require-reviewed-plan`); true when absent. */
+  requireReviewedPlan?: boolean;
 }
 
 /** What the run is about, from the runner's environment and event payload. */
@@ -168,7 +171,8 @@ async function planAndReport(inputs: ActionInputs, ctx: ActionContext, io: Actio
   annotate(plan.findings, io);
   await io.writeSummary(jobSummary(markdown));
   setPlanOutputs(io, plan, writeReports(ctx, plan, markdown));
-  const commentFailure = await postPlanComment(inputs, ctx, io, gh, markdown);
+  const trailer = reviewedPlanTrailer(plan, ctx.pullRequest?.headSha ?? ctx.sha);
+  const commentFailure = await postPlanComment(inputs, ctx, io, gh, markdown, trailer);
   const why = [failure(plan, inputs.failOn), commentFailure].filter(Boolean).join('; ');
   if (why) io.setFailed(`xcluster plan: ${why}`);
 }
@@ -204,6 +208,7 @@ async function postPlanComment(
   io: ActionIo,
   gh: () => GitHub,
   markdown: string,
+  trailer?: string,
 ): Promise<string | undefined> {
   const issueNumber = ctx.pullRequest?.number;
   if (!inputs.comment || issueNumber === undefined) return undefined;
@@ -215,6 +220,7 @@ async function postPlanComment(
       marker: markerFor('plan', inputs.config),
       body: `${stampLine('Plan', stampOf(ctx))}\n\n${markdown}`,
       pointer: commentPointer(ctx.runUrl),
+      ...(trailer !== undefined ? { trailer } : {}),
     });
     io.info(`plan comment ${result.action}: ${result.url}`);
     return undefined;
@@ -231,16 +237,25 @@ async function applyMode(inputs: ActionInputs, ctx: ActionContext, io: ActionIo,
   // Before the config is even read: on a refused event it is not the merged one.
   const refusal = applyRefusal(ctx);
   if (refusal) return io.setFailed(refusal);
+  const review =
+    inputs.requireReviewedPlan === false
+      ? undefined
+      : await findReviewedPlan(gh(), { owner: ctx.owner, repo: ctx.repo, sha: ctx.sha, config: inputs.config });
+  if (review?.status === 'unavailable') return io.setFailed(review.reason);
   // A cancelled workflow run sends SIGINT, then SIGTERM: start nothing new, report what ran.
   const stop = new AbortController();
   const signals = stopOnSignals(stop, (l) => io.info(l));
-  const outcome = await applyJob({ ...jobOptions(inputs, io), confirm: async () => true, stop: stop.signal }).finally(
-    () => signals.dispose(),
-  );
-  const markdown =
-    outcome.status === 'applied'
-      ? `${renderApply(outcome.result, 'markdown')}\n${renderMarkdown(outcome.plan)}`
-      : `**${outcome.status === 'refused' ? `Apply refused: ${outcome.reason}; nothing was changed.` : 'No changes; nothing to apply.'}**\n\n${renderMarkdown(outcome.plan)}`;
+  const outcome = await (
+    review?.status === 'unbound'
+      ? unreviewedOutcome(inputs, io, review.reason)
+      : applyJob({
+          ...jobOptions(inputs, io),
+          confirm: async () => true,
+          stop: stop.signal,
+          ...(review ? { expectFingerprint: review.binding.fingerprint } : {}),
+        })
+  ).finally(() => signals.dispose());
+  const markdown = applyMarkdown(outcome, review);
   io.info(redact(outcome.status === 'applied' ? renderApply(outcome.result, 'text') : renderText(outcome.plan)));
   annotate(outcome.plan.findings, io);
   await io.writeSummary(jobSummary(markdown));
@@ -249,7 +264,28 @@ async function applyMode(inputs: ActionInputs, ctx: ActionContext, io: ActionIo,
 
   if (outcome.status !== 'nothing-to-do') await postApplyComment(inputs, ctx, io, gh, markdown);
   // The step's status is the apply's alone: the result is in the job summary whatever GitHub did.
-  if (applyExitCode(outcome) !== 0) io.setFailed('xcluster apply: not every cluster was applied and verified');
+  // A plan that is not the reviewed one is a refusal, not a failed apply: say which.
+  if (outcome.status === 'refused' && (outcome.stale || review?.status === 'unbound'))
+    io.setFailed(`xcluster apply refused: ${outcome.reason}; nothing was written`);
+  else if (applyExitCode(outcome) !== 0) io.setFailed('xcluster apply: not every cluster was applied and verified');
+}
+
+/** No reviewed plan binds this apply: a fresh plan (reads only) to show on the pull request, and the refusal. */
+async function unreviewedOutcome(inputs: ActionInputs, io: ActionIo, reason: string): Promise<ApplyOutcome> {
+  const { plan } = await planJob(jobOptions(inputs, io));
+  return { status: 'refused', plan, reason };
+}
+
+/** The apply's report: the result and the plan, or why nothing was applied (and, for a reviewed-plan refusal, how to go on). */
+function applyMarkdown(outcome: ApplyOutcome, review?: ReviewedPlan): string {
+  if (outcome.status === 'applied')
+    return `${renderApply(outcome.result, 'markdown')}\n${renderMarkdown(outcome.plan)}`;
+  const head =
+    outcome.status === 'refused'
+      ? `Apply refused: ${outcome.reason}; nothing was changed.`
+      : 'No changes; nothing to apply.';
+  const guidance = outcome.status === 'refused' && review ? refusalGuidance(review, outcome.stale) : undefined;
+  return `**${head}**\n\n${guidance ? `${guidance}\n\n` : ''}${renderMarkdown(outcome.plan)}`;
 }
 
 /** The apply's result on the merged pull request; a failure to post it is a warning, never a failed apply. */

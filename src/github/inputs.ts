@@ -14,3 +14,11 @@ export function durationInput(name: string, value: string): number {
   if (!(ms > 0)) throw new Error(`input ${name}: "${value}" is not a duration such as 30m, 90s or 500ms`);
   return ms;
 }
+
+/** A boolean input: `true` or `false` (any case); empty is `fallback`. Anything else is refused, not guessed. */
+export function booleanInput(name: string, value: string, fallback: boolean): boolean {
+  const text = value.trim().toLowerCase();
+  if (text === '') return fallback;
+  if (text === 'true' || text === 'false') return text === 'true';
+  throw new Error(`input ${name}: "${value}" is not true or false`);
+}

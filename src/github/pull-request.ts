@@ -9,7 +9,17 @@ export interface CommitRef {
   sha: string;
 }
 
+/** A merged pull request: its number, and the last commit of its branch (`head.sha`). */
+export interface MergedPull {
+  number: number;
+  headSha: string;
+}
+
 export async function findMergedPullRequest(gh: GitHub, c: CommitRef): Promise<number | undefined> {
+  return (await findMergedPull(gh, c))?.number;
+}
+
+export async function findMergedPull(gh: GitHub, c: CommitRef): Promise<MergedPull | undefined> {
   const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({
     owner: c.owner,
     repo: c.repo,
@@ -20,5 +30,5 @@ export async function findMergedPullRequest(gh: GitHub, c: CommitRef): Promise<n
   // (merge commit, or the squash/rebase head GitHub records as merge_commit_sha).
   const exact = data.find((pr) => pr.merge_commit_sha === c.sha);
   const merged = exact ?? data.find((pr) => pr.merged_at !== null);
-  return merged?.number;
+  return merged === undefined ? undefined : { number: merged.number, headSha: merged.head.sha };
 }

@@ -1,5 +1,6 @@
 // The public JSON contract of `xcluster plan --format json` (DESIGN.md, "The plan").
 
+import { planFingerprint } from '../drift/fingerprint.js';
 import { formatSource, type Change, type Plan } from '../model/types.js';
 import { summarize } from './summary.js';
 
@@ -20,6 +21,8 @@ export function planToJson(plan: Plan) {
   const s = summarize(plan);
   return {
     format_version: FORMAT_VERSION,
+    // What `xcluster apply --plan` checks a fresh plan against (drift/fingerprint.ts).
+    fingerprint: planFingerprint(plan),
     clusters: plan.clusters.map((c) => ({
       name: c.name,
       flavor: c.flavor,

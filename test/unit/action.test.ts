@@ -146,7 +146,7 @@ describe('apply mode on a push to the default branch', () => {
       mergedAt: '2025-03-01T10:00:00Z',
     });
     gh.addPull(SHA, { number: 9, mergeCommitSha: SHA, mergedAt: '2025-03-04T09:00:00Z' });
-    const rec = await act({ mode: 'apply' }, PUSH_TO_MAIN);
+    const rec = await act({ mode: 'apply', requireReviewedPlan: false }, PUSH_TO_MAIN);
     expect(rec.failed).toBeUndefined();
     expect(Object.keys(west.users).sort()).toEqual(['cross-cluster-user', 'cross-search-user']);
     expect(gh.commentsOn(5)).toEqual([]);
@@ -157,7 +157,7 @@ describe('apply mode on a push to the default branch', () => {
   });
 
   it('comments nothing on a push without a pull request', async () => {
-    const rec = await act({ mode: 'apply' }, PUSH_TO_MAIN);
+    const rec = await act({ mode: 'apply', requireReviewedPlan: false }, PUSH_TO_MAIN);
     expect(rec.failed).toBeUndefined();
     expect(gh.writes()).toEqual([]);
   });
@@ -194,11 +194,11 @@ describe('issue 11 finding 1: apply runs only on a push to the default branch or
   });
 
   it('applies on a push to the default branch and on a workflow_dispatch run on it', async () => {
-    expect((await act({ mode: 'apply' }, PUSH_TO_MAIN)).failed).toBeUndefined();
+    expect((await act({ mode: 'apply', requireReviewedPlan: false }, PUSH_TO_MAIN)).failed).toBeUndefined();
     expect(Object.keys(west.users)).toHaveLength(2);
     east.requests.length = 0;
     const dispatch = await act(
-      { mode: 'apply' },
+      { mode: 'apply', requireReviewedPlan: false },
       { ...PUSH_TO_MAIN, eventName: 'workflow_dispatch', ref: 'refs/heads/trunk', defaultBranch: 'trunk' },
     );
     expect(dispatch.failed).toBeUndefined();
@@ -238,7 +238,7 @@ describe('drift mode', () => {
     await drift();
     expect(gh.issue(number).state).toBe('open');
 
-    await act({ mode: 'apply' }, PUSH_TO_MAIN);
+    await act({ mode: 'apply', requireReviewedPlan: false }, PUSH_TO_MAIN);
     await drift();
     expect(gh.issue(number).state).toBe('closed');
     expect(gh.commentsOn(number).at(-1)!.body).toContain('No drift');
@@ -292,7 +292,7 @@ describe('secrets', () => {
     const recs = [
       await act(),
       await act({ mode: 'drift' }, { eventName: 'schedule', pullRequest: undefined }),
-      await act({ mode: 'apply' }, PUSH_TO_MAIN),
+      await act({ mode: 'apply', requireReviewedPlan: false }, PUSH_TO_MAIN),
     ];
     const posted = [
       ...gh.comments.map((c) => c.body),

@@ -165,7 +165,7 @@ describe('issue 12 item 7: GitHub failures', () => {
   it('apply succeeded, its comment could not be posted: a one-line warning, and the step passes', async () => {
     gh.addPull(SHA, { number: 9, mergeCommitSha: SHA, mergedAt: '2025-03-04T09:00:00Z' });
     broken = (method, path) => method === 'POST' && path.endsWith('/issues/9/comments');
-    const rec = await act({ mode: 'apply' }, PUSH_TO_MAIN);
+    const rec = await act({ mode: 'apply', requireReviewedPlan: false }, PUSH_TO_MAIN);
     expect(Object.keys(west.users).sort()).toEqual(['cross-cluster-user', 'cross-search-user']);
     expect(rec.failed).toBeUndefined();
     expect(rec.summaries[0]).toContain('Apply: 8 done');
@@ -177,7 +177,7 @@ describe('issue 12 item 7: GitHub failures', () => {
 
   it('apply succeeded, finding its pull request failed: a warning, and the step passes', async () => {
     broken = (method, path) => method === 'GET' && path.endsWith(`/commits/${SHA}/pulls`);
-    const rec = await act({ mode: 'apply' }, PUSH_TO_MAIN);
+    const rec = await act({ mode: 'apply', requireReviewedPlan: false }, PUSH_TO_MAIN);
     expect(rec.failed).toBeUndefined();
     expect(rec.warnings).toHaveLength(1);
     expect(rec.warnings[0]).toContain(`GET /repos/${OWNER}/${REPO}/commits/${SHA}/pulls answered 502 Bad Gateway`);
@@ -187,7 +187,7 @@ describe('issue 12 item 7: GitHub failures', () => {
     gh.addPull(SHA, { number: 9, mergeCommitSha: SHA, mergedAt: '2025-03-04T09:00:00Z' });
     west.failNext('PUT', '/_security/role/remote-replication', 500, esError(500, 'exception', 'disk full'));
     broken = (method) => method === 'POST';
-    const rec = await act({ mode: 'apply' }, PUSH_TO_MAIN);
+    const rec = await act({ mode: 'apply', requireReviewedPlan: false }, PUSH_TO_MAIN);
     expect(rec.failed).toBe('xcluster apply: not every cluster was applied and verified');
     expect(rec.warnings).toHaveLength(1);
     expect(rec.warnings[0]).toContain('answered 502 Bad Gateway');

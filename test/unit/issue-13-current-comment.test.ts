@@ -162,7 +162,7 @@ describe('issue 13: every comment names its commit, time and run', () => {
     gh.addPull(SHA, { number: 9, mergeCommitSha: SHA, mergedAt: '2025-03-04T09:00:00Z' });
     const { rec, io } = recorder();
     await runAction(
-      planInputs({ mode: 'apply' }),
+      planInputs({ mode: 'apply', requireReviewedPlan: false }),
       pullRequestContext(estate.root, {
         eventName: 'push',
         ref: 'refs/heads/main',
