@@ -46,6 +46,12 @@ function defaultBranch(): string | undefined {
   return typeof branch === 'string' && branch ? branch : undefined;
 }
 
+/** The pull request's base commit (`pull_request.base.sha`), when the payload carries a well-formed one. */
+function baseSha(pr: typeof context.payload.pull_request): string | undefined {
+  const sha: unknown = pr?.base?.sha;
+  return typeof sha === 'string' && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(sha) ? sha : undefined;
+}
+
 function readContext(): ActionContext {
   const pr = context.payload.pull_request;
   const head = pr?.head?.repo?.full_name;
@@ -58,6 +64,7 @@ function readContext(): ActionContext {
     ref: context.ref || undefined,
     defaultBranch: defaultBranch(),
     ...(pr ? { pullRequest: { number: pr.number, fromFork: Boolean(head && base && head !== base) } } : {}),
+    ...(baseSha(pr) ? { baseSha: baseSha(pr) } : {}),
     runUrl: runUrl(),
     tempDir: process.env.RUNNER_TEMP ?? '.',
   };

@@ -24,6 +24,7 @@ import { markerFor, upsertStickyComment } from './comment.js';
 import { syncDriftIssue, type UncheckedCluster } from './drift-issue.js';
 import { type GitHub } from './octokit.js';
 import { findMergedPullRequest } from './pull-request.js';
+import { planPullRequest } from './pr-plan.js';
 import { commentPointer, fitSummary } from './truncate.js';
 
 export type Mode = 'plan' | 'apply' | 'drift';
@@ -54,6 +55,11 @@ export interface ActionContext {
   defaultBranch?: string;
   /** The pull request of a pull_request event. */
   pullRequest?: { number: number; fromFork: boolean };
+  /**
+   * The pull request's base commit (`pull_request.base.sha`): its connections are the ones the
+   * plan uses, and its desired state tells the PR's changes from drift (pr-plan.ts).
+   */
+  baseSha?: string;
   runUrl?: string;
   /** Where the report files go (RUNNER_TEMP). */
   tempDir: string;
@@ -130,18 +136,28 @@ async function planOrLint(
   inputs: ActionInputs,
   ctx: ActionContext,
   io: ActionIo,
+  gh: () => GitHub,
 ): Promise<{ plan: Plan; markdown: string }> {
   const job = jobOptions(inputs, io);
   if (ctx.pullRequest?.fromFork && !inputs.snapshots) {
     const { plan } = lintJob(job);
     return { plan, markdown: FORK_NOTE + renderMarkdown(plan) };
   }
+  if (ctx.pullRequest && ctx.baseSha) {
+    const report = await planPullRequest(
+      { ...job, fromSnapshot: inputs.snapshots },
+      { owner: ctx.owner, repo: ctx.repo, sha: ctx.baseSha },
+      gh,
+    );
+    for (const note of report.notes) io.notice(note);
+    return report;
+  }
   const { plan } = await planJob({ ...job, fromSnapshot: inputs.snapshots });
   return { plan, markdown: renderMarkdown(plan) };
 }
 
 async function planMode(inputs: ActionInputs, ctx: ActionContext, io: ActionIo, gh: () => GitHub): Promise<void> {
-  const { plan, markdown } = await planOrLint(inputs, ctx, io);
+  const { plan, markdown } = await planOrLint(inputs, ctx, io, gh);
   io.info(redact(renderText(plan)));
   annotate(plan.findings, io);
   await io.writeSummary(jobSummary(markdown));
