@@ -134,6 +134,14 @@ describe('issue 13: a pull request is planned with the base commit connections',
     expect(rec.failed).toMatch(/error finding/);
   });
 
+  it('a base file answered as text (a charset in the content type) reads the same as bytes', async () => {
+    const base = baseCommit();
+    base.rawType = 'text/plain; charset=utf-8';
+    edit('east.yml', (t) => t.replace('url: https://east.example.com:9200', 'url: https://elsewhere.example.net:9200'));
+    const { comment } = await planPr(base);
+    expect(comment).toContain('the connection change takes effect after merge');
+  });
+
   it('a config folder new in the PR (none at the base commit): every cluster linted offline, none contacted', async () => {
     const base = new BaseContents(gh, BASE_SHA, new Map());
     const { comment, planJson } = await planPr(base);

@@ -27,6 +27,8 @@ const json = (status: number, data: unknown): Response =>
 export class BaseContents {
   /** The contents paths asked for, in order. */
   readonly asked: string[] = [];
+  /** The content type of a raw answer (GitHub's raw media type; Octokit hands it over as bytes). */
+  rawType = 'application/vnd.github.raw';
 
   constructor(
     readonly gh: FakeGitHub,
@@ -53,7 +55,7 @@ export class BaseContents {
   private answer(p: string, raw: boolean): Response {
     const text = this.tree.get(p);
     if (text !== undefined) {
-      if (raw) return new Response(text, { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+      if (raw) return new Response(text, { status: 200, headers: { 'content-type': this.rawType } });
       const content = Buffer.from(text).toString('base64');
       return json(200, {
         type: 'file',
