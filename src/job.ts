@@ -304,12 +304,17 @@ async function underRunDeadline<T>(opts: JobOptions, job: (signal: AbortSignal) 
 
 export async function planJob(opts: JobOptions): Promise<{ config: Config; plan: Plan }> {
   const config = load(opts);
-  if (opts.fromSnapshot) return { config, plan: buildPlan(config, readSnapshots(config, opts.fromSnapshot)) };
+  return { config, plan: buildPlan(config, await readStates(config, opts)) };
+}
+
+/** One read of every cluster of `config`: live under the run deadline, or the snapshots of `opts.fromSnapshot`. */
+export async function readStates(config: Config, opts: JobOptions): Promise<ClusterState[]> {
+  if (opts.fromSnapshot) return readSnapshots(config, opts.fromSnapshot);
   const purpose = opts.purpose ?? 'plan';
   const { states } = await underRunDeadline(opts, (signal) =>
     readAll(openSession(config, opts.log ?? noLog, purpose, signal)),
   );
-  return { config, plan: buildPlan(config, states) };
+  return states;
 }
 
 export function lintJob(opts: JobOptions): { config: Config; plan: Plan } {

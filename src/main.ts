@@ -49,8 +49,15 @@ function defaultBranch(): string | undefined {
   return typeof branch === 'string' && branch ? branch : undefined;
 }
 
+/** The pull request's base commit (`pull_request.base.sha`), when the payload carries a well-formed one. */
+function baseSha(pr: typeof context.payload.pull_request): string | undefined {
+  const sha: unknown = pr?.base?.sha;
+  return typeof sha === 'string' && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(sha) ? sha : undefined;
+}
+
 function readContext(): ActionContext {
   const pullRequest = pullRequestOf(context.payload);
+  const pr = context.payload.pull_request;
   return {
     eventName: context.eventName,
     owner: context.repo.owner,
@@ -60,6 +67,7 @@ function readContext(): ActionContext {
     defaultBranch: defaultBranch(),
     ...(pullRequest ? { pullRequest } : {}),
     ...(context.actor ? { actor: context.actor } : {}),
+    ...(baseSha(pr) ? { baseSha: baseSha(pr) } : {}),
     runUrl: runUrl(),
     ...(process.env.GITHUB_SERVER_URL ? { serverUrl: process.env.GITHUB_SERVER_URL } : {}),
     tempDir: process.env.RUNNER_TEMP ?? '.',

@@ -6,12 +6,12 @@
 // expanded into more Desired objects (config/intents.ts). Every problem in every file is collected
 // and thrown at once, each with file:line:column.
 
-import path from 'node:path';
 import { ConfigError, ConfigErrors } from '../model/errors.js';
 import { toNameMap, unusableName } from '../model/names.js';
 import { type Config, type Desired } from '../model/types.js';
 import { toClusterConfig, toDesired, type ClusterFileData } from './desired.js';
-import { displayPath, entryExists, listClusterFiles, readConfigFile, realFolder, type FoundFile } from './files.js';
+import { displayPath, type FoundFile } from './files.js';
+import { diskFiles, type ConfigFiles } from './config-files.js';
 import { expandIntents, INTENTS_FILES, type Expansion, type IntentContext } from './intents.js';
 import { FILE_SCHEMAS, sortBySource, validate } from './issues.js';
 import { intentsFileSchema } from './schema-intents.js';
@@ -38,13 +38,20 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** Loads and validates `<dir>/clusters/*.yml`; throws ConfigErrors listing every problem found. */
 export function loadConfig(dir: string, opts: LoadOptions = {}): Config {
-  const found = listClusterFiles(dir);
-  const root = realFolder(dir);
+  return loadConfigFrom(dir, diskFiles(dir), opts);
+}
+
+/**
+ * Loads and validates the config folder `dir` from `files` (the disk, or texts held in memory such
+ * as a base commit's read through the GitHub API); throws ConfigErrors listing every problem found.
+ */
+export function loadConfigFrom(dir: string, files: ConfigFiles, opts: LoadOptions = {}): Config {
+  const found = files.clusterFiles();
   const errors: ConfigError[] = [];
   const loaded: ClusterFileData[] = [];
   for (const f of found) {
     const fileErrors: ConfigError[] = clusterNameErrors(f);
-    const data = fileErrors.length === 0 ? readClusterFile(f, root, fileErrors) : undefined;
+    const data = fileErrors.length === 0 ? readClusterFile(f, files, fileErrors) : undefined;
     if (data) loaded.push(data);
     errors.push(...sortBySource(fileErrors));
   }
@@ -60,7 +67,7 @@ export function loadConfig(dir: string, opts: LoadOptions = {}): Config {
   // whichever clusters a run looks at.
   const handWritten = loaded.flatMap(toDesired);
   const ctx = { clusters: loaded.map(flavorOf), transports, handWritten };
-  const intents = loadIntents(dir, root, ctx, errors.length === 0);
+  const intents = loadIntents(files, ctx, errors.length === 0);
   errors.push(...(intents?.errors ?? []));
   if (errors.length > 0) throw new ConfigErrors(errors);
 
@@ -86,23 +93,23 @@ const flavorOf = (c: ClusterFileData) => ({ name: c.name, flavor: c.flavor });
  * Reads xcluster/intents.yml when there is one, and expands it when `expand` (the cluster files
  * it refers to are valid): its own syntax and schema errors are reported either way.
  */
-function loadIntents(dir: string, root: string, ctx: IntentContext, expand: boolean): Expansion | undefined {
-  const found = INTENTS_FILES.map((f) => path.resolve(dir, f)).filter(entryExists);
+function loadIntents(files: ConfigFiles, ctx: IntentContext, expand: boolean): Expansion | undefined {
+  const found = files.intentsFiles(INTENTS_FILES);
   if (found.length === 0) return undefined;
   const errors: ConfigError[] = [];
   if (found.length > 1) {
     const both = found.map(displayPath).join(' and ');
     return { intents: [], desired: [], errors: [new ConfigError(`${both} both exist; keep one intents file`)] };
   }
-  const parsed = parseFile(found[0]!, root, errors);
+  const parsed = parseFile(found[0]!, files, errors);
   const data = parsed && validate(parsed, { schema: intentsFileSchema }, errors);
   if (!parsed || !data || !expand) return { intents: [], desired: [], errors: sortBySource(errors) };
   return expandIntents({ yaml: parsed.yaml, data }, ctx);
 }
 
 /** Reads and parses one file of the config folder; problems go to `errors`. */
-function parseFile(abs: string, root: string, errors: ConfigError[]): Parsed | undefined {
-  const text = readConfigFile(abs, root, errors);
+function parseFile(abs: string, files: ConfigFiles, errors: ConfigError[]): Parsed | undefined {
+  const text = files.read(abs, errors);
   return text === undefined ? undefined : parseYaml(text, displayPath(abs), errors);
 }
 
@@ -110,8 +117,8 @@ function parseFile(abs: string, root: string, errors: ConfigError[]): Parsed | u
  * Reads a cluster file with the schema of the flavor it states: OpenSearch when it says so,
  * Elasticsearch otherwise (so that a missing or misspelt flavor meets the flavor enum's error).
  */
-function readClusterFile(f: FoundFile, root: string, errors: ConfigError[]): ClusterFileData | undefined {
-  const parsed = parseFile(f.abs, root, errors);
+function readClusterFile(f: FoundFile, files: ConfigFiles, errors: ConfigError[]): ClusterFileData | undefined {
+  const parsed = parseFile(f.abs, files, errors);
   if (!parsed) return undefined;
   const { yaml } = parsed;
   const stated = statedFlavor(parsed.raw);

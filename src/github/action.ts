@@ -30,6 +30,7 @@ import { findMergedPullRequest } from './pull-request.js';
 import { type PullRequestContext } from './pull-request-event.js';
 import { isReadOnlyRefusal, readOnlyWarning } from './read-only-token.js';
 import { findReviewedPlan, refusalGuidance, reviewedPlanTrailer, type ReviewedPlan } from './reviewed-plan.js';
+import { planPullRequest } from './pr-plan.js';
 import { commentPointer, fitSummary } from './truncate.js';
 
 export type Mode = 'plan' | 'apply' | 'drift';
@@ -64,6 +65,11 @@ export interface ActionContext {
   pullRequest?: PullRequestContext;
   /** Who started the run (GITHUB_ACTOR): Dependabot's runs get no Actions secrets. */
   actor?: string;
+  /**
+   * The pull request's base commit (`pull_request.base.sha`): its connections are the ones the
+   * plan uses, and its desired state tells the PR's changes from drift (pr-plan.ts).
+   */
+  baseSha?: string;
   runUrl?: string;
   /** GITHUB_SERVER_URL, for links to commits. */
   serverUrl?: string;
@@ -140,6 +146,7 @@ async function planOrLint(
   inputs: ActionInputs,
   ctx: ActionContext,
   io: ActionIo,
+  gh: () => GitHub,
 ): Promise<{ plan: Plan; markdown: string }> {
   const job = jobOptions(inputs, io);
   const offline = offlineReason({ ...inputs, pullRequest: ctx.pullRequest, actor: ctx.actor });
@@ -147,6 +154,16 @@ async function planOrLint(
     io.notice(offlineNotice(offline));
     const { config, plan } = lintJob(job);
     return { plan, markdown: offlineMarkdown(offline, config, plan.findings) };
+  }
+  if (ctx.pullRequest && ctx.baseSha) {
+    const report = await planPullRequest(
+      { ...job, fromSnapshot: inputs.snapshots },
+      { owner: ctx.owner, repo: ctx.repo, sha: ctx.baseSha },
+      gh,
+    );
+    for (const note of report.notes) io.notice(note);
+    const problems = planProblems(report.plan);
+    return { plan: report.plan, markdown: `${problems ? `${problems}\n` : ''}${report.markdown}` };
   }
   const { plan } = await planJob({ ...job, fromSnapshot: inputs.snapshots });
   const problems = planProblems(plan);
@@ -166,7 +183,7 @@ async function planMode(inputs: ActionInputs, ctx: ActionContext, io: ActionIo, 
 }
 
 async function planAndReport(inputs: ActionInputs, ctx: ActionContext, io: ActionIo, gh: () => GitHub) {
-  const { plan, markdown } = await planOrLint(inputs, ctx, io);
+  const { plan, markdown } = await planOrLint(inputs, ctx, io, gh);
   io.info(redact(renderText(plan)));
   annotate(plan.findings, io);
   await io.writeSummary(jobSummary(markdown));

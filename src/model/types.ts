@@ -313,7 +313,14 @@ export interface Change {
   intent?: string;
   /** A remote cluster's settings scopes in live state (see LiveObject): where apply writes. */
   scopes?: SettingsScope[];
+  /**
+   * On a pull request's plan: `pull_request` when the PR makes the change, `drift` when the base
+   * branch's plan makes it too (the cluster differs from the config already). Absent elsewhere.
+   */
+  origin?: ChangeOrigin;
 }
+
+export type ChangeOrigin = 'pull_request' | 'drift';
 
 export interface Unmanaged {
   kind: Kind;

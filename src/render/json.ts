@@ -13,6 +13,7 @@ export function changeToJson(ch: Change): object {
     name: ch.name,
     source: ch.source ? formatSource(ch.source) : null,
     ...(ch.intent ? { intent: ch.intent } : {}),
+    ...(ch.origin ? { origin: ch.origin } : {}),
     diff: ch.diff,
   };
 }

@@ -1,6 +1,6 @@
 // The terminal view: Terraform-like, coloured when stdout is a TTY.
 
-import { formatSource, type ClusterPlan, type Finding, type Plan } from '../model/types.js';
+import { formatSource, type Change, type ClusterPlan, type Finding, type Plan } from '../model/types.js';
 import { changeLines, type Sign } from './lines.js';
 import { summarize, summaryLine } from './summary.js';
 
@@ -13,6 +13,14 @@ function styler(colour: boolean) {
   return (style: Style, s: string): string => (colour ? `\x1b[${COLOURS[style]}m${s}\x1b[0m` : s);
 }
 
+/** On a pull request's plan, which changes are not the PR's (drift/origins.ts). */
+const originNote = (ch: Change): string =>
+  ch.origin === 'drift'
+    ? '  [drift already on the cluster; any apply reverts it]'
+    : ch.origin
+      ? '  [this pull request]'
+      : '';
+
 function clusterSection(c: ClusterPlan, paint: ReturnType<typeof styler>): string[] {
   const version = c.version ? ` ${c.version}` : '';
   const head = paint('bold', `cluster ${c.name}`) + ` (${c.flavor}${version})`;
@@ -20,7 +28,9 @@ function clusterSection(c: ClusterPlan, paint: ReturnType<typeof styler>): strin
   const out = [head];
   if (c.changes.length === 0) out.push('  no changes');
   for (const ch of c.changes) {
-    for (const l of changeLines(ch)) out.push(paint(l.sign, `  ${SIGNS[l.sign]} ${l.text}`));
+    changeLines(ch).forEach((l, i) =>
+      out.push(paint(l.sign, `  ${SIGNS[l.sign]} ${l.text}${i === 0 ? originNote(ch) : ''}`)),
+    );
   }
   if (c.unmanaged.length > 0) {
     const names = c.unmanaged.map((u) => `${u.kind} ${u.name}`).join(', ');
