@@ -4,6 +4,7 @@ import {
   ConfigError,
   ConfigErrors,
   DEFAULT_RUN_DEADLINE_MS,
+  FINGERPRINT,
   FORMATS,
   TIMEOUT,
   __commonJS,
@@ -12,19 +13,18 @@ import {
   applyExitCode,
   applyJob,
   exitCode,
-  formatSource,
+  external_exports,
   lintJob,
-  mdText,
   plainLog,
   planJob,
   redact,
   render,
   renderApply,
-  renderJson,
+  renderLint,
   snapshotJob,
   stopOnSignals,
   timeoutMs
-} from "./chunks/chunk-P63IIBGC.js";
+} from "./chunks/chunk-WLAUEHDE.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({
@@ -3453,7 +3453,7 @@ var require_commander = __commonJS({
 });
 
 // src/cli.ts
-import { writeFileSync } from "node:fs";
+import { openSync, readSync, closeSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 
 // node_modules/commander/esm.mjs
@@ -3473,21 +3473,26 @@ var {
   Help
 } = import_index.default;
 
-// src/render/lint.ts
-var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-function headline(config, findings) {
-  const errors = findings.filter((f) => f.severity === "error").length;
-  const warnings = findings.filter((f) => f.severity === "warning").length;
-  const checked = `${plural(config.clusters.length, "cluster")}, ${plural(config.desired.length, "object")}`;
-  return `Lint: ${checked} checked \xB7 ${plural(errors, "error")} \xB7 ${plural(warnings, "warning")}`;
-}
-var findingLine = (f) => `${f.severity} ${f.rule}${f.source ? ` (${formatSource(f.source)})` : ""}: ${f.message}`;
-function renderLint(config, findings, format) {
-  if (format === "json") return renderJson({ clusters: [], findings });
-  const head = headline(config, findings);
-  if (format === "markdown")
-    return [`**${head}**`, ...findings.map((f) => `- ${mdText(findingLine(f))}`), ""].join("\n");
-  return [head, ...findings.map((f) => `  ${findingLine(f)}`), ""].join("\n");
+// src/drift/saved-plan.ts
+var SAVED_PLAN_LIMIT = 64 * 1024 * 1024;
+var NO_FINGERPRINT = 'no fingerprint "sha256:<64 hex digits>"';
+var savedPlan = external_exports.object({
+  format_version: external_exports.literal(1, { error: "format_version is not 1 (a plan of another xcluster version)" }),
+  fingerprint: external_exports.string({ error: NO_FINGERPRINT }).regex(FINGERPRINT, { error: NO_FINGERPRINT })
+});
+function savedPlanFingerprint(path, text) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error(`${path} is not a JSON plan (write one with \`xcluster plan --format json --out ${path}\`)`);
+  }
+  const parsed = savedPlan.safeParse(value);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => i.message).join("; ");
+    throw new Error(`${path} is not a plan xcluster saved: ${why}`);
+  }
+  return parsed.data.fingerprint;
 }
 
 // src/cli.ts
@@ -3537,6 +3542,25 @@ function write(output, opts, io) {
 `);
   } else io.stdout(text);
 }
+function readSavedPlan(path) {
+  const fd = openSync(path, "r");
+  try {
+    const chunks = [];
+    let length = 0;
+    for (; ; ) {
+      const chunk = Buffer.alloc(1024 * 1024);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      length += n;
+      if (length > SAVED_PLAN_LIMIT)
+        throw new Error(`${path} is larger than ${SAVED_PLAN_LIMIT} bytes: not a saved plan`);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
 function buildProgram(io, setExit) {
   const log = (line) => io.stderr(redact(`xcluster: ${line}
 `));
@@ -3584,11 +3608,17 @@ function buildProgram(io, setExit) {
   commonOptions(
     program2.command("apply").description(
       "Apply the plan: remote connections, then roles, role mappings, users (OpenSearch: nodes_dn and action groups first, one atomic PATCH per kind; deletions in reverse), then verify with a fresh plan."
+    ).option(
+      "--plan <file>",
+      "apply only if a fresh plan is the one saved by `plan --format json --out <file>` (same fingerprint); no question is asked"
     ).option("--yes", "apply without asking (required when there is no terminal)").option("--concurrency <n>", "operations of one step in flight at once, per cluster", positiveInt, 4).addOption(deadlineOption()).addOption(formatOption()).option("--out <file>", "write the report to a file instead of stdout").option("--no-color", "never colour the text output")
   ).action(async (opts) => {
-    if (!opts.yes && !io.ask) throw new Error("apply needs --yes when there is no terminal to confirm on");
+    const expectFingerprint = opts.plan === void 0 ? void 0 : savedPlanFingerprint(opts.plan, readSavedPlan(opts.plan));
+    const approved = opts.yes === true || expectFingerprint !== void 0;
+    if (!approved && !io.ask)
+      throw new Error("apply needs --yes when there is no terminal to confirm on (or --plan with a saved plan)");
     const confirm = async (plan) => {
-      if (opts.yes) return true;
+      if (approved) return true;
       io.stderr(redact(render(plan, "text", { colour: opts.color && io.isTTY })));
       const answer = await io.ask('Apply these changes? Only "yes" is accepted: ');
       return answer.trim() === "yes";
@@ -3604,20 +3634,26 @@ function buildProgram(io, setExit) {
         deadlineMs: opts.deadline,
         confirm,
         log,
-        stop: stop.signal
+        stop: stop.signal,
+        ...expectFingerprint !== void 0 ? { expectFingerprint } : {}
       });
     } finally {
       signals.dispose();
     }
     if (outcome.status === "applied") write(renderApply(outcome.result, opts.format), opts, io);
     else emit(outcome.plan, opts, io);
-    if (outcome.status === "refused") io.stderr(`error: apply refused: ${outcome.reason}; nothing was changed
+    if (outcome.status === "refused")
+      io.stderr(`error: apply refused: ${refusal(outcome, opts.plan)}; nothing was changed
 `);
     if (outcome.status === "declined") io.stderr("xcluster: apply cancelled; nothing was changed\n");
     if (outcome.status === "nothing-to-do") io.stderr("xcluster: no changes; nothing to apply\n");
     setExit(signals.exitCode ?? applyExitCode(outcome));
   });
   return program2;
+}
+function refusal(outcome, planFile) {
+  if (!outcome.stale || planFile === void 0) return outcome.reason;
+  return `${planFile} is stale: ${outcome.reason}. The fresh plan is above: review it, save it with \`xcluster plan --format json --out ${planFile}\` and apply that`;
 }
 async function run(argv, io = processIo) {
   let code = 0;

@@ -1,29 +1,44 @@
 import { createRequire as __xcRequire } from 'node:module'; const require = __xcRequire(import.meta.url);
 import {
   ConfigErrors,
+  INTENTS_FILES,
+  MAX_CONFIG_BYTES,
   TIMEOUT,
   __commonJS,
   __require,
   __toESM,
   applyExitCode,
   applyJob,
+  buildPlan,
+  formatSource,
   lintJob,
+  lintOnly,
+  loadConfig,
+  loadConfigFrom,
   mdCode,
   mdText,
+  memoryFiles,
+  nameMap,
   onSecret,
   plainLog,
+  planCluster,
+  planFingerprint,
   planJob,
+  readStates,
   redact,
   renderApply,
   renderJson,
+  renderLint,
   renderMarkdown,
   renderText,
+  shortFingerprint,
   stopOnSignals,
   summarize,
   summarizeApply,
   summaryLine,
-  timeoutMs
-} from "./chunks/chunk-P63IIBGC.js";
+  timeoutMs,
+  toNameMap
+} from "./chunks/chunk-WLAUEHDE.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -1064,14 +1079,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path2 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path && path[0] !== "/") {
-          path = `/${path}`;
+        if (path2 && path2[0] !== "/") {
+          path2 = `/${path2}`;
         }
-        return new URL(`${origin}${path}`);
+        return new URL(`${origin}${path2}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1522,39 +1537,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path, origin }
+          request: { method, path: path2, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path);
+        debuglog("sending request to %s %s/%s", method, origin, path2);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path, origin },
+          request: { method, path: path2, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path,
+          path2,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path, origin }
+          request: { method, path: path2, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path);
+        debuglog("trailers received from %s %s/%s", method, origin, path2);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path, origin },
+          request: { method, path: path2, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path,
+          path2,
           error2.message
         );
       });
@@ -1603,9 +1618,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path, origin }
+            request: { method, path: path2, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path);
+          debuglog("sending request to %s %s/%s", method, origin, path2);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1668,7 +1683,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path,
+        path: path2,
         method,
         body,
         headers,
@@ -1683,11 +1698,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path !== "string") {
+        if (typeof path2 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path[0] !== "/" && !(path.startsWith("http://") || path.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path2[0] !== "/" && !(path2.startsWith("http://") || path2.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path)) {
+        } else if (invalidPathRegex.test(path2)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1753,7 +1768,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path, query) : path;
+        this.path = query ? buildURL(path2, query) : path2;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -3658,8 +3673,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context3) {
-      const plural = context3.types.length === 1 ? "" : " one of";
-      const message = `${context3.argument} could not be converted to${plural}: ${context3.types.join(", ")}.`;
+      const plural2 = context3.types.length === 1 ? "" : " one of";
+      const message = `${context3.argument} could not be converted to${plural2}: ${context3.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context3.prefix,
         message
@@ -6446,7 +6461,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path, host, upgrade, blocking, reset } = request2;
+      const { method, path: path2, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6527,7 +6542,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path} HTTP/1.1\r
+      let header = `${method} ${path2} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7056,7 +7071,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path2, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7153,7 +7168,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path;
+      headers[HTTP2_HEADER_PATH] = path2;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7506,9 +7521,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path = search ? `${pathname}${search}` : pathname;
+        const path2 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path;
+        this.opts.path = path2;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8155,11 +8170,11 @@ var require_fixed_queue = __commonJS({
       }
       shift() {
         const tail2 = this.tail;
-        const next = tail2.shift();
+        const next2 = tail2.shift();
         if (tail2.isEmpty() && tail2.next !== null) {
           this.tail = tail2.next;
         }
-        return next;
+        return next2;
       }
     };
   }
@@ -8747,10 +8762,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path = "/",
+          path: path2 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path;
+        opts.path = origin + path2;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10722,20 +10737,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path) {
-      if (typeof path !== "string") {
-        return path;
+    function safeUrl(path2) {
+      if (typeof path2 !== "string") {
+        return path2;
       }
-      const pathSegments = path.split("?");
+      const pathSegments = path2.split("?");
       if (pathSegments.length !== 2) {
-        return path;
+        return path2;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path);
+    function matchKey(mockDispatch2, { path: path2, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path2);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10757,7 +10772,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path }) => matchValue(safeUrl(path), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path2 }) => matchValue(safeUrl(path2), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10795,9 +10810,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path, method, body, headers, query } = opts;
+      const { path: path2, method, body, headers, query } = opts;
       return {
-        path,
+        path: path2,
         method,
         body,
         headers,
@@ -11222,9 +11237,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural) {
+      constructor(singular, plural2) {
         this.singular = singular;
-        this.plural = plural;
+        this.plural = plural2;
       }
       pluralize(count) {
         const one = count === 1;
@@ -11260,10 +11275,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path2, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path,
+            Path: path2,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -12270,13 +12285,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap];
         }
         const headers = [];
-        const names = this.#headersList.toSortedArray();
+        const names2 = this.#headersList.toSortedArray();
         const cookies = this.#headersList.cookies;
         if (cookies === null || cookies.length === 1) {
-          return this.#headersList[kHeadersSortedMap] = names;
+          return this.#headersList[kHeadersSortedMap] = names2;
         }
-        for (let i = 0; i < names.length; ++i) {
-          const { 0: name, 1: value } = names[i];
+        for (let i = 0; i < names2.length; ++i) {
+          const { 0: name, 1: value } = names2[i];
           if (name === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
               headers.push([name, cookies[j]]);
@@ -16142,9 +16157,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path) {
-      for (let i = 0; i < path.length; ++i) {
-        const code = path.charCodeAt(i);
+    function validateCookiePath(path2) {
+      for (let i = 0; i < path2.length; ++i) {
+        const code = path2.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -17670,18 +17685,18 @@ var require_receiver = __commonJS({
         const buffer = Buffer.allocUnsafe(n);
         let offset = 0;
         while (offset !== n) {
-          const next = this.#buffers[0];
-          const { length } = next;
+          const next2 = this.#buffers[0];
+          const { length } = next2;
           if (length + offset === n) {
             buffer.set(this.#buffers.shift(), offset);
             break;
           } else if (length + offset > n) {
-            buffer.set(next.subarray(0, n - offset), offset);
-            this.#buffers[0] = next.subarray(n - offset);
+            buffer.set(next2.subarray(0, n - offset), offset);
+            this.#buffers[0] = next2.subarray(n - offset);
             break;
           } else {
             buffer.set(this.#buffers.shift(), offset);
-            offset += next.length;
+            offset += next2.length;
           }
         }
         this.#byteOffset -= n;
@@ -18331,12 +18346,12 @@ var require_eventsource_stream = __commonJS({
       }
       return true;
     }
-    function isFieldName(line, length, field) {
-      if (length !== field.length) {
+    function isFieldName(line, length, field2) {
+      if (length !== field2.length) {
         return false;
       }
       for (let i = 0; i < length; i++) {
-        if (line[i] !== field[i]) {
+        if (line[i] !== field2[i]) {
           return false;
         }
       }
@@ -18537,13 +18552,13 @@ ${value}`;
           }
         }
       }
-      setEventFieldSize(field, size2) {
-        const eventSize = this.eventSize - this.eventFieldSizes[field] + size2;
+      setEventFieldSize(field2, size2) {
+        const eventSize = this.eventSize - this.eventFieldSizes[field2] + size2;
         if (this.maxEventSize > 0 && eventSize > this.maxEventSize) {
           throw createMaxEventSizeExceededError();
         }
         this.eventSize = eventSize;
-        this.eventFieldSizes[field] = size2;
+        this.eventFieldSizes[field2] = size2;
       }
       /**
        * @param {EventSourceStreamEvent} event
@@ -19064,11 +19079,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path = opts.path;
+          let path2 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path = `/${path}`;
+            path2 = `/${path2}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path);
+          url = new URL(util.parseOrigin(url).origin + path2);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -20022,14 +20037,14 @@ var require_util9 = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path2 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path && path[0] !== "/") {
-          path = `/${path}`;
+        if (path2 && path2[0] !== "/") {
+          path2 = `/${path2}`;
         }
-        return new URL(`${origin}${path}`);
+        return new URL(`${origin}${path2}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -20480,39 +20495,39 @@ var require_diagnostics2 = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path, origin }
+          request: { method, path: path2, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path);
+        debuglog("sending request to %s %s/%s", method, origin, path2);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path, origin },
+          request: { method, path: path2, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path,
+          path2,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path, origin }
+          request: { method, path: path2, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path);
+        debuglog("trailers received from %s %s/%s", method, origin, path2);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path, origin },
+          request: { method, path: path2, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path,
+          path2,
           error2.message
         );
       });
@@ -20561,9 +20576,9 @@ var require_diagnostics2 = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path, origin }
+            request: { method, path: path2, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path);
+          debuglog("sending request to %s %s/%s", method, origin, path2);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -20626,7 +20641,7 @@ var require_request3 = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path,
+        path: path2,
         method,
         body,
         headers,
@@ -20641,11 +20656,11 @@ var require_request3 = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path !== "string") {
+        if (typeof path2 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path[0] !== "/" && !(path.startsWith("http://") || path.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path2[0] !== "/" && !(path2.startsWith("http://") || path2.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path)) {
+        } else if (invalidPathRegex.test(path2)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -20711,7 +20726,7 @@ var require_request3 = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path, query) : path;
+        this.path = query ? buildURL(path2, query) : path2;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -22616,8 +22631,8 @@ var require_webidl2 = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context3) {
-      const plural = context3.types.length === 1 ? "" : " one of";
-      const message = `${context3.argument} could not be converted to${plural}: ${context3.types.join(", ")}.`;
+      const plural2 = context3.types.length === 1 ? "" : " one of";
+      const message = `${context3.argument} could not be converted to${plural2}: ${context3.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context3.prefix,
         message
@@ -25404,7 +25419,7 @@ var require_client_h12 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path, host, upgrade, blocking, reset } = request2;
+      const { method, path: path2, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -25485,7 +25500,7 @@ var require_client_h12 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path} HTTP/1.1\r
+      let header = `${method} ${path2} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -26014,7 +26029,7 @@ var require_client_h22 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path2, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -26111,7 +26126,7 @@ var require_client_h22 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path;
+      headers[HTTP2_HEADER_PATH] = path2;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -26464,9 +26479,9 @@ var require_redirect_handler2 = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path = search ? `${pathname}${search}` : pathname;
+        const path2 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path;
+        this.opts.path = path2;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -27113,11 +27128,11 @@ var require_fixed_queue2 = __commonJS({
       }
       shift() {
         const tail2 = this.tail;
-        const next = tail2.shift();
+        const next2 = tail2.shift();
         if (tail2.isEmpty() && tail2.next !== null) {
           this.tail = tail2.next;
         }
-        return next;
+        return next2;
       }
     };
   }
@@ -27705,10 +27720,10 @@ var require_proxy_agent2 = __commonJS({
         };
         const {
           origin,
-          path = "/",
+          path: path2 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path;
+        opts.path = origin + path2;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -29680,20 +29695,20 @@ var require_mock_utils2 = __commonJS({
       }
       return true;
     }
-    function safeUrl(path) {
-      if (typeof path !== "string") {
-        return path;
+    function safeUrl(path2) {
+      if (typeof path2 !== "string") {
+        return path2;
       }
-      const pathSegments = path.split("?");
+      const pathSegments = path2.split("?");
       if (pathSegments.length !== 2) {
-        return path;
+        return path2;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path);
+    function matchKey(mockDispatch2, { path: path2, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path2);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -29715,7 +29730,7 @@ var require_mock_utils2 = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path }) => matchValue(safeUrl(path), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path2 }) => matchValue(safeUrl(path2), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -29753,9 +29768,9 @@ var require_mock_utils2 = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path, method, body, headers, query } = opts;
+      const { path: path2, method, body, headers, query } = opts;
       return {
-        path,
+        path: path2,
         method,
         body,
         headers,
@@ -30180,9 +30195,9 @@ var require_pluralizer2 = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural) {
+      constructor(singular, plural2) {
         this.singular = singular;
-        this.plural = plural;
+        this.plural = plural2;
       }
       pluralize(count) {
         const one = count === 1;
@@ -30218,10 +30233,10 @@ var require_pending_interceptors_formatter2 = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path2, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path,
+            Path: path2,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -31228,13 +31243,13 @@ var require_headers2 = __commonJS({
           return this.#headersList[kHeadersSortedMap];
         }
         const headers = [];
-        const names = this.#headersList.toSortedArray();
+        const names2 = this.#headersList.toSortedArray();
         const cookies = this.#headersList.cookies;
         if (cookies === null || cookies.length === 1) {
-          return this.#headersList[kHeadersSortedMap] = names;
+          return this.#headersList[kHeadersSortedMap] = names2;
         }
-        for (let i = 0; i < names.length; ++i) {
-          const { 0: name, 1: value } = names[i];
+        for (let i = 0; i < names2.length; ++i) {
+          const { 0: name, 1: value } = names2[i];
           if (name === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
               headers.push([name, cookies[j]]);
@@ -35100,9 +35115,9 @@ var require_util14 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path) {
-      for (let i = 0; i < path.length; ++i) {
-        const code = path.charCodeAt(i);
+    function validateCookiePath(path2) {
+      for (let i = 0; i < path2.length; ++i) {
+        const code = path2.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -36628,18 +36643,18 @@ var require_receiver2 = __commonJS({
         const buffer = Buffer.allocUnsafe(n);
         let offset = 0;
         while (offset !== n) {
-          const next = this.#buffers[0];
-          const { length } = next;
+          const next2 = this.#buffers[0];
+          const { length } = next2;
           if (length + offset === n) {
             buffer.set(this.#buffers.shift(), offset);
             break;
           } else if (length + offset > n) {
-            buffer.set(next.subarray(0, n - offset), offset);
-            this.#buffers[0] = next.subarray(n - offset);
+            buffer.set(next2.subarray(0, n - offset), offset);
+            this.#buffers[0] = next2.subarray(n - offset);
             break;
           } else {
             buffer.set(this.#buffers.shift(), offset);
-            offset += next.length;
+            offset += next2.length;
           }
         }
         this.#byteOffset -= n;
@@ -37289,12 +37304,12 @@ var require_eventsource_stream2 = __commonJS({
       }
       return true;
     }
-    function isFieldName(line, length, field) {
-      if (length !== field.length) {
+    function isFieldName(line, length, field2) {
+      if (length !== field2.length) {
         return false;
       }
       for (let i = 0; i < length; i++) {
-        if (line[i] !== field[i]) {
+        if (line[i] !== field2[i]) {
           return false;
         }
       }
@@ -37495,13 +37510,13 @@ ${value}`;
           }
         }
       }
-      setEventFieldSize(field, size2) {
-        const eventSize = this.eventSize - this.eventFieldSizes[field] + size2;
+      setEventFieldSize(field2, size2) {
+        const eventSize = this.eventSize - this.eventFieldSizes[field2] + size2;
         if (this.maxEventSize > 0 && eventSize > this.maxEventSize) {
           throw createMaxEventSizeExceededError();
         }
         this.eventSize = eventSize;
-        this.eventFieldSizes[field] = size2;
+        this.eventFieldSizes[field2] = size2;
       }
       /**
        * @param {EventSourceStreamEvent} event
@@ -38022,11 +38037,11 @@ var require_undici2 = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path = opts.path;
+          let path2 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path = `/${path}`;
+            path2 = `/${path2}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path);
+          url = new URL(util.parseOrigin(url).origin + path2);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -39080,8 +39095,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -39177,10 +39192,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -39209,9 +39224,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -39222,8 +39237,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -39311,8 +39326,8 @@ var Context = class {
       if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${EOL5}`);
+        const path2 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path2} does not exist${EOL5}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -39609,11 +39624,11 @@ function merge(defaults2, route, options) {
 }
 function addQueryParameters(url, parameters) {
   const separator = /\?/.test(url) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
+  const names2 = Object.keys(parameters);
+  if (names2.length === 0) {
     return url;
   }
-  return url + separator + names.map((name) => {
+  return url + separator + names2.map((name) => {
     if (name === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
@@ -40274,8 +40289,8 @@ var convertMarkedBigIntsReviver = (key, value, context3, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context3);
 };
-var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context3) => {
+var JSONParseV2 = (text2, reviver) => {
+  return JSON.parse(text2, (key, value, context3) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -40333,8 +40348,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text) => {
-  return text.replace(
+var serializeBigInts = (text2) => {
+  return text2.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -40348,18 +40363,18 @@ var serializeBigInts = (text) => {
     }
   );
 };
-var JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
+var JSONParse = (text2, reviver) => {
+  if (!text2) return originalParse(text2, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
-    const serializedData = serializeBigInts(text);
+    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
+    const serializedData = serializeBigInts(text2);
     return originalParse(
       serializedData,
       (key, value, context3) => convertMarkedBigIntsReviver(key, value, context3, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
+      const serializedData = serializeBigInts(text2);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -40527,12 +40542,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse2(contentType);
   if (isJSONResponse(mimetype)) {
-    let text = "";
+    let text2 = "";
     try {
-      text = await response.text();
-      return JSONParse(text);
+      text2 = await response.text();
+      return JSONParse(text2);
     } catch (err) {
-      return text;
+      return text2;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -43479,10 +43494,10 @@ function annotate(findings, sink) {
 // src/github/apply-event.ts
 var APPLY_EVENTS = ["push", "workflow_dispatch"];
 function applyRefusal(e) {
-  const why = notAllowed(e);
-  if (why === void 0) return void 0;
+  const why2 = notAllowed(e);
+  if (why2 === void 0) return void 0;
   const branch = e.defaultBranch ? `refs/heads/${e.defaultBranch}` : "the default branch";
-  return `xcluster apply refused: ${why}; apply runs only on a push to the default branch or a workflow_dispatch run on it (${branch}). Nothing was read or written.`;
+  return `xcluster apply refused: ${why2}; apply runs only on a push to the default branch or a workflow_dispatch run on it (${branch}). Nothing was read or written.`;
 }
 function notAllowed({ eventName, ref, defaultBranch: defaultBranch2 }) {
   const event = eventName || "(unknown event)";
@@ -43515,12 +43530,12 @@ var GitHubApiError = class extends Error {
 function installRequestPolicy(gh, policy) {
   gh.hook.wrap("request", async (request2, options) => {
     const method = options.method.toUpperCase();
-    const path = apiPath(gh, options);
+    const path2 = apiPath(gh, options);
     for (let attempt = 1; ; attempt++) {
       const failure2 = await tryOnce(request2, options, policy.timeoutMs);
       if (!("failed" in failure2)) return failure2.response;
       const wait = retryWait(failure2.failed, method, attempt, policy);
-      if (wait === void 0) throw finalError(method, path, failure2.failed, attempt, policy);
+      if (wait === void 0) throw finalError(method, path2, failure2.failed, attempt, policy);
       await policy.sleep(wait);
     }
   });
@@ -43556,13 +43571,13 @@ function responseOf(e) {
 }
 function networkCause(e) {
   let err = e;
-  let text = "no answer";
+  let text2 = "no answer";
   for (let depth = 0; depth < 4 && typeof err === "object" && err !== null; depth++) {
     if ("code" in err && typeof err.code === "string") return err.code;
-    if ("message" in err && typeof err.message === "string" && err.message) text = err.message;
+    if ("message" in err && typeof err.message === "string" && err.message) text2 = err.message;
     err = "cause" in err ? err.cause : void 0;
   }
-  return oneLine(text);
+  return oneLine(text2);
 }
 function retryWait(f, method, attempt, p) {
   if (attempt >= p.attempts) return void 0;
@@ -43592,13 +43607,13 @@ function rateLimitWait(headers, now = Date.now()) {
   if (headers["x-ratelimit-remaining"] === "0" && Number.isFinite(reset)) return Math.max(0, reset * 1e3 - now);
   return void 0;
 }
-function finalError(method, path, f, attempts, p) {
+function finalError(method, path2, f, attempts, p) {
   const tries = attempts > 1 ? ` (${attempts} attempts)` : "";
-  const what = `GitHub API ${method} ${path}`;
+  const what = `GitHub API ${method} ${path2}`;
   if (f.status === void 0) {
-    const why = f.timedOut ? `no answer within ${p.timeoutMs / 1e3} s` : noAnswer(f.cause);
+    const why2 = f.timedOut ? `no answer within ${p.timeoutMs / 1e3} s` : noAnswer(f.cause);
     const maybe = method === "POST" && !neverSent(f) ? "; it may have been done" : "";
-    return new GitHubApiError(`${what}: ${why}${tries}${maybe}`, void 0);
+    return new GitHubApiError(`${what}: ${why2}${tries}${maybe}`, void 0);
   }
   const reason = STATUS_CODES[f.status] ?? "error";
   const detail = gitHubMessage(f.data);
@@ -43613,8 +43628,8 @@ function gitHubMessage(data) {
   return oneLine(data.message) || void 0;
 }
 var MAX_DETAIL = 200;
-function oneLine(text) {
-  const flat = text.replace(/\s+/g, " ").trim();
+function oneLine(text2) {
+  const flat = text2.replace(/\s+/g, " ").trim();
   return flat.length > MAX_DETAIL ? `${flat.slice(0, MAX_DETAIL - 1)}\u2026` : flat;
 }
 function apiPath(gh, options) {
@@ -43733,23 +43748,26 @@ ${best.tail}`;
 
 // src/github/comment.ts
 function markerFor(kind, config) {
-  const path = config.trim().replace(/^(\.\/)+/, "").replace(/\/+$/, "").replace(/-{2,}/g, "-").replace(/[<>\r\n]/g, "_");
-  return `<!-- xcluster:${kind}:${path || "."} -->`;
+  const path2 = config.trim().replace(/^(\.\/)+/, "").replace(/\/+$/, "").replace(/-{2,}/g, "-").replace(/[<>\r\n]/g, "_");
+  return `<!-- xcluster:${kind}:${path2 || "."} -->`;
+}
+async function findOwnComment(gh, q) {
+  const marker = redact(q.marker);
+  const comments = await gh.paginate(gh.rest.issues.listComments, {
+    owner: q.owner,
+    repo: q.repo,
+    issue_number: q.issueNumber,
+    per_page: 100
+  });
+  const marked = comments.filter((x) => x.body?.includes(marker));
+  const self = marked.length ? q.author ?? await selfLogin(gh) : void 0;
+  return self === void 0 ? void 0 : marked.find((x) => sameLogin(x.user?.login, self));
 }
 async function upsertStickyComment(gh, c) {
   const { owner, repo, issueNumber } = c;
   const marker = redact(c.marker);
-  const body = fitComment(`${marker}
-${redact(c.body)}`, COMMENT_LIMIT, redact(c.pointer ?? commentPointer()));
-  const comments = await gh.paginate(gh.rest.issues.listComments, {
-    owner,
-    repo,
-    issue_number: issueNumber,
-    per_page: 100
-  });
-  const marked = comments.filter((x) => x.body?.includes(marker));
-  const self = marked.length ? c.author ?? await selfLogin(gh) : void 0;
-  const mine = self === void 0 ? void 0 : marked.find((x) => sameLogin(x.user?.login, self));
+  const body = commentBody(marker, c);
+  const mine = await findOwnComment(gh, c);
   if (!mine) {
     const { data: data2 } = await gh.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
     return { action: "created", id: data2.id, url: data2.html_url };
@@ -43757,6 +43775,59 @@ ${redact(c.body)}`, COMMENT_LIMIT, redact(c.pointer ?? commentPointer()));
   if (mine.body === body) return { action: "unchanged", id: mine.id, url: mine.html_url };
   const { data } = await gh.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
   return { action: "updated", id: data.id, url: data.html_url };
+}
+function commentBody(marker, c) {
+  const trailer = c.trailer === void 0 ? "" : `
+${redact(c.trailer)}`;
+  const pointer = redact(c.pointer ?? commentPointer());
+  return fitComment(`${marker}
+${redact(c.body)}`, COMMENT_LIMIT - size(trailer), pointer) + trailer;
+}
+
+// src/github/pull-request-event.ts
+var isObj = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var field = (o, key) => isObj(o) && Object.hasOwn(o, key) ? o[key] : void 0;
+var text = (v) => typeof v === "string" && v ? v : void 0;
+var isCommitSha = (s) => /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i.test(s);
+function forkOf(head, base) {
+  const headRepo = field(head, "repo");
+  if (headRepo === null) return { fromFork: true, forkDeleted: true };
+  const headName = text(field(headRepo, "full_name"));
+  const baseName = text(field(field(base, "repo"), "full_name"));
+  if (headName && baseName) return { fromFork: headName.toLowerCase() !== baseName.toLowerCase() };
+  return { fromFork: field(headRepo, "fork") === true };
+}
+function pullRequestOf(payload) {
+  const pr = field(payload, "pull_request");
+  const number = field(pr, "number");
+  if (typeof number !== "number" || !Number.isSafeInteger(number) || number <= 0) return void 0;
+  const head = field(pr, "head");
+  const sha = text(field(head, "sha"));
+  const author = text(field(field(pr, "user"), "login"));
+  return {
+    number,
+    ...forkOf(head, field(pr, "base")),
+    ...sha && isCommitSha(sha) ? { headSha: sha.toLowerCase() } : {},
+    ...author ? { author } : {}
+  };
+}
+var DEPENDABOT = "dependabot[bot]";
+var isDependabot = (login) => login?.toLowerCase() === DEPENDABOT;
+
+// src/github/comment-header.ts
+var SHORT_SHA = 7;
+var linkable = (url) => url !== void 0 && /^https?:\/\/[^\s()<>]+$/.test(url) && url.length <= 2e3;
+function commitLink(s) {
+  if (!isCommitSha(s.sha)) return mdCode(s.sha.slice(0, 64));
+  const server = linkable(s.serverUrl) ? s.serverUrl.replace(/\/+$/, "") : "https://github.com";
+  const url = `${server}/${encodeURIComponent(s.owner)}/${encodeURIComponent(s.repo)}/commit/${s.sha}`;
+  return `[${mdCode(s.sha.slice(0, SHORT_SHA))}](${url})`;
+}
+var utcMinute = (at) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+function stampLine(kind, s) {
+  const parts = [`${kind} of commit ${commitLink(s)}`, utcMinute(s.at)];
+  if (linkable(s.runUrl)) parts.push(`[workflow run](${s.runUrl})`);
+  return `<sub>${parts.join(" \xB7 ")}</sub>`;
 }
 
 // src/github/drift-issue.ts
@@ -43828,10 +43899,10 @@ function uncheckedNote(unchecked, run) {
 }
 async function noteUnchecked(gh, d, open2, note) {
   for (const issue2 of open2) {
-    const text = `${note}
+    const text2 = `${note}
 
 This issue stays open until a run can check every cluster.`;
-    const body = fitComment(redact(text), COMMENT_LIMIT, redact(d.pointer ?? commentPointer(d.runUrl)));
+    const body = fitComment(redact(text2), COMMENT_LIMIT, redact(d.pointer ?? commentPointer(d.runUrl)));
     await gh.rest.issues.createComment({ owner: d.owner, repo: d.repo, issue_number: issue2.number, body });
   }
   return open2[0] ? { action: "commented", number: open2[0].number, url: open2[0].html_url } : { action: "none" };
@@ -43876,8 +43947,126 @@ async function ensureLabel(gh, d) {
   }
 }
 
+// src/github/secrets-present.ts
+function connectionSecretVariables(clusters) {
+  const names2 = /* @__PURE__ */ new Set();
+  for (const c of clusters) {
+    for (const spec of connectionSecrets(c)) if ("env" in spec.ref) names2.add(spec.ref.env);
+  }
+  return [...names2];
+}
+function connectionSecrets(c) {
+  const { auth: auth2, ca, clientCertificate } = c.connection;
+  const specs = [];
+  if (auth2.kind === "api_key") specs.push(auth2.apiKey);
+  if (auth2.kind === "basic") specs.push(auth2.password);
+  if (ca) specs.push(ca);
+  if (clientCertificate) specs.push(clientCertificate.certificate, clientCertificate.key);
+  return specs;
+}
+var isSet = (env, name) => Object.hasOwn(env, name) && typeof env[name] === "string" && env[name] !== "";
+function everyConnectionSecretMissing(clusters, env = process.env) {
+  const names2 = connectionSecretVariables(clusters);
+  if (names2.length === 0 || names2.some((n) => isSet(env, n))) return void 0;
+  return names2;
+}
+
+// src/github/offline-lint.ts
+function offlineReason(q) {
+  if (q.snapshots) return void 0;
+  if (q.pullRequest?.fromFork) return { kind: q.pullRequest.forkDeleted ? "deleted-fork" : "fork" };
+  if (isDependabot(q.pullRequest?.author) || isDependabot(q.actor)) return { kind: "dependabot" };
+  const config = loadConfig(q.config, { clusters: q.clusters });
+  const variables = everyConnectionSecretMissing(config.clusters, q.env);
+  return variables ? { kind: "no-secrets", variables } : void 0;
+}
+var MAX_NAMES = 10;
+var MAX_NAME = 100;
+function names(variables, show) {
+  const shown = variables.slice(0, MAX_NAMES).map((n) => show(n.length > MAX_NAME ? `${n.slice(0, MAX_NAME)}\u2026` : n));
+  const more = variables.length - shown.length;
+  return more > 0 ? `${shown.join(", ")} and ${more} more` : shown.join(", ");
+}
+function why(reason, markdown) {
+  switch (reason.kind) {
+    case "fork":
+      return "this pull request comes from a fork, and GitHub gives the runs of a fork no secrets";
+    case "deleted-fork":
+      return "this pull request comes from a fork that has since been deleted, and GitHub gives the runs of a fork no secrets";
+    case "dependabot":
+      return "this run is Dependabot's, and GitHub gives Dependabot's runs no Actions secrets";
+    case "no-secrets":
+      return `no secret the clusters' connections need is set (${names(reason.variables, markdown ? mdCode : (n) => n)}: missing or empty)`;
+  }
+}
+var next = (reason) => reason.kind === "no-secrets" ? "to plan, pass them to the step's `env:`" : "the plan runs once the change is on a branch of this repository";
+function offlineNotice(reason) {
+  return redact(
+    `xcluster: the plan was not run: ${why(reason, false)}. The configuration was linted offline and no cluster was contacted; ${next(reason).replace(/`/g, "")}.`
+  );
+}
+function offlineMarkdown(reason, config, findings) {
+  const explanation = `**The plan was not run**: ${why(reason, true)}. No cluster was contacted; the configuration was linted offline, and ${next(reason)}.`;
+  return `${explanation}
+
+${renderLint(config, findings, "markdown")}`;
+}
+
+// src/github/plan-failure.ts
+var MAX_LISTED = 20;
+var MAX_MESSAGE = 300;
+var MAX_STEP_ERROR = 1e3;
+function bounded(text2, max) {
+  const flat = redact(text2).replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
+}
+var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+function withoutSource(e) {
+  const s = e.source;
+  const prefix = s ? `${s.file}:${s.line}:${s.column}: ` : "";
+  return prefix && e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
+}
+function configErrorItem(e) {
+  const where = e.source ? `${mdCode(formatSource(e.source))}: ` : "";
+  return `- ${where}${mdText(bounded(withoutSource(e), MAX_MESSAGE))}`;
+}
+function thrownMarkdown(e) {
+  if (e instanceof ConfigErrors) {
+    const listed = e.errors.slice(0, MAX_LISTED).map(configErrorItem);
+    const more = e.errors.length - listed.length;
+    if (more > 0) listed.push(`- and ${more} more (each is annotated on its line in the workflow run)`);
+    return [`**The plan failed**: ${plural(e.errors.length, "configuration error")}.`, "", ...listed, ""].join("\n");
+  }
+  return `**The plan failed**: ${mdText(bounded(errorText(e), MAX_MESSAGE))}
+`;
+}
+var errorText = (e) => e instanceof Error ? e.message : String(e);
+function stepFailure(e, sink) {
+  if (e instanceof ConfigErrors) {
+    for (const err of e.errors) {
+      const at = err.source;
+      sink.error(redact(err.message), at ? { file: redact(at.file), startLine: at.line, startColumn: at.column } : {});
+    }
+    return `xcluster: ${e.errors.length} configuration error(s)`;
+  }
+  return bounded(errorText(e), MAX_STEP_ERROR);
+}
+function planProblems(plan) {
+  const unread = plan.clusters.filter((c) => !c.reachable);
+  const errors = summarize(plan).errors;
+  if (unread.length === 0 && errors === 0) return void 0;
+  const items = unread.map(
+    (c) => `- ${mdCode(c.name)} could not be read: ${mdText(bounded(c.error ?? "unknown error", MAX_MESSAGE))}`
+  );
+  if (errors > 0) items.push(`- ${plural(errors, "error finding")} (see the findings below)`);
+  return [`**The plan failed**:`, "", ...items, ""].join("\n");
+}
+
 // src/github/pull-request.ts
 async function findMergedPullRequest(gh, c) {
+  return (await findMergedPull(gh, c))?.number;
+}
+async function findMergedPull(gh, c) {
   const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({
     owner: c.owner,
     repo: c.repo,
@@ -43886,7 +44075,263 @@ async function findMergedPullRequest(gh, c) {
   });
   const exact = data.find((pr) => pr.merge_commit_sha === c.sha);
   const merged = exact ?? data.find((pr) => pr.merged_at !== null);
-  return merged?.number;
+  return merged === void 0 ? void 0 : { number: merged.number, headSha: merged.head.sha };
+}
+
+// src/github/read-only-token.ts
+function isReadOnlyRefusal(e) {
+  if (httpStatus(e) !== 403) return false;
+  const message = e instanceof Error ? e.message : "";
+  return !/rate limit/i.test(message);
+}
+function readOnlyWarning(what, error2) {
+  return `${what} could not be posted: the token may not write to the pull request (a fork's or Dependabot's run, or no \`pull-requests: write\` permission). The report is in the job summary. ${error2}`;
+}
+
+// src/github/reviewed-plan.ts
+var LINE = /^<!-- xcluster:reviewed-plan fingerprint=(sha256:[0-9a-f]{64}) head=([0-9a-f]{40}) -->$/;
+var reviewedPlanLine = (b) => `<!-- xcluster:reviewed-plan fingerprint=${b.fingerprint} head=${b.head.toLowerCase()} -->`;
+function reviewedPlanTrailer(plan, head) {
+  if (plan.clusters.length === 0) return void 0;
+  return reviewedPlanLine({ fingerprint: planFingerprint(plan), head });
+}
+function parseReviewedPlan(body) {
+  const found = body.split("\n").map((l) => LINE.exec(l.trim())).filter((m) => m !== null);
+  if (found.length !== 1) return void 0;
+  const [, fingerprint, head] = found[0];
+  return { fingerprint, head };
+}
+var REFUSED = "xcluster apply refused";
+async function findReviewedPlan(gh, q) {
+  let pr;
+  let comment;
+  try {
+    pr = await findMergedPull(gh, q);
+    if (pr === void 0) return { status: "unavailable", reason: noPullRequest(q.sha) };
+    const marker = markerFor("plan", q.config);
+    comment = await findOwnComment(gh, { owner: q.owner, repo: q.repo, issueNumber: pr.number, marker });
+  } catch (e) {
+    const why2 = redact(e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").trim();
+    return {
+      status: "unavailable",
+      reason: `${REFUSED}: the reviewed plan could not be looked up on GitHub (${why2}). Nothing was written.`
+    };
+  }
+  const binding = comment?.body === void 0 ? void 0 : parseReviewedPlan(comment.body);
+  if (!comment || !binding) {
+    const reason = `#${pr.number} has no plan comment by xcluster with a reviewed plan for ${mdCode(q.config)}`;
+    return { status: "unbound", pr: pr.number, ...comment ? { commentUrl: comment.html_url } : {}, reason };
+  }
+  if (binding.head !== pr.headSha.toLowerCase()) {
+    const reason = `the plan comment of #${pr.number} is for commit ${binding.head.slice(0, 7)}, not for the merged head ${pr.headSha.slice(0, 7)}`;
+    return { status: "unbound", pr: pr.number, commentUrl: comment.html_url, reason };
+  }
+  return { status: "bound", pr: pr.number, commentUrl: comment.html_url, binding };
+}
+var noPullRequest = (sha) => `${REFUSED}: no merged pull request is behind commit ${sha.slice(0, 7)}, so there is no reviewed plan to apply (require-reviewed-plan is true). Merge the change through a pull request whose plan comment was reviewed, or set \`require-reviewed-plan: false\` to apply the branch as it is. Nothing was read or written.`;
+function howToProceed(pr) {
+  return [
+    "**How to proceed.** If the plan below is wanted:",
+    `1. re-run the plan job of #${pr} for its last commit (its workflow run \u2192 _Re-run jobs_), and review the plan comment it writes;`,
+    "2. re-dispatch this apply (_Run workflow_ on the default branch: `workflow_dispatch`).",
+    "",
+    "If it is not wanted (the clusters were changed by hand on purpose), change the configuration in a new pull request. To apply what is on the default branch without a reviewed plan, set `require-reviewed-plan: false`."
+  ].join("\n");
+}
+function refusalGuidance(review, stale) {
+  if (review.status === "unavailable") return void 0;
+  if (review.status === "unbound") {
+    const where = review.commentUrl ? ` ([the plan comment](${review.commentUrl}))` : "";
+    return `The apply needs the plan reviewed on #${review.pr}${where}, and there is none: ${review.reason}. The plan the clusters need now is below.
+
+${howToProceed(review.pr)}`;
+  }
+  if (!stale) return void 0;
+  return `The plan reviewed on #${review.pr} ([its plan comment](${review.commentUrl}), fingerprint ${mdCode(shortFingerprint(stale.reviewed))} for commit ${mdCode(review.binding.head.slice(0, 7))}) is not the plan the clusters need now (fingerprint ${mdCode(shortFingerprint(stale.fresh))}): a cluster or the configuration changed since the review. The plan now is below: what differs from the reviewed one is what was changed since.
+
+${howToProceed(review.pr)}`;
+}
+
+// src/config/base-connections.ts
+var secretKey = (s) => s ? JSON.stringify(s.ref) : null;
+function connectionFields(c) {
+  const auth2 = c.auth;
+  return {
+    flavor: c.flavor,
+    url: c.url,
+    auth: auth2.kind === "api_key" ? ["api_key", secretKey(auth2.apiKey)] : auth2.kind === "basic" ? ["basic", auth2.username, secretKey(auth2.password)] : ["none"],
+    ca: secretKey(c.ca),
+    client_certificate: c.clientCertificate ? [secretKey(c.clientCertificate.certificate), secretKey(c.clientCertificate.key)] : null,
+    transport: c.transport ?? null,
+    timeout: c.timeoutMs,
+    deadline: c.deadlineMs
+  };
+}
+function changedConnectionFields(base, pr) {
+  const a = connectionFields(base);
+  const b = connectionFields(pr);
+  return Object.keys(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+}
+function withBaseConnections(pr, base) {
+  const baseOf = toNameMap(base.map((c) => [c.name, c]));
+  const notices = [];
+  const planned = [];
+  for (const c of pr.clusters) {
+    const b = baseOf[c.name];
+    const source = c.connection.source;
+    if (!b) notices.push({ cluster: c.name, kind: "new", fields: [], source });
+    else if (b.connection.flavor !== c.connection.flavor) {
+      notices.push({ cluster: c.name, kind: "flavor", fields: ["flavor"], source });
+    } else {
+      const fields = changedConnectionFields(b.connection, c.connection);
+      if (fields.length) notices.push({ cluster: c.name, kind: "changed", fields, source });
+      planned.push({ ...c, connection: b.connection });
+    }
+  }
+  const names2 = new Set(planned.map((c) => c.name));
+  const offline = pr.clusters.filter((c) => !names2.has(c.name)).map((c) => c.name);
+  return {
+    config: {
+      ...pr,
+      clusters: planned,
+      desired: pr.desired.filter((d) => names2.has(d.cluster)),
+      transports: baseTransports(pr.transports, base)
+    },
+    offline,
+    notices
+  };
+}
+function baseTransports(pr, base) {
+  const inBase = new Set(base.map((c) => c.name));
+  const kept = Object.entries(pr).filter(([name]) => !inBase.has(name));
+  const fromBase = base.flatMap((c) => c.connection.transport ? [[c.name, c.connection.transport]] : []);
+  return toNameMap([...kept, ...fromBase]);
+}
+
+// src/drift/origins.ts
+var objectKey = (c) => JSON.stringify([c.cluster, c.kind, c.name]);
+var effect = (c) => JSON.stringify([c.action, c.diff, c.password ? c.password.ref : null, c.scopes ?? null]);
+function markOrigins(plan, base) {
+  const baseChanges = new Map(base.flatMap((p) => p.changes).map((c) => [objectKey(c), effect(c)]));
+  const origin = (c) => baseChanges.get(objectKey(c)) === effect(c) ? "drift" : "pull_request";
+  return {
+    ...plan,
+    clusters: plan.clusters.map((p) => ({ ...p, changes: p.changes.map((c) => ({ ...c, origin: origin(c) })) }))
+  };
+}
+
+// src/pull-request-job.ts
+async function planPullRequestJob(opts) {
+  const pr = loadConfig(opts.config, { clusters: opts.clusters });
+  const { config, offline, notices } = withBaseConnections(pr, opts.base.clusters);
+  const states = config.clusters.length ? await readStates(config, opts) : [];
+  const planned = buildPlan(config, states);
+  const basePlans = states.map((s) => planCluster(opts.base, s));
+  const plan = markOrigins(planned, basePlans);
+  const lint = lintOnly(pr).findings.filter((f) => f.cluster !== void 0 && offline.includes(f.cluster));
+  return { plan: { ...plan, findings: [...plan.findings, ...lint] }, notices };
+}
+
+// src/github/base-config.ts
+import path from "node:path";
+var MAX_BASE_FILES = 500;
+function repoPath(config, workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()) {
+  const rel = path.relative(path.resolve(workspace), path.resolve(config)).split(path.sep).join("/");
+  if (rel.startsWith("..") || path.isAbsolute(rel)) {
+    throw new Error(
+      `the config folder ${config} is outside the checkout ${workspace}: its base version cannot be read`
+    );
+  }
+  return rel;
+}
+var isEntry = (v) => typeof v === "object" && v !== null && typeof v.type === "string" && typeof v.name === "string" && typeof v.path === "string" && typeof v.size === "number";
+async function listFolder(gh, ref, folder) {
+  try {
+    const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      owner: ref.owner,
+      repo: ref.repo,
+      path: folder,
+      ref: ref.sha
+    });
+    if (!Array.isArray(data)) return void 0;
+    return data.filter(isEntry);
+  } catch (e) {
+    if (httpStatus(e) === 404) return void 0;
+    throw e;
+  }
+}
+var STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+async function readText(gh, ref, e) {
+  if (e.type !== "file") throw new Error(`${e.path} at the base commit is a ${e.type}, not a file`);
+  if (e.size > MAX_CONFIG_BYTES) throw new Error(`${e.path} at the base commit is larger than 10 MiB`);
+  const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", {
+    owner: ref.owner,
+    repo: ref.repo,
+    path: e.path,
+    ref: ref.sha,
+    mediaType: { format: "raw" }
+  });
+  const text2 = data instanceof ArrayBuffer ? STRICT_UTF8.decode(data) : data;
+  if (typeof text2 !== "string") throw new Error(`${e.path} at the base commit: the contents API answered no text`);
+  if (Buffer.byteLength(text2) > MAX_CONFIG_BYTES) throw new Error(`${e.path} at the base commit is larger than 10 MiB`);
+  return text2;
+}
+var isClusterFile = (e) => /\.ya?ml$/.test(e.name) && !e.name.startsWith(".");
+async function fetchBaseFiles(gh, ref, folder) {
+  const join2 = (...parts) => parts.filter(Boolean).join("/");
+  const top = await listFolder(gh, ref, folder);
+  const clusters = top?.some((e) => e.name === "clusters" && e.type === "dir") ? await listFolder(gh, ref, join2(folder, "clusters")) : void 0;
+  const files = (clusters ?? []).filter(isClusterFile);
+  if (files.length === 0) return void 0;
+  if (files.length > MAX_BASE_FILES) throw new Error(`more than ${MAX_BASE_FILES} cluster files at the base commit`);
+  const texts = { clusters: nameMap(), top: nameMap() };
+  for (const e of files) texts.clusters[e.name] = await readText(gh, ref, e);
+  for (const e of (top ?? []).filter((x) => INTENTS_FILES.includes(x.name))) {
+    texts.top[e.name] = await readText(gh, ref, e);
+  }
+  return texts;
+}
+var emptyConfig = (dir) => ({ dir, clusters: [], desired: [], transports: nameMap(), intents: [] });
+async function loadBaseConfig(gh, ref, dir) {
+  const texts = await fetchBaseFiles(gh, ref, repoPath(dir));
+  return texts ? loadConfigFrom(dir, memoryFiles(dir, texts)) : emptyConfig(dir);
+}
+
+// src/github/pr-plan.ts
+function noticeText(n) {
+  const at = formatSource(n.source);
+  if (n.kind === "new") {
+    return `cluster ${n.cluster} (${at}) is new in this pull request: it has no connection on the base branch, so it was linted offline and not contacted; it is planned after merge.`;
+  }
+  if (n.kind === "flavor") {
+    return `cluster ${n.cluster} (${at}): this pull request changes connection.flavor; it was linted offline, and is planned after merge.`;
+  }
+  const fields = n.fields.map((f) => `connection.${f}`).join(", ");
+  return `cluster ${n.cluster} (${at}): this pull request changes ${fields}; the connection change takes effect after merge; planned with the base connection.`;
+}
+function notesBlock(lines) {
+  if (lines.length === 0) return "";
+  return `${lines.map((l) => `> **Note:** ${mdText(l)}`).join("\n>\n")}
+
+`;
+}
+async function baseConfig(gh, ref, dir) {
+  try {
+    return await loadBaseConfig(gh, ref, dir);
+  } catch (e) {
+    if (!(e instanceof ConfigErrors)) throw e;
+    return `the configuration at the base commit ${ref.sha.slice(0, 12)} does not load (${e.errors.length} error(s)), so no connection could be taken from it: every cluster was linted offline and none was contacted.`;
+  }
+}
+async function planPullRequest(job, ref, gh) {
+  const base = await baseConfig(gh(), ref, job.config);
+  if (typeof base === "string") {
+    const { plan: plan2 } = lintJob(job);
+    return { plan: plan2, markdown: notesBlock([base]) + renderMarkdown(plan2), notes: [base] };
+  }
+  const { plan, notices } = await planPullRequestJob({ ...job, base });
+  const notes = notices.map(noticeText).map((l) => redact(l));
+  return { plan, markdown: notesBlock(notes) + renderMarkdown(plan), notes };
 }
 
 // src/github/action.ts
@@ -43916,7 +44361,6 @@ function failure(plan, failOn) {
   if (failOn === "changes" && s.create + s.update + s.delete > 0) return "the plan has changes";
   return void 0;
 }
-var FORK_NOTE = "> **Offline lint only.** This pull request comes from a fork, and GitHub gives such runs no secrets, so no cluster was contacted. The configuration was checked offline; the plan runs once the change is on a branch of this repository.\n\n";
 function jobOptions(inputs, io2) {
   return {
     config: inputs.config,
@@ -43926,62 +44370,126 @@ function jobOptions(inputs, io2) {
   };
 }
 var oneLine2 = (e) => redact(e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").trim();
-async function planOrLint(inputs, ctx, io2) {
+async function planOrLint(inputs, ctx, io2, gh) {
   const job = jobOptions(inputs, io2);
-  if (ctx.pullRequest?.fromFork && !inputs.snapshots) {
-    const { plan: plan2 } = lintJob(job);
-    return { plan: plan2, markdown: FORK_NOTE + renderMarkdown(plan2) };
+  const offline = offlineReason({ ...inputs, pullRequest: ctx.pullRequest, actor: ctx.actor });
+  if (offline) {
+    io2.notice(offlineNotice(offline));
+    const { config, plan: plan2 } = lintJob(job);
+    return { plan: plan2, markdown: offlineMarkdown(offline, config, plan2.findings) };
+  }
+  if (ctx.pullRequest && ctx.baseSha) {
+    const report = await planPullRequest(
+      { ...job, fromSnapshot: inputs.snapshots },
+      { owner: ctx.owner, repo: ctx.repo, sha: ctx.baseSha },
+      gh
+    );
+    for (const note of report.notes) io2.notice(note);
+    const problems2 = planProblems(report.plan);
+    return { plan: report.plan, markdown: `${problems2 ? `${problems2}
+` : ""}${report.markdown}` };
   }
   const { plan } = await planJob({ ...job, fromSnapshot: inputs.snapshots });
-  return { plan, markdown: renderMarkdown(plan) };
+  const problems = planProblems(plan);
+  return { plan, markdown: `${problems ? `${problems}
+` : ""}${renderMarkdown(plan)}` };
 }
 async function planMode(inputs, ctx, io2, gh) {
-  const { plan, markdown } = await planOrLint(inputs, ctx, io2);
+  try {
+    await planAndReport(inputs, ctx, io2, gh);
+  } catch (e) {
+    await reportPlanFailure(inputs, ctx, io2, gh, e);
+  }
+}
+async function planAndReport(inputs, ctx, io2, gh) {
+  const { plan, markdown } = await planOrLint(inputs, ctx, io2, gh);
   io2.info(redact(renderText(plan)));
   annotate(plan.findings, io2);
   await io2.writeSummary(jobSummary(markdown));
   setPlanOutputs(io2, plan, writeReports(ctx, plan, markdown));
-  const commentFailure = inputs.comment && ctx.pullRequest ? await postPlanComment(inputs, ctx, io2, gh, markdown) : void 0;
-  const why = [failure(plan, inputs.failOn), commentFailure].filter(Boolean).join("; ");
-  if (why) io2.setFailed(`xcluster plan: ${why}`);
+  const trailer = reviewedPlanTrailer(plan, ctx.pullRequest?.headSha ?? ctx.sha);
+  const commentFailure = await postPlanComment(inputs, ctx, io2, gh, markdown, trailer);
+  const why2 = [failure(plan, inputs.failOn), commentFailure].filter(Boolean).join("; ");
+  if (why2) io2.setFailed(`xcluster plan: ${why2}`);
 }
-async function postPlanComment(inputs, ctx, io2, gh, markdown) {
+async function reportPlanFailure(inputs, ctx, io2, gh, e) {
+  const markdown = thrownMarkdown(e);
+  await io2.writeSummary(jobSummary(markdown));
+  const commentFailure = await postPlanComment(inputs, ctx, io2, gh, markdown);
+  io2.setFailed([stepFailure(e, io2), commentFailure].filter(Boolean).join("; "));
+}
+var stampOf = (ctx, sha = ctx.pullRequest?.headSha ?? ctx.sha) => ({
+  sha,
+  owner: ctx.owner,
+  repo: ctx.repo,
+  serverUrl: ctx.serverUrl,
+  runUrl: ctx.runUrl,
+  at: /* @__PURE__ */ new Date()
+});
+async function postPlanComment(inputs, ctx, io2, gh, markdown, trailer) {
   const issueNumber = ctx.pullRequest?.number;
-  if (issueNumber === void 0) return void 0;
+  if (!inputs.comment || issueNumber === void 0) return void 0;
   try {
     const result = await upsertStickyComment(gh(), {
       owner: ctx.owner,
       repo: ctx.repo,
       issueNumber,
       marker: markerFor("plan", inputs.config),
-      body: markdown,
-      pointer: commentPointer(ctx.runUrl)
+      body: `${stampLine("Plan", stampOf(ctx))}
+
+${markdown}`,
+      pointer: commentPointer(ctx.runUrl),
+      ...trailer !== void 0 ? { trailer } : {}
     });
     io2.info(`plan comment ${result.action}: ${result.url}`);
     return void 0;
   } catch (e) {
+    if (isReadOnlyRefusal(e)) {
+      io2.warning(readOnlyWarning(`xcluster plan: the plan comment on #${issueNumber}`, oneLine2(e)));
+      return void 0;
+    }
     return `the plan comment on #${issueNumber} could not be written, so the pull request may show an older plan (this one is in the job summary): ${oneLine2(e)}`;
   }
 }
 async function applyMode(inputs, ctx, io2, gh) {
   const refusal = applyRefusal(ctx);
   if (refusal) return io2.setFailed(refusal);
+  const review = inputs.requireReviewedPlan === false ? void 0 : await findReviewedPlan(gh(), { owner: ctx.owner, repo: ctx.repo, sha: ctx.sha, config: inputs.config });
+  if (review?.status === "unavailable") return io2.setFailed(review.reason);
   const stop = new AbortController();
   const signals = stopOnSignals(stop, (l) => io2.info(l));
-  const outcome = await applyJob({ ...jobOptions(inputs, io2), confirm: async () => true, stop: stop.signal }).finally(
-    () => signals.dispose()
-  );
-  const markdown = outcome.status === "applied" ? `${renderApply(outcome.result, "markdown")}
-${renderMarkdown(outcome.plan)}` : `**${outcome.status === "refused" ? `Apply refused: ${outcome.reason}; nothing was changed.` : "No changes; nothing to apply."}**
-
-${renderMarkdown(outcome.plan)}`;
+  const outcome = await (review?.status === "unbound" ? unreviewedOutcome(inputs, io2, review.reason) : applyJob({
+    ...jobOptions(inputs, io2),
+    confirm: async () => true,
+    stop: stop.signal,
+    ...review ? { expectFingerprint: review.binding.fingerprint } : {}
+  })).finally(() => signals.dispose());
+  const markdown = applyMarkdown(outcome, review);
   io2.info(redact(outcome.status === "applied" ? renderApply(outcome.result, "text") : renderText(outcome.plan)));
   annotate(outcome.plan.findings, io2);
   await io2.writeSummary(jobSummary(markdown));
   setPlanOutputs(io2, outcome.plan, writeReports(ctx, outcome.plan, markdown));
   if (outcome.status === "applied") io2.setOutput("applied", String(summarizeApply(outcome.result).done));
   if (outcome.status !== "nothing-to-do") await postApplyComment(inputs, ctx, io2, gh, markdown);
-  if (applyExitCode(outcome) !== 0) io2.setFailed("xcluster apply: not every cluster was applied and verified");
+  if (outcome.status === "refused" && (outcome.stale || review?.status === "unbound"))
+    io2.setFailed(`xcluster apply refused: ${outcome.reason}; nothing was written`);
+  else if (applyExitCode(outcome) !== 0) io2.setFailed("xcluster apply: not every cluster was applied and verified");
+}
+async function unreviewedOutcome(inputs, io2, reason) {
+  const { plan } = await planJob(jobOptions(inputs, io2));
+  return { status: "refused", plan, reason };
+}
+function applyMarkdown(outcome, review) {
+  if (outcome.status === "applied")
+    return `${renderApply(outcome.result, "markdown")}
+${renderMarkdown(outcome.plan)}`;
+  const head = outcome.status === "refused" ? `Apply refused: ${outcome.reason}; nothing was changed.` : "No changes; nothing to apply.";
+  const guidance = outcome.status === "refused" && review ? refusalGuidance(review, outcome.stale) : void 0;
+  return `**${head}**
+
+${guidance ? `${guidance}
+
+` : ""}${renderMarkdown(outcome.plan)}`;
 }
 async function postApplyComment(inputs, ctx, io2, gh, markdown) {
   if (!inputs.comment) return;
@@ -43993,7 +44501,9 @@ async function postApplyComment(inputs, ctx, io2, gh, markdown) {
       repo: ctx.repo,
       issueNumber: pr,
       marker: markerFor("apply", inputs.config),
-      body: markdown,
+      body: `${stampLine("Apply", stampOf(ctx, ctx.sha))}
+
+${markdown}`,
       pointer: commentPointer(ctx.runUrl)
     });
     io2.info(`apply comment on #${pr} ${result.action}: ${result.url}`);
@@ -44013,16 +44523,16 @@ async function driftMode(inputs, ctx, io2, gh) {
   await io2.writeSummary(jobSummary(markdown));
   setPlanOutputs(io2, plan, writeReports(ctx, plan, markdown));
   const issueFailure = await syncIssue(inputs, ctx, io2, gh, { plan, markdown, hasDrift, unchecked });
-  const why = [failure(plan, inputs.failOn), uncheckedFailure(unchecked), issueFailure].filter(Boolean);
-  if (why.length) io2.setFailed(`xcluster drift: ${[...new Set(why)].join("; ")}`);
+  const why2 = [failure(plan, inputs.failOn), uncheckedFailure(unchecked), issueFailure].filter(Boolean);
+  if (why2.length) io2.setFailed(`xcluster drift: ${[...new Set(why2)].join("; ")}`);
 }
 function uncheckedClusters(plan) {
   return plan.clusters.filter((c) => !c.reachable).map((c) => ({ cluster: c.name, error: c.error ?? "unknown error" }));
 }
 function uncheckedFailure(unchecked) {
   if (!unchecked.length) return void 0;
-  const names = unchecked.map((u) => u.cluster).join(", ");
-  return `drift is unknown in ${unchecked.length} cluster(s) that could not be read (${names})`;
+  const names2 = unchecked.map((u) => u.cluster).join(", ");
+  return `drift is unknown in ${unchecked.length} cluster(s) that could not be read (${names2})`;
 }
 async function syncIssue(inputs, ctx, io2, gh, r) {
   try {
@@ -44057,10 +44567,16 @@ async function runAction(inputs, ctx, io2, gh) {
 // src/github/inputs.ts
 var DEFAULT_DEADLINE = "30m";
 function durationInput(name, value) {
-  const text = value.trim();
-  const ms = TIMEOUT.test(text) ? timeoutMs(text) : /^\d+(\.\d+)?$/.test(text) ? timeoutMs(Number(text)) : NaN;
+  const text2 = value.trim();
+  const ms = TIMEOUT.test(text2) ? timeoutMs(text2) : /^\d+(\.\d+)?$/.test(text2) ? timeoutMs(Number(text2)) : NaN;
   if (!(ms > 0)) throw new Error(`input ${name}: "${value}" is not a duration such as 30m, 90s or 500ms`);
   return ms;
+}
+function booleanInput(name, value, fallback) {
+  const text2 = value.trim().toLowerCase();
+  if (text2 === "") return fallback;
+  if (text2 === "true" || text2 === "false") return text2 === "true";
+  throw new Error(`input ${name}: "${value}" is not true or false`);
 }
 
 // src/main.ts
@@ -44078,17 +44594,22 @@ function readInputs() {
     failOn: oneOf("fail-on", getInput("fail-on") || "error", ["error", "warning", "changes", "never"]),
     driftLabel: getInput("drift-label") || DRIFT_LABEL,
     ...getInput("snapshots") ? { snapshots: getInput("snapshots") } : {},
-    deadlineMs: durationInput("deadline", getInput("deadline") || DEFAULT_DEADLINE)
+    deadlineMs: durationInput("deadline", getInput("deadline") || DEFAULT_DEADLINE),
+    // A typo must not turn the guarantee off: only "false" does.
+    requireReviewedPlan: booleanInput("require-reviewed-plan", getInput("require-reviewed-plan"), true)
   };
 }
 function defaultBranch() {
   const branch = context2.payload.repository?.default_branch;
   return typeof branch === "string" && branch ? branch : void 0;
 }
+function baseSha(pr) {
+  const sha = pr?.base?.sha;
+  return typeof sha === "string" && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(sha) ? sha : void 0;
+}
 function readContext() {
+  const pullRequest = pullRequestOf(context2.payload);
   const pr = context2.payload.pull_request;
-  const head = pr?.head?.repo?.full_name;
-  const base = pr?.base?.repo?.full_name;
   return {
     eventName: context2.eventName,
     owner: context2.repo.owner,
@@ -44096,13 +44617,16 @@ function readContext() {
     sha: context2.sha,
     ref: context2.ref || void 0,
     defaultBranch: defaultBranch(),
-    ...pr ? { pullRequest: { number: pr.number, fromFork: Boolean(head && base && head !== base) } } : {},
+    ...pullRequest ? { pullRequest } : {},
+    ...context2.actor ? { actor: context2.actor } : {},
+    ...baseSha(pr) ? { baseSha: baseSha(pr) } : {},
     runUrl: runUrl(),
+    ...process.env.GITHUB_SERVER_URL ? { serverUrl: process.env.GITHUB_SERVER_URL } : {},
     tempDir: process.env.RUNNER_TEMP ?? "."
   };
 }
 var io = {
-  info: (text) => info(plainLog(text)),
+  info: (text2) => info(plainLog(text2)),
   error,
   warning,
   notice,
@@ -44121,21 +44645,8 @@ async function main() {
   };
   await runAction(readInputs(), readContext(), io, github);
 }
-var MAX_STEP_ERROR = 1e3;
-function stepError(e) {
-  const text = redact(e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").trim();
-  return text.length > MAX_STEP_ERROR ? `${text.slice(0, MAX_STEP_ERROR - 1)}\u2026` : text;
-}
 var done = main().catch((e) => {
-  if (e instanceof ConfigErrors) {
-    for (const err of e.errors) {
-      const at = err.source;
-      error(redact(err.message), at ? { file: at.file, startLine: at.line, startColumn: at.column } : {});
-    }
-    setFailed(`xcluster: ${e.errors.length} configuration error(s)`);
-    return;
-  }
-  setFailed(stepError(e));
+  setFailed(stepFailure(e, io));
 });
 export {
   done
