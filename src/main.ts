@@ -12,10 +12,11 @@ import {
 } from './github/action.js';
 import { makeOctokit, runUrl } from './github/octokit.js';
 import { stepFailure } from './github/plan-failure.js';
-import { pullRequestOf } from './github/pull-request-event.js';
+import { isCommitSha, pullRequestOf } from './github/pull-request-event.js';
 import { plainLog } from './github/workflow-commands.js';
 import { DRIFT_LABEL } from './github/drift-issue.js';
-import { booleanInput, DEFAULT_DEADLINE, durationInput } from './github/inputs.js';
+import { booleanInput, durationInput } from './github/inputs.js';
+import { DEFAULT_RUN_DEADLINE_MS } from './job.js';
 import { onSecret } from './model/redact.js';
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
@@ -37,7 +38,9 @@ function readInputs(): ActionInputs {
     failOn: oneOf<FailOn>('fail-on', core.getInput('fail-on') || 'error', ['error', 'warning', 'changes', 'never']),
     driftLabel: core.getInput('drift-label') || DRIFT_LABEL,
     ...(core.getInput('snapshots') ? { snapshots: core.getInput('snapshots') } : {}),
-    deadlineMs: durationInput('deadline', core.getInput('deadline') || DEFAULT_DEADLINE),
+    deadlineMs: core.getInput('deadline')
+      ? durationInput('deadline', core.getInput('deadline'))
+      : DEFAULT_RUN_DEADLINE_MS,
     // A typo must not turn the guarantee off: only "false" does.
     requireReviewedPlan: booleanInput('require-reviewed-plan', core.getInput('require-reviewed-plan'), true),
   };
@@ -50,14 +53,13 @@ function defaultBranch(): string | undefined {
 }
 
 /** The pull request's base commit (`pull_request.base.sha`), when the payload carries a well-formed one. */
-function baseSha(pr: typeof context.payload.pull_request): string | undefined {
-  const sha: unknown = pr?.base?.sha;
-  return typeof sha === 'string' && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(sha) ? sha : undefined;
+function baseShaOf(payload: typeof context.payload): { baseSha?: string } {
+  const sha: unknown = payload.pull_request?.base?.sha;
+  return typeof sha === 'string' && isCommitSha(sha) ? { baseSha: sha.toLowerCase() } : {};
 }
 
 function readContext(): ActionContext {
   const pullRequest = pullRequestOf(context.payload);
-  const pr = context.payload.pull_request;
   return {
     eventName: context.eventName,
     owner: context.repo.owner,
@@ -67,7 +69,7 @@ function readContext(): ActionContext {
     defaultBranch: defaultBranch(),
     ...(pullRequest ? { pullRequest } : {}),
     ...(context.actor ? { actor: context.actor } : {}),
-    ...(baseSha(pr) ? { baseSha: baseSha(pr) } : {}),
+    ...baseShaOf(context.payload),
     runUrl: runUrl(),
     ...(process.env.GITHUB_SERVER_URL ? { serverUrl: process.env.GITHUB_SERVER_URL } : {}),
     tempDir: process.env.RUNNER_TEMP ?? '.',

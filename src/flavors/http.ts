@@ -31,8 +31,6 @@ import { DEFAULT_RETRY, parseRetryAfter, withRetry, type RetryDecision } from '.
 import { abortReason, deadline, DeadlineError, formatDuration, sleepUnless } from './deadline.js';
 import { answerReason } from './server-error.js';
 
-export { DeadlineError, type DeadlineLimit } from './deadline.js';
-
 export type Method = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
 
 /** One request to a cluster. */
@@ -135,7 +133,7 @@ function bareUrl(url: string): string {
   }
 }
 
-export const endpointOf = (request: ClusterRequest): string => `${request.method} ${request.path}`;
+const endpointOf = (request: ClusterRequest): string => `${request.method} ${request.path}`;
 
 const headerText = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
 
@@ -313,7 +311,7 @@ const RESET = /ECONNRESET|socket hang up|EPIPE|closed while reading|aborted whil
  * 429 and 502-504 (after the server's Retry-After), a connection reset, a cut answer. Not a
  * refusal (401, 403, 404), a deadline, or an answer of the wrong shape: those will not change.
  */
-export function classifyReadError(err: unknown): RetryDecision {
+function classifyReadError(err: unknown): RetryDecision {
   const status = statusOfError(err);
   if (status !== undefined) {
     if (!RETRY_STATUSES.has(status)) return { retry: false };
@@ -329,9 +327,9 @@ export function classifyReadError(err: unknown): RetryDecision {
 }
 
 /** Reads retry quickly: a read round should settle in seconds, and the cluster deadline bounds it all. */
-export const READ_RETRY: RetryPolicy = { ...DEFAULT_RETRY, retries: 3, baseDelayMs: 200, maxDelayMs: 2_000 };
+const READ_RETRY: RetryPolicy = { ...DEFAULT_RETRY, retries: 3, baseDelayMs: 200, maxDelayMs: 2_000 };
 
-export interface ReadBounds extends Bounds {
+interface ReadBounds extends Bounds {
   /** The retry policy of reads (tests give one that never sleeps); READ_RETRY by default. */
   retry?: RetryPolicy;
 }

@@ -8,7 +8,7 @@
 import { type Operation } from './flavor.js';
 
 /** The objects the answer is about, and whether the answer says so for certain. */
-export interface Blame {
+interface Blame {
   names: string[];
   certain: boolean;
 }
@@ -48,7 +48,7 @@ function suspects(step: Operation[], message: string): string[] {
 }
 
 /** The object(s) of `step` that `message` (the server's answer, described) is about. */
-export function blame(step: Operation[], message: string): Blame {
+function blame(step: Operation[], message: string): Blame {
   const found = suspects(step, message);
   if (found.length === 1) return { names: found, certain: true };
   if (found.length > 1) return { names: found, certain: false };
@@ -58,17 +58,19 @@ export function blame(step: Operation[], message: string): Blame {
 /** What the answer says about a name the REST API hides: a hidden object (made with the admin certificate). */
 const HIDDEN = /Resource '([^']+)' is not available/;
 
-/** The report's reason for `op` of a step whose PATCH failed with `reason`. */
-export function patchFailure(step: Operation[], op: Operation, reason: string): string {
-  if (step.length === 1) return hiddenHint(reason);
+/** The report's reason for each operation of a step whose PATCH failed with `reason`, in step order. */
+export function patchFailures(step: Operation[], reason: string): string[] {
+  if (step.length === 1) return [hiddenHint(reason)];
   const { names, certain } = blame(step, reason);
   const none = `one PATCH for ${step.length} objects: none was applied`;
-  if (!names.includes(op.change.name)) {
-    const who = certain ? names[0]! : `one of ${names.join(', ')}`;
-    return `not applied: the server refused the PATCH it shared with ${who} (${none}): ${hiddenHint(reason)}`;
-  }
-  if (certain) return `${hiddenHint(reason)} (${none})`;
-  return `${hiddenHint(reason)} (about one of ${names.join(', ')}; ${none})`;
+  return step.map((op) => {
+    if (!names.includes(op.change.name)) {
+      const who = certain ? names[0]! : `one of ${names.join(', ')}`;
+      return `not applied: the server refused the PATCH it shared with ${who} (${none}): ${hiddenHint(reason)}`;
+    }
+    if (certain) return `${hiddenHint(reason)} (${none})`;
+    return `${hiddenHint(reason)} (about one of ${names.join(', ')}; ${none})`;
+  });
 }
 
 /** A hidden name's 404 says "not available"; say what that means and what to do. */

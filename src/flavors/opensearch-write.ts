@@ -19,7 +19,7 @@ import {
   type OperationResult,
   type RetryPolicy,
 } from './flavor.js';
-import { patchFailure } from './opensearch-blame.js';
+import { patchFailures } from './opensearch-blame.js';
 import { MANAGED_ATTRIBUTE, MANAGED_SUFFIX, MANAGED_VALUE, normalize } from './opensearch-canonical.js';
 import { ANY_OBJECT, READ_SHAPES, WRITE_SHAPES } from './answers.js';
 import { exchange, readRequest, writeRequest, type Send } from './http.js';
@@ -231,10 +231,8 @@ async function executePatch(client: Client, conn: Connection, step: Operation[],
     return step.map((op): OperationResult => ({ change: op.change, ...outcomeOf(failure, `${reason}${whole}`) }));
   }
   // Each object's line names the object the answer is about (opensearch-blame.ts), not the first.
-  return step.map((op): OperationResult => ({
-    change: op.change,
-    ...outcomeOf(failure, patchFailure(step, op, reason)),
-  }));
+  const reasons = patchFailures(step, reason);
+  return step.map((op, i): OperationResult => ({ change: op.change, ...outcomeOf(failure, reasons[i]!) }));
 }
 
 /** A remote cluster: one `PUT /_cluster/settings` with its own settings only (as in Elasticsearch). */

@@ -3,11 +3,9 @@
 // The reason never holds a secret: it is built from error codes, HTTP statuses and the server's
 // `error.reason`, never from request headers, and known secret values are scrubbed from it.
 
-import { STATUS_CODES } from 'node:http';
 import { basicCredentials, maskSecrets } from '../model/redact.js';
 import { emptyObjects, emptyReserved, type ClusterState, type Flavor } from '../model/types.js';
 import { type Connection, type FlavorAdapter, type ReadOptions, type Snapshot } from './flavor.js';
-import { causeChain } from './server-error.js';
 
 type Obj = Record<string, unknown>;
 
@@ -77,40 +75,12 @@ export function describeReadError(err: unknown, conn: Connection): string {
     case 'DeadlineError':
     case 'TruncatedError':
       return scrub(messageOf(err), conn);
-    case 'ResponseError':
-      return scrub(httpReason(err), conn);
-    case 'TimeoutError':
-      return `timed out after ${conn.timeoutMs} ms at ${at}`;
+    // A JSON 2xx without `x-elastic-product` (http.ts reads every other answer itself).
     case 'ProductNotSupportedError':
       return `the server at ${at} is not the expected product (no matching x-elastic-product header)`;
-    case 'NoLivingConnectionsError':
-      return `no usable connection to ${at}`;
-    case 'DeserializationError':
-      return `unreadable response from ${at}`;
     default:
       return scrub(networkReason(messageOf(err), err, at), conn);
   }
-}
-
-/**
- * "401 Unauthorized: <the server's reason>; caused by <type>: <reason>": `error.reason` and its
- * `caused_by` chain of an `{ error }` body, or the
- * `message` / `reason` of the `{ status, message }` bodies of OpenSearch's security plugin.
- */
-function httpReason(err: unknown): string {
-  const meta = isObject(err) && isObject(err.meta) ? err.meta : {};
-  const status = typeof meta.statusCode === 'number' ? meta.statusCode : 0;
-  const body = meta.body;
-  const error = isObject(body) ? (body.error ?? body.message ?? body.reason) : undefined;
-  const reason = isObject(error)
-    ? String(error.reason ?? error.type ?? '') + causeChain(error)
-    : typeof error === 'string'
-      ? error
-      : typeof body === 'string'
-        ? body
-        : '';
-  const head = `${status} ${STATUS_CODES[status] ?? 'error'}`;
-  return reason ? `${head}: ${reason}` : head;
 }
 
 /** Node socket and TLS errors by their code, which the client keeps only in the message. */

@@ -25,7 +25,7 @@ import { stampLine, type RunStamp } from './comment-header.js';
 import { syncDriftIssue, type UncheckedCluster } from './drift-issue.js';
 import { type GitHub } from './octokit.js';
 import { offlineMarkdown, offlineNotice, offlineReason } from './offline-lint.js';
-import { planProblems, stepFailure, thrownMarkdown } from './plan-failure.js';
+import { errorLine, planProblems, stepFailure, thrownMarkdown } from './plan-failure.js';
 import { findMergedPullRequest } from './pull-request.js';
 import { type PullRequestContext } from './pull-request-event.js';
 import { isReadOnlyRefusal, readOnlyWarning } from './read-only-token.js';
@@ -132,12 +132,6 @@ function jobOptions(inputs: ActionInputs, io: ActionIo) {
   };
 }
 
-/** The message of an error, masked, then on one line (a GitHub error is one line already). */
-const oneLine = (e: unknown): string =>
-  redact(e instanceof Error ? e.message : String(e))
-    .replace(/\s+/g, ' ')
-    .trim();
-
 /**
  * Plan, or offline lint when the run has no secrets (a fork's or Dependabot's pull request, or
  * every connection secret empty): lint, and say so in one notice, not a wall of "is empty" errors.
@@ -243,10 +237,10 @@ async function postPlanComment(
     return undefined;
   } catch (e) {
     if (isReadOnlyRefusal(e)) {
-      io.warning(readOnlyWarning(`xcluster plan: the plan comment on #${issueNumber}`, oneLine(e)));
+      io.warning(readOnlyWarning(`xcluster plan: the plan comment on #${issueNumber}`, errorLine(e)));
       return undefined;
     }
-    return `the plan comment on #${issueNumber} could not be written, so the pull request may show an older plan (this one is in the job summary): ${oneLine(e)}`;
+    return `the plan comment on #${issueNumber} could not be written, so the pull request may show an older plan (this one is in the job summary): ${errorLine(e)}`;
   }
 }
 
@@ -328,7 +322,7 @@ async function postApplyComment(
     io.info(`apply comment on #${pr} ${result.action}: ${result.url}`);
   } catch (e) {
     io.warning(
-      `xcluster apply: the result could not be posted on the pull request (it is in the job summary): ${oneLine(e)}`,
+      `xcluster apply: the result could not be posted on the pull request (it is in the job summary): ${errorLine(e)}`,
     );
   }
 }
@@ -384,7 +378,7 @@ async function syncIssue(
     io.info(`drift issue: ${result.action}${result.url ? ` ${result.url}` : ''}`);
     return undefined;
   } catch (e) {
-    return `the drift issue could not be updated (the report is in the job summary): ${oneLine(e)}`;
+    return `the drift issue could not be updated (the report is in the job summary): ${errorLine(e)}`;
   }
 }
 

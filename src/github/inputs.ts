@@ -4,9 +4,6 @@
 import { TIMEOUT } from '../config/schema.js';
 import { timeoutMs } from '../config/load.js';
 
-/** The default run deadline of the Action (as the CLI's `--deadline`). */
-export const DEFAULT_DEADLINE = '30m';
-
 /** Milliseconds of a duration input: `30m`, `90s`, `500ms`, or a number of seconds; positive. */
 export function durationInput(name: string, value: string): number {
   const text = value.trim();

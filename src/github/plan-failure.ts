@@ -18,9 +18,14 @@ const MAX_MESSAGE = 300;
 /** Characters of the step's error (an annotation on the run page). */
 const MAX_STEP_ERROR = 1000;
 
+/** The message of an error, masked, then on one line (a GitHub error is one line already). */
+export const errorLine = (e: unknown): string => maskedLine(e instanceof Error ? e.message : String(e));
+
+const maskedLine = (text: string): string => redact(text).replace(/\s+/g, ' ').trim();
+
 /** Masked, on one line, then cut: masking after a cut could miss the part of a secret left. */
 function bounded(text: string, max: number): string {
-  const flat = redact(text).replace(/\s+/g, ' ').trim();
+  const flat = maskedLine(text);
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 

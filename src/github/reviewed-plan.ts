@@ -10,10 +10,10 @@
 
 import { planFingerprint, shortFingerprint } from '../drift/fingerprint.js';
 import { type StalePlan } from '../job.js';
-import { redact } from '../model/redact.js';
 import { type Plan } from '../model/types.js';
 import { mdCode } from '../render/markdown-escape.js';
 import { findOwnComment, markerFor } from './comment.js';
+import { errorLine } from './plan-failure.js';
 import { type GitHub } from './octokit.js';
 import { findMergedPull } from './pull-request.js';
 
@@ -80,9 +80,7 @@ export async function findReviewedPlan(gh: GitHub, q: ReviewQuery): Promise<Revi
     const marker = markerFor('plan', q.config);
     comment = await findOwnComment(gh, { owner: q.owner, repo: q.repo, issueNumber: pr.number, marker });
   } catch (e) {
-    const why = redact(e instanceof Error ? e.message : String(e))
-      .replace(/\s+/g, ' ')
-      .trim();
+    const why = errorLine(e);
     return {
       status: 'unavailable',
       reason: `${REFUSED}: the reviewed plan could not be looked up on GitHub (${why}). Nothing was written.`,
