@@ -24,7 +24,7 @@ import {
   snapshotJob,
   stopOnSignals,
   timeoutMs
-} from "./chunks/chunk-WLAUEHDE.js";
+} from "./chunks/chunk-42EZAOGM.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({

@@ -1,6 +1,7 @@
 import { createRequire as __xcRequire } from 'node:module'; const require = __xcRequire(import.meta.url);
 import {
   ConfigErrors,
+  DEFAULT_RUN_DEADLINE_MS,
   INTENTS_FILES,
   MAX_CONFIG_BYTES,
   TIMEOUT,
@@ -38,7 +39,7 @@ import {
   summaryLine,
   timeoutMs,
   toNameMap
-} from "./chunks/chunk-WLAUEHDE.js";
+} from "./chunks/chunk-42EZAOGM.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -44016,8 +44017,10 @@ ${renderLint(config, findings, "markdown")}`;
 var MAX_LISTED = 20;
 var MAX_MESSAGE = 300;
 var MAX_STEP_ERROR = 1e3;
+var errorLine = (e) => maskedLine(e instanceof Error ? e.message : String(e));
+var maskedLine = (text2) => redact(text2).replace(/\s+/g, " ").trim();
 function bounded(text2, max) {
-  const flat = redact(text2).replace(/\s+/g, " ").trim();
+  const flat = maskedLine(text2);
   return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
 }
 var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -44111,7 +44114,7 @@ async function findReviewedPlan(gh, q) {
     const marker = markerFor("plan", q.config);
     comment = await findOwnComment(gh, { owner: q.owner, repo: q.repo, issueNumber: pr.number, marker });
   } catch (e) {
-    const why2 = redact(e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").trim();
+    const why2 = errorLine(e);
     return {
       status: "unavailable",
       reason: `${REFUSED}: the reviewed plan could not be looked up on GitHub (${why2}). Nothing was written.`
@@ -44369,7 +44372,6 @@ function jobOptions(inputs, io2) {
     ...inputs.deadlineMs !== void 0 ? { deadlineMs: inputs.deadlineMs } : {}
   };
 }
-var oneLine2 = (e) => redact(e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").trim();
 async function planOrLint(inputs, ctx, io2, gh) {
   const job = jobOptions(inputs, io2);
   const offline = offlineReason({ ...inputs, pullRequest: ctx.pullRequest, actor: ctx.actor });
@@ -44445,10 +44447,10 @@ ${markdown}`,
     return void 0;
   } catch (e) {
     if (isReadOnlyRefusal(e)) {
-      io2.warning(readOnlyWarning(`xcluster plan: the plan comment on #${issueNumber}`, oneLine2(e)));
+      io2.warning(readOnlyWarning(`xcluster plan: the plan comment on #${issueNumber}`, errorLine(e)));
       return void 0;
     }
-    return `the plan comment on #${issueNumber} could not be written, so the pull request may show an older plan (this one is in the job summary): ${oneLine2(e)}`;
+    return `the plan comment on #${issueNumber} could not be written, so the pull request may show an older plan (this one is in the job summary): ${errorLine(e)}`;
   }
 }
 async function applyMode(inputs, ctx, io2, gh) {
@@ -44509,7 +44511,7 @@ ${markdown}`,
     io2.info(`apply comment on #${pr} ${result.action}: ${result.url}`);
   } catch (e) {
     io2.warning(
-      `xcluster apply: the result could not be posted on the pull request (it is in the job summary): ${oneLine2(e)}`
+      `xcluster apply: the result could not be posted on the pull request (it is in the job summary): ${errorLine(e)}`
     );
   }
 }
@@ -44552,7 +44554,7 @@ ${r.markdown}`,
     io2.info(`drift issue: ${result.action}${result.url ? ` ${result.url}` : ""}`);
     return void 0;
   } catch (e) {
-    return `the drift issue could not be updated (the report is in the job summary): ${oneLine2(e)}`;
+    return `the drift issue could not be updated (the report is in the job summary): ${errorLine(e)}`;
   }
 }
 var MODES = {
@@ -44565,7 +44567,6 @@ async function runAction(inputs, ctx, io2, gh) {
 }
 
 // src/github/inputs.ts
-var DEFAULT_DEADLINE = "30m";
 function durationInput(name, value) {
   const text2 = value.trim();
   const ms = TIMEOUT.test(text2) ? timeoutMs(text2) : /^\d+(\.\d+)?$/.test(text2) ? timeoutMs(Number(text2)) : NaN;
@@ -44594,7 +44595,7 @@ function readInputs() {
     failOn: oneOf("fail-on", getInput("fail-on") || "error", ["error", "warning", "changes", "never"]),
     driftLabel: getInput("drift-label") || DRIFT_LABEL,
     ...getInput("snapshots") ? { snapshots: getInput("snapshots") } : {},
-    deadlineMs: durationInput("deadline", getInput("deadline") || DEFAULT_DEADLINE),
+    deadlineMs: getInput("deadline") ? durationInput("deadline", getInput("deadline")) : DEFAULT_RUN_DEADLINE_MS,
     // A typo must not turn the guarantee off: only "false" does.
     requireReviewedPlan: booleanInput("require-reviewed-plan", getInput("require-reviewed-plan"), true)
   };
@@ -44603,13 +44604,12 @@ function defaultBranch() {
   const branch = context2.payload.repository?.default_branch;
   return typeof branch === "string" && branch ? branch : void 0;
 }
-function baseSha(pr) {
-  const sha = pr?.base?.sha;
-  return typeof sha === "string" && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(sha) ? sha : void 0;
+function baseShaOf(payload) {
+  const sha = payload.pull_request?.base?.sha;
+  return typeof sha === "string" && isCommitSha(sha) ? { baseSha: sha.toLowerCase() } : {};
 }
 function readContext() {
   const pullRequest = pullRequestOf(context2.payload);
-  const pr = context2.payload.pull_request;
   return {
     eventName: context2.eventName,
     owner: context2.repo.owner,
@@ -44619,7 +44619,7 @@ function readContext() {
     defaultBranch: defaultBranch(),
     ...pullRequest ? { pullRequest } : {},
     ...context2.actor ? { actor: context2.actor } : {},
-    ...baseSha(pr) ? { baseSha: baseSha(pr) } : {},
+    ...baseShaOf(context2.payload),
     runUrl: runUrl(),
     ...process.env.GITHUB_SERVER_URL ? { serverUrl: process.env.GITHUB_SERVER_URL } : {},
     tempDir: process.env.RUNNER_TEMP ?? "."
