@@ -16,11 +16,11 @@ import {
   type ApplyOutcome,
 } from './job.js';
 import { SAVED_PLAN_LIMIT, savedPlanFingerprint } from './drift/saved-plan.js';
-import { ConfigErrors, ConfigError } from './model/errors.js';
 import { redact } from './model/redact.js';
 import { type Plan } from './model/types.js';
 import { FORMATS, render, type Format } from './render/index.js';
 import { renderApply } from './render/apply.js';
+import { renderErrorsJson, renderErrorsText } from './render/errors.js';
 import { renderLint } from './render/lint.js';
 import { plainLog } from './github/workflow-commands.js';
 import { stopOnSignals } from './stop-signals.js';
@@ -136,7 +136,11 @@ type ApplyCliOptions = OutputOptions & {
   deadline: number;
 };
 
-export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+export function buildProgram(
+  io: Io,
+  setExit: (code: number) => void,
+  onFormat: (format: Format) => void = () => {},
+): Command {
   const log = (line: string) => io.stderr(redact(`xcluster: ${line}\n`));
   const program = new Command('xcluster')
     .description(
@@ -144,7 +148,12 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     )
     .showHelpAfterError()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .exitOverride();
+    .exitOverride()
+    // The errors a command throws are printed in its --format: JSON for `--format json`.
+    .hook('preAction', (_, command) => {
+      const format: unknown = command.opts().format;
+      if (typeof format === 'string' && (FORMATS as readonly string[]).includes(format)) onFormat(format as Format);
+    });
 
   commonOptions(
     program
@@ -278,26 +287,27 @@ function refusal(outcome: Extract<ApplyOutcome, { status: 'refused' }>, planFile
 /** Runs the CLI and returns its exit code; never throws. */
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
   let code = 0;
-  const program = buildProgram(io, (c) => (code = c));
+  let format: Format = 'text';
+  const program = buildProgram(
+    io,
+    (c) => (code = c),
+    (f) => (format = f),
+  );
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {
-    return reportError(e, io);
+    return reportError(e, io, format);
   }
 }
 
-function reportError(e: unknown, io: Io): number {
+function reportError(e: unknown, io: Io, format: Format): number {
   const err = e as { code?: string; exitCode?: number };
   // commander has already printed its own message (or the help) for these.
   if (typeof err.code === 'string' && err.code.startsWith('commander.')) {
     return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 1;
   }
-  const errors = e instanceof ConfigErrors ? e.errors : e instanceof ConfigError ? [e] : null;
-  if (errors) {
-    for (const ce of errors) io.stderr(redact(`error: ${ce.message}\n`));
-  } else {
-    io.stderr(redact(`error: ${e instanceof Error ? e.message : String(e)}\n`));
-  }
+  if (format === 'json') io.stdout(renderErrorsJson(e));
+  else io.stderr(renderErrorsText(e));
   return 1;
 }

@@ -5,9 +5,10 @@
 // no `__proto__` key anywhere (in JavaScript it is an object's prototype, never data). Each refusal
 // is a ConfigError that says which limit was hit, with file:line:column.
 
-import { Composer, isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, Parser, type CST, type YAMLError } from 'yaml';
+import { Composer, isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, Parser, type CST } from 'yaml';
 import { ConfigError } from '../model/errors.js';
 import { formatPath, locate, sourceAt, sourceOf, sourceOfPath, type PathSegment, type YamlFile } from './source.js';
+import { yamlErrors } from './yaml-errors.js';
 
 /** Collections nested in one another: a cluster file needs a handful, a role mapping's rules a few more. */
 export const MAX_DEPTH = 100;
@@ -33,7 +34,7 @@ export function parseYaml(text: string, file: string, errors: ConfigError[]): Pa
   const [doc, ...more] = new Composer({ prettyErrors: false, uniqueKeys: true }).compose(tokens, true, text.length);
   const yaml: YamlFile = { file, doc: doc!, lines };
   const before = errors.length;
-  errors.push(...doc!.errors.map((e) => yamlError(yaml, e)));
+  errors.push(...yamlErrors(yaml, text, doc!.errors));
   if (more[0]) errors.push(new ConfigError(MULTIPLE_DOCS, sourceAt(yaml, more[0].range[0])));
   if (errors.length > before) return undefined;
   // Refused, but no reason not to validate the rest: yaml keeps such a key as data, not a prototype.
@@ -58,14 +59,6 @@ function boundedTokens(text: string, lines: LineCounter): CST.Token[] | number {
 }
 
 const MULTIPLE_DOCS = 'invalid YAML: an xcluster file holds a single YAML document (remove the extra ---)';
-
-/**
- * A YAML syntax error at yaml's own position. Only the first line of yaml's message is kept:
- * the rest quotes the source, which may hold a secret.
- */
-function yamlError(y: YamlFile, e: YAMLError): ConfigError {
-  return new ConfigError(`invalid YAML: ${e.message.split('\n')[0]}`, sourceAt(y, e.pos[0]));
-}
 
 /** Every `__proto__` key of the document, at its line (the nesting is bounded, the walk a loop). */
 function prototypeKeys(y: YamlFile): ConfigError[] {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { applyExitCode, applyJob, lintJob, planJob, type ApplyOutcome } from '../job.js';
 import { redact } from '../model/redact.js';
 import { type Plan } from '../model/types.js';
-import { renderApply, summarizeApply } from '../render/apply.js';
+import { renderApply, renderApplyReport, summarizeApply } from '../render/apply.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { mdCode } from '../render/markdown-escape.js';
@@ -289,8 +289,7 @@ async function unreviewedOutcome(inputs: ActionInputs, io: ActionIo, reason: str
 
 /** The apply's report: the result and the plan, or why nothing was applied (and, for a reviewed-plan refusal, how to go on). */
 function applyMarkdown(outcome: ApplyOutcome, review?: ReviewedPlan): string {
-  if (outcome.status === 'applied')
-    return `${renderApply(outcome.result, 'markdown')}\n${renderMarkdown(outcome.plan)}`;
+  if (outcome.status === 'applied') return renderApplyReport(outcome.result);
   const head =
     outcome.status === 'refused'
       ? `Apply refused: ${outcome.reason}; nothing was changed.`
@@ -332,7 +331,7 @@ async function driftMode(inputs: ActionInputs, ctx: ActionContext, io: ActionIo,
   const s = summarize(plan);
   const hasDrift = s.create + s.update + s.delete > 0;
   const unchecked = uncheckedClusters(plan);
-  const markdown = renderMarkdown(plan);
+  const markdown = driftMarkdown(plan, inputs.config);
   io.info(redact(renderText(plan)));
   await io.writeSummary(jobSummary(markdown));
   setPlanOutputs(io, plan, writeReports(ctx, plan, markdown));
@@ -343,6 +342,12 @@ async function driftMode(inputs: ActionInputs, ctx: ActionContext, io: ActionIo,
   const why = [failure(plan, inputs.failOn), uncheckedFailure(unchecked), issueFailure].filter(Boolean);
   if (why.length) io.setFailed(`xcluster drift: ${[...new Set(why)].join('; ')}`);
 }
+
+/** The drift report: the plan under one line that says what it is, the drift (stated once, not above it again). */
+const driftMarkdown = (plan: Plan, config: string): string =>
+  renderMarkdown(plan, {
+    title: `Drift: the live clusters differ from ${mdCode(config)} · ${summaryLine(summarize(plan))}`,
+  });
 
 /** The clusters of a plan that could not be read, and why. */
 function uncheckedClusters(plan: Plan): UncheckedCluster[] {
@@ -369,7 +374,8 @@ async function syncIssue(
       repo: ctx.repo,
       label: inputs.driftLabel,
       title: `xcluster: drift in ${inputs.config}`,
-      body: `${summaryLine(summarize(r.plan))}: the live clusters differ from ${mdCode(inputs.config)}.\n\n${r.markdown}`,
+      body: r.markdown,
+      stamp: stampLine('Drift check', stampOf(ctx, ctx.sha)),
       hasDrift: r.hasDrift,
       unchecked: r.unchecked,
       runUrl: ctx.runUrl,

@@ -35,7 +35,7 @@ function commitLink(s: RunStamp): string {
 export const utcMinute = (at: Date): string => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /** `Plan of commit [`6dcb09b`](…/commit/6dcb09b…) · 2025-03-04 10:00 UTC · [workflow run](…)`, small. */
-export function stampLine(kind: 'Plan' | 'Apply', s: RunStamp): string {
+export function stampLine(kind: 'Plan' | 'Apply' | 'Drift check', s: RunStamp): string {
   const parts = [`${kind} of commit ${commitLink(s)}`, utcMinute(s.at)];
   if (linkable(s.runUrl)) parts.push(`[workflow run](${s.runUrl})`);
   return `<sub>${parts.join(' · ')}</sub>`;

@@ -27,6 +27,8 @@ export interface DriftIssue {
   title: string;
   /** Markdown report; redacted and fitted to the body limit here. */
   body: string;
+  /** The body's first line: the commit checked, the time and the run (comment-header.ts). */
+  stamp?: string;
   hasDrift: boolean;
   /** The clusters that could not be checked, and why (their read error). */
   unchecked?: readonly UncheckedCluster[];
@@ -79,8 +81,10 @@ export async function syncDriftIssue(gh: GitHub, d: DriftIssue): Promise<DriftRe
     return { action: 'closed', number: open[0]?.number, url: open[0]?.html_url };
   }
 
-  const title = redact(d.title);
-  const report = unchecked.length ? `${uncheckedNote(unchecked, run)}\n\n${d.body}` : d.body;
+  const title = redact(unchecked.length ? `${d.title}; unknown in ${uncheckedNames(unchecked)}` : d.title);
+  const report = [d.stamp, unchecked.length ? uncheckedNote(unchecked, run) : undefined, d.body]
+    .filter((part) => part !== undefined)
+    .join('\n\n');
   const body = fitComment(redact(report), COMMENT_LIMIT, redact(d.pointer ?? commentPointer(d.runUrl)));
   const current = open[0];
   if (current) {
@@ -118,6 +122,12 @@ export function uncheckedNote(unchecked: readonly UncheckedCluster[], run: strin
   return [`**Drift could not be checked in ${count}** (${mdText(run)}): they could not be read.`, '', ...lines].join(
     '\n',
   );
+}
+
+/** "1 cluster that could not be read (west)", for the title of an issue whose drift is known only in part. */
+function uncheckedNames(unchecked: readonly UncheckedCluster[]): string {
+  const count = unchecked.length === 1 ? '1 cluster' : `${unchecked.length} clusters`;
+  return `${count} that could not be read (${unchecked.map((u) => u.cluster).join(', ')})`;
 }
 
 /** Drift unknown, none seen: every open issue is told what could not be checked, and stays open. */

@@ -6,6 +6,7 @@ import { type ApplyResult, type ClusterApplyResult } from '../apply/apply.js';
 import { type OperationResult, type OperationStatus } from '../flavors/flavor.js';
 import { type Format } from './index.js';
 import { changeToJson, planToJson } from './json.js';
+import { renderMarkdown } from './markdown.js';
 import { mdFence } from './markdown-escape.js';
 
 export interface ApplySummary {
@@ -142,6 +143,35 @@ export function renderApply(result: ApplyResult, format: Format): string {
   if (format === 'json') return JSON.stringify(applyJson(result), null, 2) + '\n';
   const lines = [applySummaryLine(summarizeApply(result)), '', ...result.clusters.flatMap(clusterLines)];
   // Names and server errors are shown as they are, in a fence they cannot close.
-  if (format === 'markdown') return [`**${lines[0]}**`, '', ...mdFence('', lines.slice(2)), ''].join('\n');
+  // The blank line that ends each cluster's lines would end the fence with an empty line: dropped.
+  if (format === 'markdown') return [`**${lines[0]}**`, '', ...mdFence('', lines.slice(2, -1)), ''].join('\n');
   return lines.join('\n');
+}
+
+/** "Applied: 1 created, 4 updated, 0 deleted": what the apply did, counted from the operations done. */
+export function appliedLine(result: ApplyResult): string {
+  const ops = result.clusters.flatMap((c) => c.operations);
+  const done = ops.filter((o) => o.status === 'done');
+  const n = (action: string) => done.filter((o) => o.change.action === action).length;
+  const counts = `Applied: ${n('create')} created, ${n('update')} updated, ${n('delete')} deleted`;
+  return done.length === ops.length ? counts : `${counts} (${done.length} of the ${ops.length} planned changes)`;
+}
+
+/**
+ * The apply's report for a pull request and the job summary: the result first (the summary line,
+ * then per cluster what ran and whether a fresh plan verified it), then the plan it carried out,
+ * collapsed and titled as applied: under its own "Plan: 1 to create" it would read as still to do.
+ */
+export function renderApplyReport(result: ApplyResult): string {
+  const all = result.clusters.every((c) => c.operations.every((o) => o.status === 'done'));
+  const summary = all ? 'The plan that was applied' : 'The plan this apply carried out (not all of it was applied)';
+  return [
+    renderApply(result, 'markdown'),
+    '<details>',
+    `<summary>${summary}</summary>`,
+    '',
+    renderMarkdown(result.plan, { title: appliedLine(result) }),
+    '</details>',
+    '',
+  ].join('\n');
 }

@@ -68,9 +68,9 @@ function originLine(plan: Plan): string {
   return `${plural(all.length - drift, 'change')} in this pull request, ${drift} drift already on the cluster`;
 }
 
-export function renderMarkdown(plan: Plan): string {
+export function renderMarkdown(plan: Plan, opts: { title?: string } = {}): string {
   const byOrigin = hasOrigins(plan);
-  const out = [`**${summaryLine(summarize(plan))}**`, ...(byOrigin ? ['', originLine(plan)] : []), ''];
+  const out = [`**${opts.title ?? summaryLine(summarize(plan))}**`, ...(byOrigin ? ['', originLine(plan)] : []), ''];
   out.push('| cluster | flavor | changes | findings | reachable |', '| --- | --- | ---: | ---: | --- |');
   for (const c of plan.clusters) {
     out.push(clusterRow(c, plan.findings.filter((f) => f.cluster === c.name).length));

@@ -132,7 +132,8 @@ describe('issue 12 item 6: in drift mode, a cluster that could not be read is un
     const rec = await drift({ failOn: 'never' });
     const body = String(gh.issue(issue!.number).body);
     expect(gh.issue(issue!.number).state).toBe('open');
-    expect(body).toMatch(/^\*\*Drift could not be checked in 1 cluster\*\*/);
+    // Under the stamp line (the commit checked, the time, the run: issue 14).
+    expect(body).toMatch(/^<sub>Drift check of commit .*<\/sub>\n\n\*\*Drift could not be checked in 1 cluster\*\*/);
     expect(body).toMatch(/- `west`: .*401/);
     expect(body).not.toMatch(/- `east`/);
     expect(body).toMatch(/Plan: \d+ to create/);

@@ -32,7 +32,7 @@ const OURS = /^<(\/?(details|summary|b)|code\/|!-- xcluster:[^>]*--)>$/;
  * run, made of a checked SHA and the runner's URLs, never of text from a pull request or a server.
  */
 const STAMP =
-  /^<sub>(Plan|Apply) of commit \[`[0-9a-f]{7}`\]\(https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/commit\/[0-9a-f]{40}\) · \d{4}-\d\d-\d\d \d\d:\d\d UTC( · \[workflow run\]\(https:\/\/github\.com\/[\w./-]+\))?<\/sub>$/;
+  /^<sub>(Plan|Apply|Drift check) of commit \[`[0-9a-f]{7}`\]\(https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/commit\/[0-9a-f]{40}\) · \d{4}-\d\d-\d\d \d\d:\d\d UTC( · \[workflow run\]\(https:\/\/github\.com\/[\w./-]+\))?<\/sub>$/;
 
 export function expectNoMarkupFromText(md: string): void {
   const text = outsideCode(
