@@ -6,6 +6,7 @@
 // canonical already (model/normalize.ts), so equal means equal.
 
 import YAML from 'yaml';
+import { redact } from '../model/redact.js';
 import { type Canonical, type Json, type Kind } from '../model/types.js';
 
 /** `context` is an unmarked line: where a change stands, or what is hidden there. */
@@ -51,9 +52,17 @@ const YAML_OPTIONS = {
   flowCollectionPadding: false,
   collectionStyle: 'flow',
 } as const;
+
+/**
+ * Strings redacted before they are quoted: a secret in YAML quotes (`''` for `'`, `\e` for ESC)
+ * is a form the redactor of the output would not find.
+ */
+const redacted = (v: Json): Json => (typeof v === 'string' ? redact(v) : Array.isArray(v) ? v.map(redacted) : v);
+
 function inline(v: Json): string {
-  const text = YAML.stringify(v, YAML_OPTIONS).replace(/\n$/, '');
-  return /[\r\n]/.test(text) ? JSON.stringify(v) : text;
+  const safe = redacted(v);
+  const text = YAML.stringify(safe, YAML_OPTIONS).replace(/\n$/, '');
+  return /[\r\n]/.test(text) ? JSON.stringify(safe) : text;
 }
 
 /** Written on one line: a scalar, or a list of scalars in flow style (`[read, write]`), as users write them. */
