@@ -114,17 +114,27 @@ function uniqueIdentities(items: readonly Json[], fields: readonly string[]): Ma
   const byIdentity = new Map<string, Json[]>();
   for (const item of items) {
     const id = identityOf(item, fields);
-    if (id !== undefined) byIdentity.set(id, [...(byIdentity.get(id) ?? []), item]);
+    if (id === undefined) continue;
+    const list = byIdentity.get(id);
+    if (list) list.push(item);
+    else byIdentity.set(id, [item]);
   }
   return new Map([...byIdentity].filter(([, list]) => list.length === 1).map(([id, [item]]) => [id, item as Json]));
 }
 
-/** Removes from `pool` the first value equal to `v`; says whether there was one. */
-function takeEqual(pool: Json[], v: Json): boolean {
-  const i = pool.findIndex((p) => same(p, v));
-  if (i === -1) return false;
-  pool.splice(i, 1);
-  return true;
+/**
+ * The items of `from` that no item of `other` equals, each item of `other` standing for one at
+ * most. By their text, in one pass each: a set of thousands of index names stays cheap.
+ */
+function unmatched(from: readonly Json[], other: readonly Json[]): Json[] {
+  const left = new Map<string, number>();
+  for (const text of other.map((o) => JSON.stringify(o))) left.set(text, (left.get(text) ?? 0) + 1);
+  return from.filter((v) => {
+    const text = JSON.stringify(v);
+    const n = left.get(text) ?? 0;
+    if (n > 0) left.set(text, n - 1);
+    return n === 0;
+  });
 }
 
 interface Matched {
@@ -136,20 +146,21 @@ interface Matched {
 
 /** Equal items are unchanged; of the others, entries of one identity on both sides are one entry changed. */
 function matchItems(before: readonly Json[], after: readonly Json[], fields: readonly string[]): Matched {
-  const removed = [...before];
-  const rest = after.filter((a) => !takeEqual(removed, a));
-  const unchanged = after.length - rest.length;
-  const befores = uniqueIdentities(removed, fields);
-  const afters = uniqueIdentities(rest, fields);
+  const gone = unmatched(before, after);
+  const come = unmatched(after, before);
+  const befores = uniqueIdentities(gone, fields);
   const changed: [JsonMap, JsonMap][] = [];
-  for (const [id, a] of afters) {
+  for (const [id, a] of uniqueIdentities(come, fields)) {
     const b = befores.get(id);
-    if (b === undefined) continue;
-    changed.push([b as JsonMap, a as JsonMap]);
-    removed.splice(removed.indexOf(b), 1);
-    rest.splice(rest.indexOf(a), 1);
+    if (b !== undefined) changed.push([b as JsonMap, a as JsonMap]);
   }
-  return { unchanged, changed, removed, added: rest };
+  const paired = new Set<Json>(changed.flat());
+  return {
+    unchanged: after.length - come.length,
+    changed,
+    removed: gone.filter((v) => !paired.has(v)),
+    added: come.filter((v) => !paired.has(v)),
+  };
 }
 
 /** A changed entry: its identity unmarked, then only what changed in it. */
