@@ -1,9 +1,10 @@
 // A change as signed lines, shared by the text and markdown renderers.
 
 import { formatSource, type Change } from '../model/types.js';
-import { showPath, showValue } from './summary.js';
+import { objectDiff, type DiffLine } from './object-diff.js';
 
-export type Sign = 'add' | 'remove' | 'change';
+/** `context`: an unmarked line, where a change stands or what is hidden there. */
+export type Sign = 'add' | 'remove' | 'change' | 'context';
 
 export interface Line {
   sign: Sign;
@@ -24,13 +25,29 @@ function scopeNote(ch: Change): string {
   return ch.scopes.includes('persistent') ? ' (transient and persistent settings)' : ' (transient settings)';
 }
 
+/**
+ * A user's password is never in the body (nor its value anywhere): a create says one is set, an
+ * update that the configured one no longer authenticates.
+ */
+function passwordLines(ch: Change): DiffLine[] {
+  if (!ch.diff.some((d) => d.path.length === 1 && d.path[0] === 'password')) return [];
+  return ch.action === 'create'
+    ? [{ sign: 'add', depth: 0, text: 'password: (sensitive)' }]
+    : [{ sign: 'change', depth: 0, text: 'password: changed (sensitive)' }];
+}
+
+/** The body of a change, from its canonical bodies: the desired one and, for updates, the live one. */
+function bodyLines(ch: Change): DiffLine[] {
+  if (ch.action === 'create') return objectDiff(ch.kind, undefined, ch.body);
+  if (ch.action === 'delete') return objectDiff(ch.kind, ch.before ?? ch.body, undefined);
+  return objectDiff(ch.kind, ch.before ?? {}, ch.body);
+}
+
+const BODY_INDENT = '    ';
+
 export function changeLines(ch: Change): Line[] {
   const where = ch.source ? `  (${[formatSource(ch.source), ...fromIntent(ch)].join(', ')})` : '';
-  const lines: Line[] = [{ sign: headerSign[ch.action], text: `${ch.kind} ${ch.name}${scopeNote(ch)}${where}` }];
-  for (const d of ch.diff) {
-    const field = `    ${showPath(d.path)}: `;
-    if (d.before !== null) lines.push({ sign: 'remove', text: field + showValue(d.before) });
-    if (d.after !== null) lines.push({ sign: 'add', text: field + showValue(d.after) });
-  }
-  return lines;
+  const header: Line = { sign: headerSign[ch.action], text: `${ch.kind} ${ch.name}${scopeNote(ch)}${where}` };
+  const body = [...bodyLines(ch), ...passwordLines(ch)];
+  return [header, ...body.map((l) => ({ sign: l.sign, text: BODY_INDENT + '  '.repeat(l.depth) + l.text }))];
 }

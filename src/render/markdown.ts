@@ -9,8 +9,8 @@ import { htmlText, mdCode, mdFence, mdTableRow, mdText } from './markdown-escape
 import { renderTopology } from './mermaid.js';
 import { summarize, summaryLine } from './summary.js';
 
-// GitHub's diff highlighting: + green, - red, ! orange.
-const SIGNS: Record<Sign, string> = { add: '+', remove: '-', change: '!' };
+// GitHub's diff highlighting: + green, - red, ! orange, a space for a line left plain.
+const SIGNS: Record<Sign, string> = { add: '+', remove: '-', change: '!', context: ' ' };
 
 function clusterRow(c: ClusterPlan, findings: number): string {
   const state = c.reachable ? 'yes' : `**no**: ${mdText(c.error ?? 'unknown error')}`;

@@ -7,7 +7,7 @@ import { summarize, summaryLine } from './summary.js';
 const COLOURS = { add: 32, remove: 31, change: 33, dim: 2, bold: 1, red: 31 } as const;
 type Style = keyof typeof COLOURS;
 
-const SIGNS: Record<Sign, string> = { add: '+', remove: '-', change: '~' };
+const SIGNS: Record<Sign, string> = { add: '+', remove: '-', change: '~', context: ' ' };
 
 function styler(colour: boolean) {
   return (style: Style, s: string): string => (colour ? `\x1b[${COLOURS[style]}m${s}\x1b[0m` : s);
@@ -28,9 +28,10 @@ function clusterSection(c: ClusterPlan, paint: ReturnType<typeof styler>): strin
   const out = [head];
   if (c.changes.length === 0) out.push('  no changes');
   for (const ch of c.changes) {
-    changeLines(ch).forEach((l, i) =>
-      out.push(paint(l.sign, `  ${SIGNS[l.sign]} ${l.text}${i === 0 ? originNote(ch) : ''}`)),
-    );
+    changeLines(ch).forEach((l, i) => {
+      const line = `  ${SIGNS[l.sign]} ${l.text}${i === 0 ? originNote(ch) : ''}`;
+      out.push(l.sign === 'context' ? line : paint(l.sign, line));
+    });
   }
   if (c.unmanaged.length > 0) {
     const names = c.unmanaged.map((u) => `${u.kind} ${u.name}`).join(', ');

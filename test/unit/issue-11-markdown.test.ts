@@ -32,6 +32,8 @@ function hostileChange(): Change {
     intent: HOSTILE,
     diff: [{ path: ['metadata', HOSTILE_LINES], before: HOSTILE_LINES, after: null }],
     body: {},
+    // Rendered from the bodies (issue 14): the hostile key and value are in the diff block too.
+    before: { metadata: { [HOSTILE_LINES]: HOSTILE_LINES } },
   };
 }
 

@@ -113,9 +113,15 @@ describe('text renderer', () => {
   });
   it('shows each change with its sign and source, and unmanaged objects', () => {
     expect(text).toContain('~ role remote-replication  (xcluster/clusters/west.yml:9)');
-    expect(text).toContain('-     cluster: ["monitor"]');
-    expect(text).toContain('+     cluster: ["manage_ccr"]');
-    expect(text).toContain('+     password: "(sensitive)"');
+    expect(text).toContain(
+      [
+        '  ~ role remote-replication  (xcluster/clusters/west.yml:9)',
+        '        cluster:',
+        '  -       - monitor',
+        '  +       - manage_ccr',
+      ].join('\n'),
+    );
+    expect(text).toContain('  +     password: (sensitive)');
     expect(text).toContain('unmanaged (left alone): role legacy');
     expect(text).toContain('cluster east (elasticsearch): unreachable: connection refused (ECONNREFUSED)');
   });
