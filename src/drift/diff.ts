@@ -99,7 +99,8 @@ function updated(d: Desired, live: LiveObject, passwordStale: boolean): Change |
 
 /**
  * Changes that bring one cluster to its desired state. Live objects the config does not name
- * are unmanaged, and deleted only when `prune` is on and they carry the ownership marker.
+ * are unmanaged (but for the server's demo objects, see LiveObject.demo), and deleted only when
+ * `prune` is on and they carry the ownership marker.
  */
 export function diffCluster(desired: Desired[], live: ClusterState, prune: boolean): ClusterDiff {
   const changes: Change[] = [];
@@ -135,7 +136,8 @@ export function diffCluster(desired: Desired[], live: ClusterState, prune: boole
           before: obj.body,
           ...scopesOf(obj),
         });
-      } else {
+      } else if (!obj.demo) {
+        // A demo object as the server shipped it is the server's, as a built-in is: not listed.
         unmanaged.push({ kind, name });
       }
     }

@@ -3,9 +3,11 @@
 
 import { diffCluster } from './diff.js';
 import { toNameMap } from '../model/names.js';
+import { clusterAt } from '../model/remote-address.js';
 import { runRules, type RuleContext } from '../rules/index.js';
 import {
   KIND_ORDER,
+  type Canonical,
   type Change,
   type ClusterPlan,
   type ClusterState,
@@ -36,11 +38,8 @@ export function orderChanges(changes: Change[]): Change[] {
  * to anything else is never pruned.
  */
 function withRemoteOwnership(state: ClusterState, transports: Record<string, string>): ClusterState {
-  const estate = new Set(Object.values(transports));
   const remotes = Object.entries(state.objects.remote_cluster).map(([alias, obj]): [string, LiveObject] => {
-    const seeds = obj.body.seeds;
-    const addresses = [...(Array.isArray(seeds) ? seeds : []), obj.body.proxy_address];
-    return [alias, { ...obj, managed: obj.managed || addresses.some((a) => typeof a === 'string' && estate.has(a)) }];
+    return [alias, { ...obj, managed: obj.managed || clusterAt(transports, obj.body) !== undefined }];
   });
   return { ...state, objects: { ...state.objects, remote_cluster: toNameMap(remotes) } };
 }
@@ -56,22 +55,24 @@ export function planCluster(config: Config, state: ClusterState): ClusterPlan {
   return { ...base, changes: orderChanges(changes), unmanaged };
 }
 
-/** Remote connections, desired and live, with what the plan does to each. */
+/**
+ * Remote connections, desired and live, with what the plan does to each. A connection points at
+ * the cluster its `cluster:` link names, else at the cluster whose transport address it dials,
+ * else (outside the estate, or no transport known) at a node named after its alias.
+ */
 export function topology(config: Config, states: ClusterState[], clusters: ClusterPlan[]): Link[] {
   const links = new Map<string, Link>();
   const key = (from: string, alias: string) => `${from}\u0000${alias}`;
+  const target = (alias: string, body: Canonical, linked?: string): string =>
+    linked ?? clusterAt(config.transports, body) ?? alias;
   for (const d of config.desired.filter((x) => x.kind === 'remote_cluster')) {
-    links.set(key(d.cluster, d.name), {
-      from: d.cluster,
-      to: d.linkedCluster ?? d.name,
-      alias: d.name,
-      state: 'unchanged',
-    });
+    const to = target(d.name, d.body, d.linkedCluster);
+    links.set(key(d.cluster, d.name), { from: d.cluster, to, alias: d.name, state: 'unchanged' });
   }
   for (const s of states) {
-    for (const alias of Object.keys(s.objects.remote_cluster)) {
+    for (const [alias, live] of Object.entries(s.objects.remote_cluster)) {
       if (!links.has(key(s.name, alias)))
-        links.set(key(s.name, alias), { from: s.name, to: alias, alias, state: 'unchanged' });
+        links.set(key(s.name, alias), { from: s.name, to: target(alias, live.body), alias, state: 'unchanged' });
     }
   }
   for (const c of clusters.flatMap((p) => p.changes).filter((c) => c.kind === 'remote_cluster')) {

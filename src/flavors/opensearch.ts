@@ -11,6 +11,7 @@ import { AnswerError, kindOf, readRequest, type Answer, type ClusterRequest, typ
 import { openSearchClient, openSearchSend } from './opensearch-client.js';
 import { authenticate, execute } from './opensearch-write.js';
 import { isBuiltIn, isHidden, isManaged, normalize } from './opensearch-canonical.js';
+import { isDemoObject } from './opensearch-demo.js';
 
 type Obj = Record<string, unknown>;
 
@@ -237,7 +238,7 @@ function parse(snapshot: Snapshot): ClusterState {
   };
 }
 
-const DIALECT: Dialect = { flavor: 'opensearch', normalize, isBuiltIn, isManaged, isHidden };
+const DIALECT: Dialect = { flavor: 'opensearch', normalize, isBuiltIn, isManaged, isHidden, isDemo: isDemoObject };
 
 export const opensearch: FlavorAdapter = {
   flavor: 'opensearch',

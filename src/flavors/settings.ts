@@ -12,6 +12,7 @@ import {
   type Flavor,
   type Json,
   type Kind,
+  type LiveObject,
   type RemoteInfo,
   type SettingsScope,
 } from '../model/types.js';
@@ -158,6 +159,8 @@ export interface Dialect {
   isManaged(kind: Kind, body: unknown): boolean;
   /** Hidden from the REST API (OpenSearch `hidden: true`): listed only to the admin certificate. */
   isHidden?(body: unknown): boolean;
+  /** An object of the server's demo configuration, exactly as shipped (see LiveObject.demo). */
+  isDemo?(kind: Kind, name: string, body: Canonical): boolean;
 }
 
 /**
@@ -199,6 +202,12 @@ function refusedName(state: ClusterState, kind: Kind, name: string): boolean {
   return true;
 }
 
+function liveObject(kind: Kind, name: string, body: unknown, dialect: Dialect): LiveObject {
+  const canonical = dialect.normalize(kind, body);
+  const live: LiveObject = { body: canonical, managed: dialect.isManaged(kind, body) };
+  return !live.managed && dialect.isDemo?.(kind, name, canonical) ? { ...live, demo: true } : live;
+}
+
 /** Splits a list response (`{ name: body }`) of one kind into built-in names and canonical objects. */
 export function addObjects(state: ClusterState, kind: Kind, response: unknown, dialect: Dialect): void {
   if (!isObject(response)) return;
@@ -206,7 +215,7 @@ export function addObjects(state: ClusterState, kind: Kind, response: unknown, d
     if (refusedName(state, kind, name)) continue;
     if (dialect.isHidden?.(body)) ((state.hidden ??= {})[kind] ??= []).push(name);
     if (dialect.isBuiltIn(body)) state.reserved[kind].push(name);
-    else state.objects[kind][name] = { body: dialect.normalize(kind, body), managed: dialect.isManaged(kind, body) };
+    else state.objects[kind][name] = liveObject(kind, name, body, dialect);
   }
   state.reserved[kind].sort();
 }

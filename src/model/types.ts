@@ -164,6 +164,12 @@ export interface LiveObject {
    * it: where a remote lives is no difference to plan, but it is where apply must write.
    */
   scopes?: SettingsScope[];
+  /**
+   * An object of the server's demo configuration, exactly as shipped (OpenSearch's demo users and
+   * roles mappings, which are not reserved): the server's, so never listed as unmanaged. The
+   * config may still name it, and then it is compared and written like any other.
+   */
+  demo?: true;
 }
 
 /** Live objects by kind, then by name; each map by name has no prototype (model/names.ts). */
@@ -352,7 +358,10 @@ export interface ClusterPlan {
 export interface Link {
   /** The cluster that holds the remote-cluster settings (the local side). */
   from: string;
-  /** The cluster file it points at, or the alias when it points outside the estate. */
+  /**
+   * The cluster it points at — its `cluster:` link, else the cluster whose transport address it
+   * dials — or its alias when it points outside the estate (or at a cluster with no transport).
+   */
   to: string;
   alias: string;
   state: 'create' | 'update' | 'delete' | 'unchanged';

@@ -72,10 +72,11 @@ export function mdTableRow(cells: readonly string[]): string {
 
 /**
  * A quoted mermaid label. Mermaid's entity codes (`#quot;`, `#60;`) stand for what would end the
- * label or the edge (`"`, `|`), make HTML (`<`, `>`, `&`), a markdown string (a backtick) or an
- * entity code itself (`#`).
+ * label or the edge (`"`, `|`), make HTML (`<`, `>`, `&`), a markdown string (a backtick), an
+ * entity code itself (`#`) or a directive (`%%{init: …}%%`, which mermaid looks for anywhere in
+ * the text, labels included).
  */
 export function mermaidLabel(s: string): string {
-  const codes = oneLine(s).replace(/[#"|<>&`]/g, (c) => `#${c.charCodeAt(0)};`);
+  const codes = oneLine(s).replace(/[#"|<>&`%]/g, (c) => `#${c.charCodeAt(0)};`);
   return `"${codes}"`;
 }

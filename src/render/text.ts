@@ -1,8 +1,9 @@
 // The terminal view: Terraform-like, coloured when stdout is a TTY.
 
 import { formatSource, type Change, type ClusterPlan, type Finding, type Plan } from '../model/types.js';
+import { DELETIONS_CAP, deletionsHead, deletionsOf, unreachableOf, unreachableText } from './fold.js';
 import { changeLines, type Sign } from './lines.js';
-import { summarize, summaryLine } from './summary.js';
+import { UNMANAGED_CAP, capped, moreText, summarize, summaryLine } from './summary.js';
 
 const COLOURS = { add: 32, remove: 31, change: 33, dim: 2, bold: 1, red: 31 } as const;
 type Style = keyof typeof COLOURS;
@@ -34,10 +35,28 @@ function clusterSection(c: ClusterPlan, paint: ReturnType<typeof styler>): strin
     });
   }
   if (c.unmanaged.length > 0) {
-    const names = c.unmanaged.map((u) => `${u.kind} ${u.name}`).join(', ');
-    out.push(paint('dim', `  unmanaged (left alone): ${names}`));
+    const { shown, more } = capped(c.unmanaged, UNMANAGED_CAP);
+    const names = [...shown.map((u) => `${u.kind} ${u.name}`), ...(more > 0 ? [moreText(more)] : [])];
+    out.push(paint('dim', `  unmanaged (left alone, ${c.unmanaged.length}): ${names.join(', ')}`));
   }
   return out;
+}
+
+/** What nobody may miss, under the summary line: the plan deletes something, a cluster was not read. */
+function warnings(plan: Plan, paint: ReturnType<typeof styler>): string[] {
+  const deleted = deletionsOf(plan);
+  const unreachable = unreachableOf(plan).map((c) => c.name);
+  const out: string[] = [];
+  if (deleted.length > 0) {
+    const { shown, more } = capped(deleted, DELETIONS_CAP);
+    const names = [
+      ...shown.map((ch) => `${ch.kind} ${ch.name} on ${ch.cluster}`),
+      ...(more > 0 ? [moreText(more)] : []),
+    ];
+    out.push(paint('red', `Warning: ${deletionsHead(deleted.length)}: ${names.join(', ')}`));
+  }
+  if (unreachable.length > 0) out.push(paint('red', `Warning: ${unreachableText(unreachable)}`));
+  return out.length > 0 ? [...out, ''] : [];
 }
 
 function findingLine(f: Finding): string {
@@ -47,7 +66,7 @@ function findingLine(f: Finding): string {
 
 export function renderText(plan: Plan, opts: { colour?: boolean } = {}): string {
   const paint = styler(opts.colour ?? false);
-  const out = [paint('bold', summaryLine(summarize(plan))), ''];
+  const out = [paint('bold', summaryLine(summarize(plan))), '', ...warnings(plan, paint)];
   for (const c of plan.clusters) out.push(...clusterSection(c, paint), '');
   if (plan.findings.length > 0) out.push('Findings:', ...plan.findings.map(findingLine), '');
   return out.join('\n');

@@ -131,7 +131,7 @@ describe('plan mode for OpenSearch clusters', () => {
     const example = path.resolve(__dirname, '..', '..', 'examples', 'ccr-opensearch');
     const rec = await act({ config: path.join(example, 'xcluster'), snapshots: path.join(example, 'live') });
     const body = gh.commentsOn(7)[0]!.body;
-    expect(body).toContain('**Plan: 1 to create, 1 to update, 0 to delete · 23 unmanaged**');
+    expect(body).toContain('**Plan: 1 to create, 1 to update, 0 to delete**');
     expect(body).toContain('opensearch 2.19.4');
     expect(body).toMatch(/roles_mapping.*logs-search/);
     expect(rec.outputs).toMatchObject({ 'has-changes': 'true', changes: '2', errors: '0' });

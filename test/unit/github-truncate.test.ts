@@ -61,7 +61,7 @@ describe('fitting a report into GitHub limits', () => {
     expect(out.endsWith(`\n${pointer}`)).toBe(true);
     expect(out).toContain(`[this run](${RUN})`);
     // The head survives whole: the cluster table with both clusters.
-    expect(out).toContain('| cluster | flavor | changes | findings | reachable |');
+    expect(out).toContain('| cluster | flavor | changes | unmanaged | findings | reachable |');
     expect(out).toMatch(/\| east \| elasticsearch 8\.15\.0 \| 1500 \|/);
     expect(out).toMatch(/\| west \| elasticsearch 8\.15\.0 \| 1500 \|/);
     // Cut at a line boundary: every kept line is a line of the full report.

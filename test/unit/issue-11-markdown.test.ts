@@ -92,8 +92,12 @@ describe('issue 11 finding 6: hostile names and server errors in markdown', () =
     const md = renderMarkdown(hostilePlan());
     const graph = md.slice(md.indexOf('graph LR\n'), md.indexOf('\n```', md.indexOf('graph LR')));
     const [, ...statements] = graph.split('\n');
-    expect(statements).toHaveLength(3);
-    for (const s of statements) expect(s).toMatch(/^ {2}c_\w+(\["[^"`<>|\n]*"\]| -\.?->\|"[^"`<>|\n]*"\| c_\w+)$/);
+    // Two nodes (east unreachable, so styled as such), one edge, and the style of unreachable nodes.
+    expect(statements).toHaveLength(4);
+    expect(statements.pop()).toBe('  classDef unreachable stroke-dasharray: 5 5,color:#888');
+    for (const s of statements) {
+      expect(s).toMatch(/^ {2}c_\w+(\["[^"`<>|\n]*"\](:::unreachable)?| -\.?->\|"[^"`<>|\n]*"\| c_\w+)$/);
+    }
   });
 
   it('the apply report keeps a hostile server error inside its fence', () => {

@@ -3,6 +3,8 @@
 // applies only when a fresh plan has that fingerprint, the comment is xcluster's own and was made
 // for the merged head. Stand-in GitHub (fake-github.ts) and stand-in clusters (fake-es.ts).
 
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runAction, type ActionContext, type ActionInputs, type ActionIo } from '../../src/github/action.js';
 import { markerFor } from '../../src/github/comment.js';
@@ -189,9 +191,10 @@ describe('issue 13 acceptance 1: the reviewed plan is bound to the apply', () =>
   });
 
   it('the line survives a plan comment cut to the comment limit', async () => {
-    for (let i = 0; i < 900; i++) {
-      west.roles[`hand-made-${i}-${'x'.repeat(60)}`] = { metadata: { managed_by: 'xcluster' } };
-    }
+    // 900 roles to create: a plan too long for one comment (unmanaged objects would not make one:
+    // a cluster's section lists at most 20 of them).
+    const roles = Array.from({ length: 900 }, (_, i) => `  hand-made-${i}-${'x'.repeat(60)}: { cluster: [monitor] }`);
+    appendFileSync(path.join(root, 'xcluster/clusters/west.yml'), `\nroles:\n${roles.join('\n')}\n`);
     await planOnPullRequest();
     const body = planComment().body;
     expect(body).toContain('The plan is longer than a comment can hold');

@@ -244,11 +244,12 @@ describe(`OpenSearch flavor: parse (fixtures of OpenSearch ${VERSION})`, () => {
     expect(state.objects.role).toEqual({});
     expect(state.reserved.action_group).toHaveLength(26);
     expect(state.reserved.roles_mapping).toContain('kibana_server');
-    // The demo's all_access mapping is not reserved: it is a live, unmanaged object.
+    // The demo's all_access mapping is not reserved: it is a live object, marked as the demo's.
     expect(state.objects.roles_mapping.all_access?.managed).toBe(false);
     expect(state.objects.internal_user.logstash).toEqual({
       body: { backend_roles: ['logstash'], description: 'Demo logstash user, using external role mapping' },
       managed: false,
+      demo: true,
     });
   });
 

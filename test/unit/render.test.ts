@@ -107,9 +107,7 @@ describe('json renderer', () => {
 describe('text renderer', () => {
   const text = renderText(samplePlan());
   it('starts with the summary line', () => {
-    expect(text.split('\n')[0]).toBe(
-      'Plan: 1 to create, 1 to update, 0 to delete · 1 error · 1 unreachable · 1 unmanaged',
-    );
+    expect(text.split('\n')[0]).toBe('Plan: 1 to create, 1 to update, 0 to delete · 1 error · 1 unreachable');
   });
   it('shows each change with its sign and source, and unmanaged objects', () => {
     expect(text).toContain('~ role remote-replication  (xcluster/clusters/west.yml:9)');
@@ -122,7 +120,7 @@ describe('text renderer', () => {
       ].join('\n'),
     );
     expect(text).toContain('  +     password: (sensitive)');
-    expect(text).toContain('unmanaged (left alone): role legacy');
+    expect(text).toContain('unmanaged (left alone, 1): role legacy');
     expect(text).toContain('cluster east (elasticsearch): unreachable: connection refused (ECONNREFUSED)');
   });
   it('has no colour codes unless asked', () => {
@@ -135,9 +133,9 @@ describe('markdown renderer', () => {
   const md = renderMarkdown(samplePlan());
   it('starts with the summary line, then the cluster table', () => {
     const lines = md.split('\n');
-    expect(lines[0]).toBe('**Plan: 1 to create, 1 to update, 0 to delete · 1 error · 1 unreachable · 1 unmanaged**');
-    expect(md).toContain('| west | elasticsearch 8.15.0 | 2 | 1 | yes |');
-    expect(md).toContain('| east | elasticsearch | 0 | 0 | **no**: connection refused (ECONNREFUSED) |');
+    expect(lines[0]).toBe('**Plan: 1 to create, 1 to update, 0 to delete · 1 error · 1 unreachable**');
+    expect(md).toContain('| west | elasticsearch 8.15.0 | 2 | 1 | 1 | yes |');
+    expect(md).toContain('| east | elasticsearch | ? | ? | 0 | **no**: connection refused (ECONNREFUSED) |');
   });
   it('puts each cluster in a collapsible section with a diff block', () => {
     expect(md).toMatch(/<details>\n<summary><b>west<\/b>: 2 changes<\/summary>\n\n```diff\n! role remote-replication/);

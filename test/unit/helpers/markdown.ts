@@ -34,6 +34,9 @@ const OURS = /^<(\/?(details|summary|b)|code\/|!-- xcluster:[^>]*--)>$/;
 const STAMP =
   /^<sub>(Plan|Apply|Drift check) of commit \[`[0-9a-f]{7}`\]\(https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/commit\/[0-9a-f]{40}\) · \d{4}-\d\d-\d\d \d\d:\d\d UTC( · \[workflow run\]\(https:\/\/github\.com\/[\w./-]+\))?<\/sub>$/;
 
+/** The first line of a GitHub alert the report writes (render/markdown.ts). */
+const ALERT = /^> \[!(WARNING|CAUTION)\]$/;
+
 export function expectNoMarkupFromText(md: string): void {
   const text = outsideCode(
     md
@@ -44,7 +47,8 @@ export function expectNoMarkupFromText(md: string): void {
   const tags = text.match(/<[^>]*>?/g) ?? [];
   expect(tags.filter((t) => !OURS.test(t))).toEqual([]);
   // No link; in raw HTML (a <summary> line) markdown is not parsed, so brackets are only text.
-  const markdown = text.split('\n').filter((l) => !l.startsWith('<summary>'));
+  // A GitHub alert's own first line (`> [!WARNING]`) is the report's markup, never text's.
+  const markdown = text.split('\n').filter((l) => !l.startsWith('<summary>') && !ALERT.test(l));
   expect(markdown.join('\n')).not.toMatch(/(?<!\\)\[/);
   expect(text).not.toMatch(/@[A-Za-z0-9]/); // no @mention
   expect(text).not.toMatch(/#\d/); // no #ref
