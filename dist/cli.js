@@ -18,13 +18,14 @@ import {
   plainLog,
   planJob,
   redact,
+  redactValues,
   render,
   renderApply,
   renderLint,
   snapshotJob,
   stopOnSignals,
   timeoutMs
-} from "./chunks/chunk-42EZAOGM.js";
+} from "./chunks/chunk-MAXC7VEK.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({
@@ -3495,6 +3496,28 @@ function savedPlanFingerprint(path, text) {
   return parsed.data.fingerprint;
 }
 
+// src/render/errors.ts
+var configErrors = (e) => e instanceof ConfigErrors ? e.errors : e instanceof ConfigError ? [e] : void 0;
+var messageOf = (e) => e instanceof Error ? e.message : String(e);
+function renderErrorsText(e) {
+  const errors = configErrors(e);
+  if (!errors) return redact(`error: ${messageOf(e)}
+`);
+  const lines = errors.flatMap((ce) => [`error: ${ce.message}`, ...ce.excerpt.map((l) => `  ${l}`)]);
+  return redact(`${lines.join("\n")}
+`);
+}
+function renderErrorsJson(e) {
+  const errors = (configErrors(e) ?? [void 0]).map((ce) => ({
+    file: ce?.source?.file ?? null,
+    line: ce?.source?.line ?? null,
+    column: ce?.source?.column ?? null,
+    message: ce ? ce.reason : messageOf(e)
+  }));
+  return `${JSON.stringify({ errors: redactValues(errors) }, null, 2)}
+`;
+}
+
 // src/cli.ts
 async function askOnTerminal(question) {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -3561,12 +3584,16 @@ function readSavedPlan(path) {
     closeSync(fd);
   }
 }
-function buildProgram(io, setExit) {
+function buildProgram(io, setExit, onFormat = () => {
+}) {
   const log = (line) => io.stderr(redact(`xcluster: ${line}
 `));
   const program2 = new Command("xcluster").description(
     "Cross-cluster access as code for Elasticsearch and OpenSearch: plan, apply and drift-check roles, users, role mappings and remote clusters from git."
-  ).showHelpAfterError().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride();
+  ).showHelpAfterError().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride().hook("preAction", (_, command) => {
+    const format = command.opts().format;
+    if (typeof format === "string" && FORMATS.includes(format)) onFormat(format);
+  });
   commonOptions(
     program2.command("plan").description("Compare the configuration with the live clusters and print what would change.").addOption(formatOption()).option("--out <file>", "write the plan to a file instead of stdout").option("--from-snapshot <dir>", "plan against snapshots recorded by `xcluster snapshot` (offline)").option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on error").addOption(deadlineOption()).option("--no-color", "never colour the text output")
   ).action(
@@ -3657,27 +3684,26 @@ function refusal(outcome, planFile) {
 }
 async function run(argv, io = processIo) {
   let code = 0;
-  const program2 = buildProgram(io, (c) => code = c);
+  let format = "text";
+  const program2 = buildProgram(
+    io,
+    (c) => code = c,
+    (f) => format = f
+  );
   try {
     await program2.parseAsync(argv, { from: "user" });
     return code;
   } catch (e) {
-    return reportError(e, io);
+    return reportError(e, io, format);
   }
 }
-function reportError(e, io) {
+function reportError(e, io, format) {
   const err = e;
   if (typeof err.code === "string" && err.code.startsWith("commander.")) {
     return err.code === "commander.helpDisplayed" || err.code === "commander.version" ? 0 : 1;
   }
-  const errors = e instanceof ConfigErrors ? e.errors : e instanceof ConfigError ? [e] : null;
-  if (errors) {
-    for (const ce of errors) io.stderr(redact(`error: ${ce.message}
-`));
-  } else {
-    io.stderr(redact(`error: ${e instanceof Error ? e.message : String(e)}
-`));
-  }
+  if (format === "json") io.stdout(renderErrorsJson(e));
+  else io.stderr(renderErrorsText(e));
   return 1;
 }
 

@@ -28,6 +28,7 @@ import {
   readStates,
   redact,
   renderApply,
+  renderApplyReport,
   renderJson,
   renderLint,
   renderMarkdown,
@@ -39,7 +40,7 @@ import {
   summaryLine,
   timeoutMs,
   toNameMap
-} from "./chunks/chunk-42EZAOGM.js";
+} from "./chunks/chunk-MAXC7VEK.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -43859,10 +43860,8 @@ async function syncDriftIssue(gh, d) {
     }
     return { action: "closed", number: open2[0]?.number, url: open2[0]?.html_url };
   }
-  const title = redact(d.title);
-  const report = unchecked.length ? `${uncheckedNote(unchecked, run)}
-
-${d.body}` : d.body;
+  const title = redact(unchecked.length ? `${d.title}; unknown in ${uncheckedNames(unchecked)}` : d.title);
+  const report = [d.stamp, unchecked.length ? uncheckedNote(unchecked, run) : void 0, d.body].filter((part) => part !== void 0).join("\n\n");
   const body = fitComment(redact(report), COMMENT_LIMIT, redact(d.pointer ?? commentPointer(d.runUrl)));
   const current = open2[0];
   if (current) {
@@ -43897,6 +43896,10 @@ function uncheckedNote(unchecked, run) {
   return [`**Drift could not be checked in ${count}** (${mdText(run)}): they could not be read.`, "", ...lines].join(
     "\n"
   );
+}
+function uncheckedNames(unchecked) {
+  const count = unchecked.length === 1 ? "1 cluster" : `${unchecked.length} clusters`;
+  return `${count} that could not be read (${unchecked.map((u) => u.cluster).join(", ")})`;
 }
 async function noteUnchecked(gh, d, open2, note) {
   for (const issue2 of open2) {
@@ -44482,9 +44485,7 @@ async function unreviewedOutcome(inputs, io2, reason) {
   return { status: "refused", plan, reason };
 }
 function applyMarkdown(outcome, review) {
-  if (outcome.status === "applied")
-    return `${renderApply(outcome.result, "markdown")}
-${renderMarkdown(outcome.plan)}`;
+  if (outcome.status === "applied") return renderApplyReport(outcome.result);
   const head = outcome.status === "refused" ? `Apply refused: ${outcome.reason}; nothing was changed.` : "No changes; nothing to apply.";
   const guidance = outcome.status === "refused" && review ? refusalGuidance(review, outcome.stale) : void 0;
   return `**${head}**
@@ -44520,7 +44521,7 @@ async function driftMode(inputs, ctx, io2, gh) {
   const s = summarize(plan);
   const hasDrift = s.create + s.update + s.delete > 0;
   const unchecked = uncheckedClusters(plan);
-  const markdown = renderMarkdown(plan);
+  const markdown = driftMarkdown(plan, inputs.config);
   io2.info(redact(renderText(plan)));
   await io2.writeSummary(jobSummary(markdown));
   setPlanOutputs(io2, plan, writeReports(ctx, plan, markdown));
@@ -44528,6 +44529,9 @@ async function driftMode(inputs, ctx, io2, gh) {
   const why2 = [failure(plan, inputs.failOn), uncheckedFailure(unchecked), issueFailure].filter(Boolean);
   if (why2.length) io2.setFailed(`xcluster drift: ${[...new Set(why2)].join("; ")}`);
 }
+var driftMarkdown = (plan, config) => renderMarkdown(plan, {
+  title: `Drift: the live clusters differ from ${mdCode(config)} \xB7 ${summaryLine(summarize(plan))}`
+});
 function uncheckedClusters(plan) {
   return plan.clusters.filter((c) => !c.reachable).map((c) => ({ cluster: c.name, error: c.error ?? "unknown error" }));
 }
@@ -44543,9 +44547,8 @@ async function syncIssue(inputs, ctx, io2, gh, r) {
       repo: ctx.repo,
       label: inputs.driftLabel,
       title: `xcluster: drift in ${inputs.config}`,
-      body: `${summaryLine(summarize(r.plan))}: the live clusters differ from ${mdCode(inputs.config)}.
-
-${r.markdown}`,
+      body: r.markdown,
+      stamp: stampLine("Drift check", stampOf(ctx, ctx.sha)),
       hasDrift: r.hasDrift,
       unchecked: r.unchecked,
       runUrl: ctx.runUrl,

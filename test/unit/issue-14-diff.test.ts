@@ -24,16 +24,17 @@ const changesOf = (wanted: Desired[], live: ClusterState, prune = false): Change
 /** The lines of the text report from the line that holds `header` to the last line of its change. */
 function textBlock(text: string, header: string): string[] {
   const lines = text.split('\n');
-  const start = lines.findIndex((l) => l.includes(header));
+  // A change's own header line, not a warning or fold line that names the object too.
+  const start = lines.findIndex((l) => /^ {2}[-+~] /.test(l) && l.includes(header));
   expect(start, `no line holds ${header}`).toBeGreaterThanOrEqual(0);
   const body = lines.slice(start + 1);
   const end = body.findIndex((l) => !/^ {2}[-+~ ] {5}/.test(l));
   return [lines[start]!, ...body.slice(0, end === -1 ? body.length : end)];
 }
 
-/** Every ```diff block of a markdown report, each line by line, fences included. */
+/** Every ```diff block of the clusters' sections (not the list above the fold), line by line, fences included. */
 function diffFences(md: string): string[][] {
-  return [...md.matchAll(/^(`{3,})diff\n[\s\S]*?\n\1$/gm)].map((m) => m[0].split('\n'));
+  return [...md.slice(md.indexOf('<details>')).matchAll(/^(`{3,})diff\n[\s\S]*?\n\1$/gm)].map((m) => m[0].split('\n'));
 }
 
 function roleWithTwoIndexEntries(followerPrivileges: string[]): object {
