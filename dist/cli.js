@@ -25,7 +25,7 @@ import {
   snapshotJob,
   stopOnSignals,
   timeoutMs
-} from "./chunks/chunk-MAXC7VEK.js";
+} from "./chunks/chunk-LYMCSJZG.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({

@@ -25,6 +25,7 @@ import {
   planCluster,
   planFingerprint,
   planJob,
+  plural,
   readStates,
   redact,
   renderApply,
@@ -40,7 +41,7 @@ import {
   summaryLine,
   timeoutMs,
   toNameMap
-} from "./chunks/chunk-MAXC7VEK.js";
+} from "./chunks/chunk-LYMCSJZG.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -44026,7 +44027,6 @@ function bounded(text2, max) {
   const flat = maskedLine(text2);
   return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
 }
-var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 function withoutSource(e) {
   const s = e.source;
   const prefix = s ? `${s.file}:${s.line}:${s.column}: ` : "";

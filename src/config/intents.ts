@@ -5,6 +5,7 @@
 // name, so the plan can say "from intent orders". Pure: no I/O here (load.ts reads the file).
 
 import { ConfigError } from '../model/errors.js';
+import { remoteAddresses } from '../model/remote-address.js';
 import {
   CCR_API_KEY_FOLLOWER,
   CCR_API_KEY_REMOTE_INDEX,
@@ -329,9 +330,8 @@ function expandOpenSearchReplication(e: Expanding): Desired[] {
 
 /** Does a hand-written remote connection point at `cluster` (by its `cluster:` link or by address)? */
 function pointsAt(d: Desired, cluster: string, transports: Record<string, string>): boolean {
-  const addresses = [...(Array.isArray(d.body.seeds) ? d.body.seeds : []), d.body.proxy_address];
   const address = transports[cluster];
-  return d.linkedCluster === cluster || (address !== undefined && addresses.includes(address));
+  return d.linkedCluster === cluster || (address !== undefined && remoteAddresses(d.body).includes(address));
 }
 
 /**

@@ -8,6 +8,7 @@ import { ConfigErrors, type ConfigError } from '../model/errors.js';
 import { redact } from '../model/redact.js';
 import { formatSource, type Plan } from '../model/types.js';
 import { mdCode, mdText } from '../render/markdown-escape.js';
+import { plural } from '../render/summary.js';
 import { summarize } from '../render/summary.js';
 import { type AnnotationSink } from './annotations.js';
 
@@ -28,8 +29,6 @@ function bounded(text: string, max: number): string {
   const flat = maskedLine(text);
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** A ConfigError's message without the `file:line:column: ` it starts with (shown apart, as code). */
 function withoutSource(e: ConfigError): string {

@@ -4,7 +4,8 @@
 // the lines its own way.
 
 import { formatSource, type Change, type ChangeOrigin, type ClusterPlan, type Plan } from '../model/types.js';
-import { type Sign } from './lines.js';
+import { ACTION_SIGN, type Sign } from './lines.js';
+import { plural } from './summary.js';
 
 /** How many changed objects the list above the fold names; the rest are in the details. */
 export const FOLD_CAP = 30;
@@ -18,33 +19,27 @@ export interface FoldLine {
   origin?: ChangeOrigin;
 }
 
-const SIGN: Record<Change['action'], Sign> = { create: 'add', update: 'change', delete: 'remove' };
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
 /** "(intent orders)", "(intents logs, orders)": which intents of intents.yml made the object. */
-function intentNote(ch: Change): string[] {
-  if (!ch.intent) return [];
+function intentNote(ch: Change): string {
+  if (!ch.intent) return '';
   const names = ch.intent.split(',').map((n) => n.trim());
-  return [`(${names.length === 1 ? 'intent' : 'intents'} ${names.join(', ')})`];
+  return ` (${names.length === 1 ? 'intent' : 'intents'} ${names.join(', ')})`;
 }
 
 /** The line of one change: what, where it is applied, where it is written and why. */
 function foldText(ch: Change): string {
-  const where = ch.source
-    ? [
-        `${formatSource(ch.source)}${intentNote(ch)
-          .map((n) => ` ${n}`)
-          .join('')}`,
-      ]
-    : [];
+  const where = ch.source ? [formatSource(ch.source) + intentNote(ch)] : [];
   return [`${ch.kind} ${ch.name}`, ch.cluster, ...where].join(' — ');
 }
 
 /** Every change of the plan as one line, cluster by cluster, each in the order apply runs them. */
 export function foldLines(plan: Plan): FoldLine[] {
   return plan.clusters.flatMap((c) =>
-    c.changes.map((ch) => ({ sign: SIGN[ch.action], text: foldText(ch), ...(ch.origin ? { origin: ch.origin } : {}) })),
+    c.changes.map((ch) => ({
+      sign: ACTION_SIGN[ch.action],
+      text: foldText(ch),
+      ...(ch.origin ? { origin: ch.origin } : {}),
+    })),
   );
 }
 

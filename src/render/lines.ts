@@ -1,17 +1,18 @@
 // A change as signed lines, shared by the text and markdown renderers.
 
 import { formatSource, type Change } from '../model/types.js';
-import { objectDiff, type DiffLine } from './object-diff.js';
+import { objectDiff, type DiffLine, type DiffSign } from './object-diff.js';
 
 /** `context`: an unmarked line, where a change stands or what is hidden there. */
-export type Sign = 'add' | 'remove' | 'change' | 'context';
+export type Sign = DiffSign;
 
 export interface Line {
   sign: Sign;
   text: string;
 }
 
-const headerSign: Record<Change['action'], Sign> = { create: 'add', update: 'change', delete: 'remove' };
+/** The sign of a change's own line: what is done to the object. */
+export const ACTION_SIGN: Record<Change['action'], Sign> = { create: 'add', update: 'change', delete: 'remove' };
 
 /** "from intent orders": the object was expanded from xcluster/intents.yml, not written by hand. */
 export const fromIntent = (ch: Change): string[] => (ch.intent ? [`from intent ${ch.intent}`] : []);
@@ -47,7 +48,7 @@ const BODY_INDENT = '    ';
 
 export function changeLines(ch: Change): Line[] {
   const where = ch.source ? `  (${[formatSource(ch.source), ...fromIntent(ch)].join(', ')})` : '';
-  const header: Line = { sign: headerSign[ch.action], text: `${ch.kind} ${ch.name}${scopeNote(ch)}${where}` };
+  const header: Line = { sign: ACTION_SIGN[ch.action], text: `${ch.kind} ${ch.name}${scopeNote(ch)}${where}` };
   const body = [...bodyLines(ch), ...passwordLines(ch)];
   return [header, ...body.map((l) => ({ sign: l.sign, text: BODY_INDENT + '  '.repeat(l.depth) + l.text }))];
 }

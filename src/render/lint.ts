@@ -4,8 +4,7 @@ import { formatSource, type Config, type Finding } from '../model/types.js';
 import { type Format } from './index.js';
 import { renderJson } from './json.js';
 import { mdText } from './markdown-escape.js';
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+import { plural } from './summary.js';
 
 function headline(config: Config, findings: Finding[]): string {
   const errors = findings.filter((f) => f.severity === 'error').length;

@@ -19,12 +19,10 @@ import {
 import { changeLines, type Sign } from './lines.js';
 import { htmlText, mdCode, mdFence, mdTableRow, mdText } from './markdown-escape.js';
 import { renderTopology } from './mermaid.js';
-import { UNMANAGED_CAP, capped, moreText, summarize, summaryLine } from './summary.js';
+import { UNMANAGED_CAP, capped, moreText, plural, summarize, summaryLine } from './summary.js';
 
 // GitHub's diff highlighting: + green, - red, ! orange, a space for a line left plain.
 const SIGNS: Record<Sign, string> = { add: '+', remove: '-', change: '!', context: ' ' };
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** A GitHub alert (`> [!WARNING]`): shown as a coloured box, and as a plain quote elsewhere. */
 const alert = (type: 'WARNING' | 'CAUTION', text: string): string[] => [`> [!${type}]`, `> ${text}`, ''];

@@ -1,6 +1,6 @@
 // Counts and wording shared by every renderer.
 
-import { type Json, type Plan } from '../model/types.js';
+import { type Plan } from '../model/types.js';
 
 export interface Summary {
   create: number;
@@ -27,7 +27,8 @@ export function summarize(plan: Plan): Summary {
   };
 }
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** "1 cluster", "2 clusters". */
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * "Plan: 2 to create, 1 to update, 0 to delete · 1 error · 1 unreachable". What the plan does and
@@ -51,8 +52,3 @@ export function capped<T>(items: readonly T[], cap: number): { shown: T[]; more:
 }
 
 export const moreText = (n: number): string => `and ${n} more`;
-
-/** Compact one-line JSON for a value in a diff. */
-export const showValue = (v: Json): string => (v === null ? '(none)' : JSON.stringify(v));
-
-export const showPath = (path: (string | number)[]): string => path.join('.');

@@ -3,6 +3,7 @@
 // shared by the rule families; no rule lives here.
 
 import { grants, OPENSEARCH_FLAVOR, type SideNeeds } from '../model/cross-cluster.js';
+import { clusterAt } from '../model/remote-address.js';
 import {
   type Canonical,
   type ClusterState,
@@ -70,9 +71,7 @@ export interface RemoteLink {
 
 /** The cluster a desired remote points at: its `cluster:` link, else the cluster whose transport it seeds. */
 export function targetOf(config: Config, d: Desired): string | undefined {
-  if (d.linkedCluster) return d.linkedCluster;
-  const addresses = [...strings(d.body.seeds), d.body.proxy_address];
-  return Object.entries(config.transports).find(([, t]) => addresses.includes(t))?.[0];
+  return d.linkedCluster ?? clusterAt(config.transports, d.body);
 }
 
 export function remoteLinks(config: Config): RemoteLink[] {

@@ -3,6 +3,7 @@
 
 import { HOST_PORT } from '../config/schema.js';
 import { nearest } from '../config/suggest.js';
+import { remoteAddresses } from '../model/remote-address.js';
 import {
   type Canonical,
   type Change,
@@ -12,7 +13,7 @@ import {
   type RemoteInfo,
   type Severity,
 } from '../model/types.js';
-import { finding, flavorOf, ofKind, readableState, remoteLinks, strings } from './estate.js';
+import { finding, flavorOf, ofKind, readableState, remoteLinks } from './estate.js';
 import { type Rule } from './rule.js';
 
 /** Per mode: the setting it cannot do without, and the settings only it accepts. */
@@ -38,7 +39,7 @@ function settingProblems(body: Canonical): string[] {
     const guess = nearest(key, known);
     return `unknown setting ${prefix}${key}${guess ? `; did you mean ${prefix}${guess}?` : ''}`;
   };
-  const addresses = [...strings(body.seeds), ...(typeof body.proxy_address === 'string' ? [body.proxy_address] : [])];
+  const addresses = remoteAddresses(body);
   return [
     ...(body[spec.required] === undefined ? [`${mode} mode needs ${spec.required}`] : []),
     ...Object.keys(body)

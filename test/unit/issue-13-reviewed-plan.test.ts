@@ -6,12 +6,13 @@
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runAction, type ActionContext, type ActionInputs, type ActionIo } from '../../src/github/action.js';
+import { runAction, type ActionContext, type ActionInputs } from '../../src/github/action.js';
 import { markerFor } from '../../src/github/comment.js';
 import { parseReviewedPlan, reviewedPlanLine } from '../../src/github/reviewed-plan.js';
 import { FakeGitHub, OWNER, REPO } from '../fixtures/github/fake-github.js';
 import { type FakeElasticsearch } from './helpers/fake-es.js';
 import { useExampleEstate } from './helpers/example-estate.js';
+import { planInputs, recorder } from './helpers/action-run.js';
 
 const HEAD = '1111111111111111111111111111111111111111';
 const TEST_MERGE = '2222222222222222222222222222222222222222';
@@ -28,29 +29,6 @@ beforeEach(() => {
   gh = new FakeGitHub();
 });
 
-function recorder() {
-  const rec = { failed: undefined as string | undefined, summaries: [] as string[], log: [] as string[] };
-  const io: ActionIo = {
-    info: (m) => void rec.log.push(m),
-    error: () => {},
-    warning: () => {},
-    notice: () => {},
-    setOutput: () => {},
-    setFailed: (m) => void (rec.failed = m),
-    writeSummary: async (m) => void rec.summaries.push(m),
-  };
-  return { rec, io };
-}
-
-const inputs = (extra: Partial<ActionInputs>): ActionInputs => ({
-  mode: 'plan',
-  config: 'xcluster',
-  comment: true,
-  failOn: 'error',
-  driftLabel: 'xcluster-drift',
-  ...extra,
-});
-
 const base = (extra: Partial<ActionContext>): ActionContext => ({
   eventName: 'pull_request',
   owner: OWNER,
@@ -63,7 +41,7 @@ const base = (extra: Partial<ActionContext>): ActionContext => ({
 
 async function run(i: Partial<ActionInputs>, c: Partial<ActionContext>) {
   const { rec, io } = recorder();
-  await runAction(inputs(i), base(c), io, () => gh.octokit());
+  await runAction(planInputs(i), base(c), io, () => gh.octokit());
   return rec;
 }
 
